@@ -1,0 +1,37 @@
+package chat.caravan.common;
+
+import chat.caravan.common.routes.RouteGroupLoader;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/** Wires what every deployable has: its settings and its route groups. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CaravanProperties.class)
+public class CaravanConfiguration {
+
+    @Bean
+    RouteGroupLoader routeGroupLoader(CaravanProperties properties) {
+        return new RouteGroupLoader(properties);
+    }
+
+    /** Route files load after the HTTP server and the bus are in place. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    CamelContextConfiguration routeGroups(RouteGroupLoader loader) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                loader.load(camelContext);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+            }
+        };
+    }
+}

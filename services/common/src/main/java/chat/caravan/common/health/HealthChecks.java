@@ -1,0 +1,66 @@
+package chat.caravan.common.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import chat.caravan.common.CaravanProperties;
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.rest.RestReplies;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoDatabase;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.bson.Document;
+import org.springframework.stereotype.Component;
+
+/**
+ * Kubernetes probes. Live: the process answers. Ready: Camel has started, MongoDB answers a ping and the bus is
+ * connected; until then the pod gets no traffic.
+ */
+@Component("healthChecks")
+public class HealthChecks {
+
+    private final CamelContext camelContext;
+    private final MongoDatabase database;
+    private final BusClient bus;
+    private final CaravanProperties properties;
+
+    public HealthChecks(CamelContext camelContext, MongoDatabase database, BusClient bus, CaravanProperties properties) {
+        this.camelContext = camelContext;
+        this.database = database;
+        this.bus = bus;
+        this.properties = properties;
+    }
+
+    public void live(Exchange exchange) {
+        RestReplies.write(exchange, 200, JsonNodeFactory.instance.objectNode().put("status", "UP"));
+    }
+
+    public void ready(Exchange exchange) {
+        Map<String, Boolean> checks = readiness();
+        boolean ready = checks.values().stream().allMatch(Boolean::booleanValue);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("status", ready ? "UP" : "DOWN");
+        body.put("service", properties.getService());
+        checks.forEach(body.putObject("checks")::put);
+        RestReplies.write(exchange, ready ? 200 : 503, body);
+    }
+
+    public Map<String, Boolean> readiness() {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("camel", camelContext.getStatus().isStarted());
+        checks.put("mongodb", mongoAnswers());
+        checks.put("bus", bus.isConnected());
+        return checks;
+    }
+
+    private boolean mongoAnswers() {
+        try {
+            database.runCommand(new Document("ping", 1));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

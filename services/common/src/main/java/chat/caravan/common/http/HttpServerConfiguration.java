@@ -1,0 +1,77 @@
+package chat.caravan.common.http;
+
+import chat.caravan.common.CaravanProperties;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * One Vert.x HTTP server per process, on PORT: Camel's platform-http (REST DSL, health, metrics) and the Vert.x
+ * WebSocket consumers of ddp-streamer share it, so the all-in-one answers REST and DDP on one port as Rocket.Chat
+ * does.
+ */
+@Configuration(proxyBeanMethods = false)
+public class HttpServerConfiguration {
+
+    @Bean(destroyMethod = "close")
+    Vertx vertx() {
+        return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    }
+
+    @Bean
+    VertxPlatformHttpServer platformHttpServer(CaravanProperties properties) {
+        VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
+        configuration.setBindHost(properties.getHttp().getHost());
+        configuration.setBindPort(properties.getHttp().getPort());
+        configuration.setMaxBodySize(properties.getHttp().getMaxBodySize());
+        return new VertxPlatformHttpServer(configuration);
+    }
+
+    /** Starts the server before any route, and answers unknown API paths with a JSON 404. */
+    @Bean
+    CamelContextConfiguration platformHttpServerStarter(VertxPlatformHttpServer server) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                try {
+                    camelContext.addService(server, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start the HTTP server: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                platformRouter(camelContext, server).route("/api/*").last().handler(UnknownPathHandler.INSTANCE);
+            }
+        };
+    }
+
+    /** ddp-streamer's WebSocket routes, mounted on the same server. */
+    @Bean(name = "vertx-websocket")
+    SharedServerWebsocketComponent vertxWebsocketComponent(Vertx vertx, VertxPlatformHttpServer server) {
+        SharedServerWebsocketComponent component =
+                new SharedServerWebsocketComponent(camelContext -> platformRouter(camelContext, server));
+        component.setVertx(vertx);
+        return component;
+    }
+
+    /** The router of the platform-http server, registered under a name derived from its port. */
+    static VertxPlatformHttpRouter platformRouter(CamelContext camelContext, VertxPlatformHttpServer server) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camelContext,
+                VertxPlatformHttpRouter.getRouterNameFromPort(server.getConfigurationPort()));
+        if (router == null) {
+            router = VertxPlatformHttpRouter.lookup(camelContext);
+        }
+        if (router == null) {
+            throw new IllegalStateException("the platform-http server has not registered its router");
+        }
+        return router;
+    }
+}

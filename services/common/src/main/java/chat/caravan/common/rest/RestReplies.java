@@ -1,0 +1,30 @@
+package chat.caravan.common.rest;
+
+import java.util.Map;
+
+import chat.caravan.common.json.CaravanJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+
+/** Writes REST replies: Rocket.Chat's success envelope, JSON, dates as ISO-8601. */
+public final class RestReplies {
+
+    private RestReplies() {
+    }
+
+    /** {@code payload} with {@code success: true} added at the top level, HTTP 200. */
+    public static void ok(Exchange exchange, Object payload) {
+        JsonNode tree = CaravanJson.ejson().valueToTree(payload == null ? Map.of() : payload);
+        ObjectNode body = tree.isObject() ? (ObjectNode) tree : CaravanJson.ejson().createObjectNode().set("result", tree);
+        body.put("success", true);
+        write(exchange, 200, body);
+    }
+
+    public static void write(Exchange exchange, int status, JsonNode body) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(CaravanJson.toRestJson(body));
+    }
+}
