@@ -22,6 +22,7 @@ public final class CaravanApplication {
         new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .properties(defaults(service))
+                .listeners(new StartupChecks())
                 .run(args);
     }
 

@@ -64,7 +64,7 @@ public class MongoConfiguration {
     private static void requireReplicaSet(MongoClient client, ConnectionString connection) {
         Document hello;
         try {
-            hello = client.getDatabase("admin").runCommand(new Document("hello", 1));
+            hello = hello(client);
         } catch (RuntimeException e) {
             throw new IllegalStateException("Cannot reach MongoDB at " + connection.getHosts()
                     + " (MONGO_URL): " + e.getMessage(), e);
@@ -75,6 +75,18 @@ public class MongoConfiguration {
                     + " run rs.initiate(), and add ?replicaSet=rs0 to MONGO_URL.");
         }
         LOG.info("MongoDB replica set {} at {}", hello.getString("setName"), connection.getHosts());
+    }
+
+    private static Document hello(MongoClient client) {
+        try {
+            return client.getDatabase("admin").runCommand(new Document("hello", 1));
+        } catch (com.mongodb.MongoCommandException e) {
+            if (e.getErrorCode() != 59) {
+                throw e;
+            }
+            // servers without "hello" still answer its older name
+            return client.getDatabase("admin").runCommand(new Document("isMaster", 1));
+        }
     }
 
     /** The embedded server, when one runs. */
