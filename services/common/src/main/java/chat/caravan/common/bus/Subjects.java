@@ -6,18 +6,30 @@ package chat.caravan.common.bus;
  * {@code <prefix>.event.<name>} with no queue group, so every instance gets it. The prefix is
  * {@code caravan.bus.subject-prefix} (default {@code caravan}).
  *
- * <p>Calls and events in use (payloads are JSON objects, dates as EJSON {@code {"$date": millis}}):
+ * <p>Calls (request-reply; payloads and results are JSON, dates as EJSON {@code {"$date": millis}}; a failure
+ * travels back as the {@code CaravanException} the owner raised):
  * <ul>
- *   <li>{@code accounts.*}: login, resume, logout, validateToken, user management (accounts service)</li>
- *   <li>{@code authorization.*}: hasPermission, hasAllPermission, hasAtLeastOnePermission, canAccessRoom,
- *       canReadRoom, canSendMessage (authorization service)</li>
- *   <li>{@code presence.*}: connection open/close/activity, setStatus (presence service)</li>
- *   <li>{@code core.*}: methods ddp-streamer forwards to core (sendMessage, loadHistory, ...)</li>
- *   <li>events {@code watch.<collection>}: MongoDB changes from stream-hub ({@code watch.messages},
- *       {@code watch.users}, {@code watch.rooms}, {@code watch.subscriptions}, {@code watch.roles},
- *       {@code watch.permissions}, {@code watch.settings}, ...)</li>
- *   <li>events {@code presence.status}, {@code accounts.login}, {@code accounts.logout}, {@code stream.*}
- *       (notifications that do not come from a collection, e.g. typing)</li>
+ *   <li>{@code accounts.login} {@code {user|username|email, password (plain or {digest, algorithm}) | resume, ip}}
+ *       -> {@code {userId, token, tokenExpires, type, user}}</li>
+ *   <li>{@code accounts.validateToken} {@code {userId, token}} -> {@code {user}} (401 error when invalid)</li>
+ *   <li>{@code accounts.logout} {@code {userId, token}}</li>
+ *   <li>{@code authorization.hasPermission} {@code {uid, permission, scope?}} -> boolean;
+ *       {@code authorization.hasAllPermission} / {@code hasAtLeastOnePermission} {@code {uid, permissions[], scope?}}
+ *       -> boolean; {@code authorization.canAccessRoom} / {@code canReadRoom} {@code {uid, rid}} -> boolean;
+ *       {@code authorization.canSendMessage} {@code {uid, rid}} -> {@code {room}} or a coded error</li>
+ *   <li>{@code presence.*}: connection open/close/activity, instance heartbeat, status changes</li>
+ *   <li>{@code core.method} {@code {method, params, userId, connectionId}}: DDP methods that core owns</li>
+ * </ul>
+ *
+ * <p>Broadcast events:
+ * <ul>
+ *   <li>{@code watch.<collection>} from stream-hub, {@code {eventId, clientAction, id, data?, diff?, unset?}}:
+ *       {@code watch.messages}, {@code watch.users}, {@code watch.rooms}, {@code watch.subscriptions},
+ *       {@code watch.roles}, {@code watch.permissions}, {@code watch.settings}, {@code watch.userSessions}</li>
+ *   <li>{@code accounts.login}, {@code accounts.logout} {@code {userId}}</li>
+ *   <li>{@code presence.status} {@code {userId, username, status, statusText}}</li>
+ *   <li>{@code stream.notify} {@code {stream, eventName, args}}: realtime notifications not tied to a collection
+ *       change (typing, deleteMessage, ...), delivered by ddp-streamer</li>
  * </ul>
  */
 public final class Subjects {

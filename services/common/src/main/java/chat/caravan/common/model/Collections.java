@@ -1,0 +1,20 @@
+package chat.caravan.common.model;
+
+/** Names of the MongoDB collections, as Rocket.Chat names them (so a Rocket.Chat database works unchanged). */
+public final class Collections {
+
+    public static final String USERS = "users";
+    public static final String ROOMS = "rocketchat_room";
+    public static final String SUBSCRIPTIONS = "rocketchat_subscription";
+    public static final String MESSAGES = "rocketchat_message";
+    public static final String ROLES = "rocketchat_roles";
+    public static final String PERMISSIONS = "rocketchat_permissions";
+    public static final String SETTINGS = "rocketchat_settings";
+    /** Where deleted documents are copied, with {@code __collection__} naming their origin. */
+    public static final String TRASH = "rocketchat__trash";
+    /** Presence: one document per user with its connections. */
+    public static final String USERS_SESSIONS = "usersSessions";
+
+    private Collections() {
+    }
+}

@@ -1,0 +1,82 @@
+package chat.caravan.common.settings;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import chat.caravan.common.model.Collections;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import org.bson.Document;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads Rocket.Chat settings ({@code rocketchat_settings}, {@code {_id, value}}) for any service, with the caller's
+ * default when a setting is absent. Values are cached briefly so hot paths do not hit MongoDB on every request;
+ * a change is seen within {@link #TTL}.
+ */
+@Component
+public class Settings {
+
+    static final Duration TTL = Duration.ofSeconds(2);
+
+    private final MongoCollection<Document> settings;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public Settings(MongoDatabase database) {
+        this.settings = database.getCollection(Collections.SETTINGS);
+    }
+
+    public boolean bool(String id, boolean fallback) {
+        Object value = value(id);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof String s && !s.isBlank()) {
+            return Boolean.parseBoolean(s);
+        }
+        return fallback;
+    }
+
+    public int integer(String id, int fallback) {
+        Object value = value(id);
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        if (value instanceof String s) {
+            try {
+                return Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+        return fallback;
+    }
+
+    public String string(String id, String fallback) {
+        Object value = value(id);
+        return value == null ? fallback : String.valueOf(value);
+    }
+
+    /** The raw value, or null when the setting does not exist. */
+    public Object value(String id) {
+        long now = System.nanoTime();
+        Cached cached = cache.get(id);
+        if (cached != null && cached.expiresAt > now) {
+            return cached.value;
+        }
+        Document setting = settings.find(Filters.eq("_id", id)).first();
+        Object value = setting == null ? null : setting.get("value");
+        cache.put(id, new Cached(value, now + TTL.toNanos()));
+        return value;
+    }
+
+    /** Forgets cached values, e.g. after a settings change event. */
+    public void invalidate() {
+        cache.clear();
+    }
+
+    private record Cached(Object value, long expiresAt) {
+    }
+}
