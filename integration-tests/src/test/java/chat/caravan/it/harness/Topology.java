@@ -1,0 +1,298 @@
+package chat.caravan.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A real Caravan deployment on this machine, every part its own process: nats-server, the MongoDB-compatible
+ * server, the six services (several replicas where asked) and nginx routing like the Kubernetes ingress; or the
+ * all-in-one on its embedded defaults. Used by the integration tests and by {@link LocalTopology}.
+ */
+public final class Topology implements AutoCloseable {
+
+    public static final List<String> SERVICES =
+            List.of("accounts", "authorization", "presence", "stream-hub", "ddp-streamer", "core");
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String ADMIN_PASSWORD = "admin-pass-1";
+    public static final String ADMIN_EMAIL = "admin@caravan.test";
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Builder settings;
+    private final Path workDir;
+    private final Path logDir;
+    private final Map<String, List<ServiceInstance>> services = new LinkedHashMap<>();
+    private ManagedProcess nats;
+    private ManagedProcess mongo;
+    private ManagedProcess nginx;
+    private ServiceInstance allInOne;
+    private int natsPort;
+    private int mongoPort;
+    private int nginxPort;
+
+    private Topology(Builder settings) {
+        this.settings = settings;
+        this.workDir = repoDir().resolve("integration-tests/target/topologies")
+                .resolve(settings.name + "-" + System.currentTimeMillis());
+        this.logDir = workDir.resolve("logs");
+    }
+
+    public static Builder microservices(String name) {
+        return new Builder(name, false);
+    }
+
+    public static Builder allInOne(String name) {
+        return new Builder(name, true);
+    }
+
+    /** Where the repository is: from -Dcaravan.repo.dir (set by the build), else the working directory's parent. */
+    public static Path repoDir() {
+        String dir = System.getProperty("caravan.repo.dir");
+        if (dir != null) {
+            return Path.of(dir).toAbsolutePath();
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        return Files.exists(cwd.resolve("services")) ? cwd : cwd.getParent();
+    }
+
+    public static Path jarOf(String module) {
+        Path jar = repoDir().resolve("services").resolve(module).resolve("target")
+                .resolve("caravan-" + module + "-0.1.0-exec.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests package)");
+        }
+        return jar;
+    }
+
+    private Topology start() {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (settings.allInOne) {
+            int port = settings.basePort > 0 ? settings.basePort : Ports.free();
+            Map<String, String> env = new HashMap<>(commonEnv(port));
+            env.put("CARAVAN_DATA_DIR", workDir.resolve("data").toString());
+            allInOne = new ServiceInstance("all-in-one", 0, port, env, this);
+            allInOne.start();
+            allInOne.awaitReady();
+            return this;
+        }
+        natsPort = Ports.free();
+        nats = new ManagedProcess("nats-server", List.of(natsServerBinary(), "-a", "127.0.0.1", "-p",
+                String.valueOf(natsPort)), Map.of(), logDir).start();
+        nats.awaitLog("Server is ready", Duration.ofSeconds(20));
+
+        mongoPort = Ports.free();
+        mongo = new ManagedProcess("mongo", List.of(java(), "-Xmx512m", "-cp", jarOf("all-in-one").toString(),
+                "-Dloader.main=chat.caravan.common.mongo.EmbeddedMongoServerMain",
+                "org.springframework.boot.loader.launch.PropertiesLauncher",
+                String.valueOf(mongoPort), workDir.resolve("mongo-data").toString()), Map.of(), logDir).start();
+        mongo.awaitLog("embedded-mongo listening", Duration.ofSeconds(60));
+
+        List<ServiceInstance> all = new ArrayList<>();
+        for (String service : SERVICES) {
+            int replicas = settings.replicas.getOrDefault(service, 1);
+            List<ServiceInstance> instances = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                int port = Ports.free();
+                Map<String, String> env = new HashMap<>(commonEnv(port));
+                env.put("MONGO_URL", mongoUrl());
+                env.put("TRANSPORTER", natsUrl());
+                env.putAll(settings.serviceEnv.getOrDefault(service, Map.of()));
+                instances.add(new ServiceInstance(service, i, port, env, this));
+            }
+            services.put(service, instances);
+            all.addAll(instances);
+        }
+        all.forEach(ServiceInstance::start);
+        all.forEach(ServiceInstance::awaitReady);
+        if (settings.nginx) {
+            startNginx();
+        }
+        return this;
+    }
+
+    private Map<String, String> commonEnv(int port) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", String.valueOf(port));
+        env.put("INSTANCE_IP", "127.0.0.1");
+        env.put("ADMIN_USERNAME", ADMIN_USERNAME);
+        env.put("ADMIN_PASS", ADMIN_PASSWORD);
+        env.put("ADMIN_EMAIL", ADMIN_EMAIL);
+        env.put("JAVA_TOOL_OPTIONS", "");
+        env.putAll(settings.globalEnv);
+        return env;
+    }
+
+    private void startNginx() {
+        nginxPort = settings.basePort > 0 ? settings.basePort : Ports.free();
+        Path prefix = workDir.resolve("nginx");
+        try {
+            for (String dir : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+                Files.createDirectories(prefix.resolve(dir));
+            }
+            String template = Files.readString(repoDir().resolve("config/nginx/caravan.conf.template"));
+            String config = template
+                    .replace("@@PREFIX@@", prefix.toString())
+                    .replace("@@LISTEN@@", "127.0.0.1:" + nginxPort)
+                    .replace("@@CORE_SERVERS@@", upstream("core"))
+                    .replace("@@DDP_STREAMER_SERVERS@@", upstream("ddp-streamer"));
+            Files.writeString(prefix.resolve("nginx.conf"), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        nginx = new ManagedProcess("nginx", List.of(nginxBinary(), "-p", prefix.toString(), "-c",
+                prefix.resolve("nginx.conf").toString()), Map.of(), logDir).start();
+        nginx.awaitHttpOk("http://127.0.0.1:" + nginxPort + "/api/info", Duration.ofSeconds(20));
+    }
+
+    private String upstream(String service) {
+        return services.get(service).stream()
+                .map(instance -> "        server 127.0.0.1:" + instance.port() + " max_fails=0;")
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The one URL clients use: nginx in microservices mode (core when started without it), or the all-in-one. */
+    public String baseUrl() {
+        if (allInOne != null) {
+            return allInOne.url();
+        }
+        return nginx != null ? "http://127.0.0.1:" + nginxPort : coreUrl();
+    }
+
+    public String coreUrl() {
+        return allInOne != null ? allInOne.url() : instance("core", 0).url();
+    }
+
+    public String natsUrl() {
+        return "nats://127.0.0.1:" + natsPort;
+    }
+
+    public String mongoUrl() {
+        return "mongodb://127.0.0.1:" + mongoPort + "/rocketchat";
+    }
+
+    public ServiceInstance instance(String service, int index) {
+        if (allInOne != null) {
+            return allInOne;
+        }
+        return services.get(service).get(index);
+    }
+
+    public List<ServiceInstance> instances(String service) {
+        return allInOne != null ? List.of(allInOne) : services.get(service);
+    }
+
+    public boolean isAllInOne() {
+        return allInOne != null;
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+
+    @Override
+    public void close() {
+        if (nginx != null) {
+            nginx.stop();
+        }
+        List<ServiceInstance> all = new ArrayList<>();
+        services.values().forEach(all::addAll);
+        if (allInOne != null) {
+            all.add(allInOne);
+        }
+        all.parallelStream().forEach(ServiceInstance::stop);
+        if (mongo != null) {
+            mongo.stop();
+        }
+        if (nats != null) {
+            nats.stop();
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String natsServerBinary() {
+        return firstExisting("nats-server", "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server");
+    }
+
+    static String nginxBinary() {
+        return firstExisting("nginx", "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx");
+    }
+
+    private static String firstExisting(String name, String... candidates) {
+        for (String candidate : candidates) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(name + " is not installed (apt-get install -y " + name + ")");
+    }
+
+    /** How to start a topology. */
+    public static final class Builder {
+        private final String name;
+        private final boolean allInOne;
+        private final Map<String, Integer> replicas = new HashMap<>();
+        private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
+        private final Map<String, String> globalEnv = new HashMap<>();
+        private boolean nginx = true;
+        private int basePort;
+
+        private Builder(String name, boolean allInOne) {
+            this.name = name;
+            this.allInOne = allInOne;
+        }
+
+        public Builder replicas(String service, int count) {
+            replicas.put(service, count);
+            return this;
+        }
+
+        /** An environment variable for every replica of one service. */
+        public Builder env(String service, String key, String value) {
+            serviceEnv.computeIfAbsent(service, s -> new HashMap<>()).put(key, value);
+            return this;
+        }
+
+        /** An environment variable for every process. */
+        public Builder env(String key, String value) {
+            globalEnv.put(key, value);
+            return this;
+        }
+
+        public Builder withoutNginx() {
+            nginx = false;
+            return this;
+        }
+
+        /** The port clients use (nginx, or the all-in-one); random when not set. */
+        public Builder port(int port) {
+            basePort = port;
+            return this;
+        }
+
+        public Topology start() {
+            Topology topology = new Topology(this);
+            try {
+                return topology.start();
+            } catch (RuntimeException e) {
+                topology.close();
+                throw e;
+            }
+        }
+    }
+}
