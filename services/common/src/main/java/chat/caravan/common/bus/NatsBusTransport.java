@@ -14,6 +14,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.nats.NatsConsumer;
 
 /**
  * The bus over NATS through camel-nats endpoints that share one connection (the bean
@@ -87,10 +88,26 @@ public class NatsBusTransport implements BusTransport {
             Endpoint endpoint = camelContext.getEndpoint(uri);
             org.apache.camel.Consumer consumer = endpoint.createConsumer(processor);
             consumer.start();
+            awaitSubscribed(consumer, uri);
             return consumer::stop;
         } catch (Exception e) {
             throw new BusUnavailableException("cannot subscribe " + uri, e);
         }
+    }
+
+    /**
+     * camel-nats subscribes on a thread of its own; wait until it has and the server knows, so a call or event sent
+     * right after start-up is not lost.
+     */
+    private void awaitSubscribed(org.apache.camel.Consumer consumer, String uri) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (consumer instanceof NatsConsumer nats && !nats.isActive()) {
+            if (System.nanoTime() > deadline) {
+                throw new BusUnavailableException("subscription not active after 10 s: " + uri);
+            }
+            Thread.sleep(5);
+        }
+        connection.flush(Duration.ofSeconds(5));
     }
 
     private static String uri(String subject) {

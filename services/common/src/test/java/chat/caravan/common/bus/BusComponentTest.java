@@ -1,0 +1,159 @@
+package chat.caravan.common.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.testing.NatsServerProcess;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The bus component over both transports: the same routes, the same answers. */
+class BusComponentTest {
+
+    private static NatsServerProcess nats;
+
+    @BeforeAll
+    static void startNats() {
+        nats = NatsServerProcess.start();
+    }
+
+    @AfterAll
+    static void stopNats() throws InterruptedException {
+        nats.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-process", "nats"})
+    void callsReachOneServerAndErrorsTravelBack(String transport) throws Exception {
+        try (Node server = new Node(transport); Node client = server.peer()) {
+            server.camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("bus:rpc:greeter.hello").process(exchange -> {
+                        JsonNode request = exchange.getIn().getBody(JsonNode.class);
+                        if (request.path("name").asText().isEmpty()) {
+                            throw CaravanException.coded("error-invalid-name", "Who are you?");
+                        }
+                        exchange.getMessage().setBody(Map.of("greeting", "hello " + request.path("name").asText()));
+                    });
+                }
+            });
+            JsonNode reply = client.bus.call("greeter.hello", Map.of("name", "ada"));
+            assertThat(reply.path("greeting").asText()).isEqualTo("hello ada");
+
+            String viaRoute = client.camel.createProducerTemplate()
+                    .requestBody("bus:rpc:greeter.hello", "{\"name\":\"bob\"}", JsonNode.class).path("greeting").asText();
+            assertThat(viaRoute).isEqualTo("hello bob");
+
+            assertThatThrownBy(() -> client.bus.call("greeter.hello", Map.of("name", "")))
+                    .isInstanceOfSatisfying(CaravanException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.errorType()).isEqualTo("error-invalid-name");
+                        assertThat(e.getMessage()).isEqualTo("Who are you? [error-invalid-name]");
+                    });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-process", "nats"})
+    void aCallNobodyServesFailsFastAsUnavailable(String transport) throws Exception {
+        try (Node client = new Node(transport)) {
+            assertThatThrownBy(() -> client.bus.call("nobody.home", Map.of(), Duration.ofSeconds(2)))
+                    .isInstanceOf(BusUnavailableException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-process", "nats"})
+    void eventsReachEverySubscriberInOrder(String transport) throws Exception {
+        try (Node first = new Node(transport); Node second = first.peer(); Node publisher = first.peer()) {
+            List<Integer> atFirst = new CopyOnWriteArrayList<>();
+            List<Integer> atSecond = new CopyOnWriteArrayList<>();
+            for (var node : List.of(first, second)) {
+                List<Integer> sink = node == first ? atFirst : atSecond;
+                node.camel.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("bus:event:watch.tests").process(e -> sink.add(e.getIn().getBody(JsonNode.class).path("n").asInt()));
+                    }
+                });
+            }
+            first.flush();
+            second.flush();
+            for (int n = 0; n < 100; n++) {
+                publisher.camel.createProducerTemplate().sendBody("bus:event:watch.tests", Map.of("n", n));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((atFirst.size() < 100 || atSecond.size() < 100) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<Integer> expected = java.util.stream.IntStream.range(0, 100).boxed().toList();
+            assertThat(atFirst).isEqualTo(expected);
+            assertThat(atSecond).isEqualTo(expected);
+        }
+    }
+
+    /** One "process": a Camel context with the bus component on the chosen transport. */
+    private static final class Node implements AutoCloseable {
+        final String transport;
+        final CamelContext camel = new DefaultCamelContext();
+        final BusClient bus;
+        final Connection connection;
+        final InProcessBusTransport shared;
+
+        Node(String transport) throws Exception {
+            this(transport, "nats".equals(transport) ? null : new InProcessBusTransport(1000));
+        }
+
+        private Node(String transport, InProcessBusTransport shared) throws Exception {
+            this.transport = transport;
+            this.shared = shared;
+            BusTransport busTransport;
+            if ("nats".equals(transport)) {
+                connection = Nats.connect(nats.url());
+                camel.getRegistry().bind(NatsBusTransport.CONNECTION_BEAN, connection);
+                busTransport = new NatsBusTransport(camel, connection, nats.url());
+            } else {
+                connection = null;
+                busTransport = shared;
+            }
+            bus = new BusClient(busTransport, new Subjects("test"), Duration.ofSeconds(5));
+            camel.addComponent("bus", new BusComponent(bus));
+            camel.start();
+        }
+
+        /** Another process on the same bus (in-process: the same JVM-wide transport). */
+        Node peer() throws Exception {
+            return new Node(transport, shared);
+        }
+
+        void flush() throws Exception {
+            if (connection != null) {
+                connection.flush(Duration.ofSeconds(2));
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            camel.stop();
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+}
