@@ -2,6 +2,7 @@ package chat.caravan.common;
 
 import chat.caravan.common.routes.RouteGroupLoader;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.DeadLetterChannelBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +27,9 @@ public class CaravanConfiguration {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
+                // a failure no route handles still reaches a client in Rocket.Chat's error shape, never Camel's 500
+                camelContext.getCamelContextExtension().setErrorHandlerFactory(
+                        new DeadLetterChannelBuilder("bean:restErrors?method=render").logExhausted(false));
                 loader.load(camelContext);
             }
 

@@ -76,6 +76,15 @@ public class BusEndpoint extends DefaultEndpoint {
         return body;
     }
 
+    private static CaravanException causeOfType(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CaravanException coded) {
+                return coded;
+            }
+        }
+        return null;
+    }
+
     private final class BusConsumer extends DefaultConsumer {
         private AutoCloseable subscription;
 
@@ -104,11 +113,19 @@ public class BusEndpoint extends DefaultEndpoint {
                 exchange.setPattern(org.apache.camel.ExchangePattern.InOut);
                 exchange.getIn().setBody(request);
                 getProcessor().process(exchange);
-                Exception failure = exchange.getException();
+                Throwable failure = exchange.getException();
+                if (failure == null) {
+                    // handled by the REST error mapping, but a bus caller must still get the error
+                    failure = exchange.getProperty(chat.caravan.common.rest.RestErrors.FAILURE, Throwable.class);
+                }
                 if (failure instanceof CaravanException caravan) {
                     throw caravan;
                 }
                 if (failure != null) {
+                    CaravanException coded = causeOfType(failure);
+                    if (coded != null) {
+                        throw coded;
+                    }
                     throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
                 }
                 return payloadOf(exchange.getMessage().getBody());

@@ -20,12 +20,16 @@ public class RestErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
 
+    /** Exchange property holding the failure once rendered, so a bus consumer still answers it as an error. */
+    public static final String FAILURE = "caravanFailure";
+
     public void render(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure == null) {
             failure = exchange.getException();
         }
         exchange.setException(null);
+        exchange.setProperty(FAILURE, failure);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("success", false);
         int status;
@@ -55,8 +59,9 @@ public class RestErrors {
             body.put("error", "Service unavailable, try again");
         } else {
             status = 500;
-            LOG.error("Request {} {} failed", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getIn().getHeader(Exchange.HTTP_URI), failure);
+            LOG.error("Route {} failed ({} {})", exchange.getFromRouteId(),
+                    exchange.getIn().getHeader(Exchange.HTTP_METHOD), exchange.getIn().getHeader(Exchange.HTTP_URI),
+                    failure);
             body.put("error", "Internal server error");
         }
         RestReplies.write(exchange, status, body);
