@@ -37,7 +37,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
-        H2Backend backend = new H2Backend(file.toString());
+        H2Backend backend = new ReplicaSetH2Backend(file.toString());
         MongoServer server = new MongoServer(backend);
         server.enableOplog();
         server.bind(host, port);
