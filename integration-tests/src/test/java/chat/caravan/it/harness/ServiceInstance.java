@@ -7,7 +7,7 @@ import java.util.Map;
 /** One replica of one service (or the all-in-one), restartable and killable. */
 public final class ServiceInstance {
 
-    private static final List<String> JVM_OPTIONS =
+    static final List<String> DEFAULT_JVM_OPTIONS =
             List.of("-Xmx384m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final String service;
@@ -30,7 +30,7 @@ public final class ServiceInstance {
         generation++;
         List<String> command = new java.util.ArrayList<>();
         command.add(Topology.java());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(topology.jvmOptionsOf(service));
         command.add("-jar");
         command.add(Topology.jarOf(service).toString());
         process = new ManagedProcess(service + "-" + index + (generation > 1 ? "-run" + generation : ""), command,

@@ -83,22 +83,22 @@ public final class Topology implements AutoCloseable {
             int port = settings.basePort > 0 ? settings.basePort : Ports.free();
             Map<String, String> env = new HashMap<>(commonEnv(port));
             env.put("CARAVAN_DATA_DIR", workDir.resolve("data").toString());
+            if (settings.externalStore) {
+                startMongo();
+                env.put("MONGO_URL", mongoUrl());
+            }
+            if (settings.spareNats) {
+                startNats();
+            }
+            env.putAll(settings.serviceEnv.getOrDefault("all-in-one", Map.of()));
             allInOne = new ServiceInstance("all-in-one", 0, port, env, this);
             allInOne.start();
             allInOne.awaitReady();
             return this;
         }
-        natsPort = Ports.free();
-        nats = new ManagedProcess("nats-server", List.of(natsServerBinary(), "-a", "127.0.0.1", "-p",
-                String.valueOf(natsPort)), Map.of(), logDir).start();
-        nats.awaitLog("Server is ready", Duration.ofSeconds(20));
+        startNats();
 
-        mongoPort = Ports.free();
-        mongo = new ManagedProcess("mongo", List.of(java(), "-Xmx512m", "-cp", jarOf("all-in-one").toString(),
-                "-Dloader.main=chat.caravan.common.mongo.EmbeddedMongoServerMain",
-                "org.springframework.boot.loader.launch.PropertiesLauncher",
-                String.valueOf(mongoPort), workDir.resolve("mongo-data").toString()), Map.of(), logDir).start();
-        mongo.awaitLog("embedded-mongo listening", Duration.ofSeconds(60));
+        startMongo();
 
         List<ServiceInstance> all = new ArrayList<>();
         for (String service : SERVICES) {
@@ -121,6 +121,27 @@ public final class Topology implements AutoCloseable {
             startNginx();
         }
         return this;
+    }
+
+    private void startNats() {
+        natsPort = Ports.free();
+        nats = new ManagedProcess("nats-server", List.of(natsServerBinary(), "-a", "127.0.0.1", "-p",
+                String.valueOf(natsPort)), Map.of(), logDir).start();
+        nats.awaitLog("Server is ready", Duration.ofSeconds(20));
+    }
+
+    private void startMongo() {
+        mongoPort = Ports.free();
+        mongo = new ManagedProcess("mongo", List.of(java(), "-Xmx1g", "-cp", jarOf("all-in-one").toString(),
+                "-Dloader.main=chat.caravan.common.mongo.EmbeddedMongoServerMain",
+                "org.springframework.boot.loader.launch.PropertiesLauncher",
+                String.valueOf(mongoPort), workDir.resolve("mongo-data").toString()), Map.of(), logDir).start();
+        mongo.awaitLog("embedded-mongo listening", Duration.ofSeconds(60));
+    }
+
+    /** JVM options of a service's processes: the defaults, or what {@link Builder#jvmOptions} set. */
+    List<String> jvmOptionsOf(String service) {
+        return settings.jvmOptions.getOrDefault(service, ServiceInstance.DEFAULT_JVM_OPTIONS);
     }
 
     private Map<String, String> commonEnv(int port) {
@@ -177,6 +198,11 @@ public final class Topology implements AutoCloseable {
 
     public String natsUrl() {
         return "nats://127.0.0.1:" + natsPort;
+    }
+
+    /** Process id of a service instance, e.g. to read its memory. */
+    public long pidOf(String service, int index) {
+        return instance(service, index).process().pid();
     }
 
     public String mongoUrl() {
@@ -249,7 +275,10 @@ public final class Topology implements AutoCloseable {
         private final Map<String, Integer> replicas = new HashMap<>();
         private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
         private final Map<String, String> globalEnv = new HashMap<>();
+        private final Map<String, List<String>> jvmOptions = new HashMap<>();
         private boolean nginx = true;
+        private boolean externalStore;
+        private boolean spareNats;
         private int basePort;
 
         private Builder(String name, boolean allInOne) {
@@ -271,6 +300,24 @@ public final class Topology implements AutoCloseable {
         /** An environment variable for every process. */
         public Builder env(String key, String value) {
             globalEnv.put(key, value);
+            return this;
+        }
+
+        /** JVM options for one service's processes ("all-in-one" for the all-in-one), replacing the defaults. */
+        public Builder jvmOptions(String service, String... options) {
+            jvmOptions.put(service, List.of(options));
+            return this;
+        }
+
+        /** All-in-one only: the MongoDB-compatible server as its own process, reachable at {@link #mongoUrl()}. */
+        public Builder externalStore() {
+            externalStore = true;
+            return this;
+        }
+
+        /** All-in-one only: a nats-server the all-in-one does not use, e.g. for baselines measured beside it. */
+        public Builder spareNats() {
+            spareNats = true;
             return this;
         }
 

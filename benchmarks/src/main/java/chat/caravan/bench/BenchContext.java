@@ -1,0 +1,8 @@
+package chat.caravan.bench;
+
+import java.net.URI;
+
+/** What a scenario needs: where clients connect, the store for fixtures, NATS for baselines, the streamer's pid. */
+public record BenchContext(String mode, URI clientUrl, String mongoUrl, String natsUrl, long ddpStreamerPid,
+        URI ddpStreamerUrl, LoadClients clients, Fixtures fixtures) {
+}

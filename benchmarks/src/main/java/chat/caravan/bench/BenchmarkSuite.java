@@ -1,0 +1,101 @@
+package chat.caravan.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import chat.caravan.it.harness.Topology;
+
+/**
+ * Runs the benchmark scenarios against the all-in-one and the microservices topology, each beside its baseline,
+ * prints every figure and writes results under benchmarks/results/. Figures, never pass/fail.
+ *
+ * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
+ * (fanout,throughput,capacity,login), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
+ * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
+ * (50,100,200,400,800,1600), {@code capacity.sessions} (20000, bounded by the open-file limit),
+ * {@code login.users} (2000), {@code sources} (source addresses, 8).
+ */
+public final class BenchmarkSuite {
+
+    private BenchmarkSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> modes = list("modes", "all-in-one,microservices");
+        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login");
+        List<Result> results = new ArrayList<>();
+        for (String mode : modes) {
+            try (Topology topology = start(mode)) {
+                String ddp = "microservices".equals(mode) ? "ddp-streamer" : "all-in-one";
+                try (LoadClients clients = new LoadClients(Integer.getInteger("sources", 8));
+                     Fixtures fixtures = new Fixtures(topology.mongoUrl())) {
+                    BenchContext ctx = new BenchContext(mode, URI.create(topology.baseUrl()), topology.mongoUrl(),
+                            topology.natsUrl(), topology.pidOf(ddp, 0), URI.create(topology.instance(ddp, 0).url()),
+                            clients, fixtures);
+                    for (String scenario : scenarios) {
+                        List<Result> found = switch (scenario) {
+                            case "fanout" -> FanoutLatency.run(ctx, Integer.getInteger("fanout.subscribers", 1000),
+                                    Integer.getInteger("fanout.messages", 30));
+                            case "throughput" -> Throughput.run(ctx, Integer.getInteger("throughput.rooms", 100),
+                                    Integer.getInteger("throughput.members", 50), ints("throughput.rates", "50,100,200,400,800,1600"));
+                            case "capacity" -> ConnectionCapacity.run(ctx, capacityTarget(), 100);
+                            case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);
+                            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                        };
+                        found.forEach(System.out::println);
+                        results.addAll(found);
+                    }
+                }
+            }
+        }
+        Path dir = Topology.repoDir().resolve("benchmarks/results")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        ResultsWriter.write(dir, results);
+        System.out.println("results: " + dir);
+    }
+
+    /** The all-in-one (one JVM, in-process bus, its store as a process so fixtures can reach it) or microservices. */
+    private static Topology start(String mode) {
+        String heap = "-Xmx2g";
+        if ("microservices".equals(mode)) {
+            return Topology.microservices("bench").jvmOptions("ddp-streamer", heap, "-XX:+UseG1GC")
+                    .jvmOptions("core", "-Xmx1g").start();
+        }
+        return Topology.allInOne("bench").externalStore().spareNats().jvmOptions("all-in-one", heap, "-XX:+UseG1GC")
+                .env("all-in-one", "TRANSPORTER", "").start();
+    }
+
+    /** 20,000 by default, less when the open-file limit (inherited by the servers) would not allow it. */
+    private static int capacityTarget() throws Exception {
+        int wanted = Integer.getInteger("capacity.sessions", 20000);
+        long limit = Long.MAX_VALUE;
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                limit = Long.parseLong(line.split("\\s+")[3]);
+            }
+        }
+        int allowed = (int) Math.min(wanted, limit - 2000);
+        if (allowed < wanted) {
+            System.out.println("capacity: open-file limit " + limit + " allows " + allowed + " sessions, not " + wanted);
+        }
+        return allowed;
+    }
+
+    private static List<String> list(String property, String fallback) {
+        return Arrays.stream(System.getProperty(property, fallback).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static int[] ints(String property, String fallback) {
+        return list(property, fallback).stream().mapToInt(Integer::parseInt).toArray();
+    }
+
+    static Map<String, String> env() {
+        return System.getenv();
+    }
+}

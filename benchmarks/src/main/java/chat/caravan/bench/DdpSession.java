@@ -1,0 +1,119 @@
+package chat.caravan.bench;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+/**
+ * A minimal DDP client for load: connect, resume login, subscribe to room message streams, answer pings, and hand
+ * every stream event to a listener. Thousands of these share a few Vert.x WebSocket clients.
+ */
+public final class DdpSession {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final Consumer<JsonNode> onEvent;
+    private WebSocket socket;
+    private CompletableFuture<Void> connected = new CompletableFuture<>();
+
+    public DdpSession(Consumer<JsonNode> onEvent) {
+        this.onEvent = onEvent;
+    }
+
+    /** Opens the socket and completes once the server answered {@code connected}. */
+    public CompletableFuture<Void> open(WebSocketClient client, int port, String host, String path) {
+        client.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(path))
+                .onSuccess(ws -> {
+                    socket = ws;
+                    ws.textMessageHandler(this::onFrame);
+                    ws.closeHandler(v -> connected.completeExceptionally(new IllegalStateException("closed")));
+                    ws.writeTextMessage("{\"msg\":\"connect\",\"version\":\"1\",\"support\":[\"1\",\"pre2\",\"pre1\"]}");
+                })
+                .onFailure(connected::completeExceptionally);
+        return connected;
+    }
+
+    public CompletableFuture<JsonNode> loginWithToken(String token) {
+        return call("login", Map.of("resume", token));
+    }
+
+    public CompletableFuture<JsonNode> call(String method, Object... params) {
+        String id = "m" + IDS.incrementAndGet();
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        pending.put(id, result);
+        send(Map.of("msg", "method", "id", id, "method", method, "params", params));
+        return result;
+    }
+
+    /** Subscribes to a stream; completes on {@code ready}, fails on {@code nosub}. */
+    public CompletableFuture<JsonNode> subscribe(String stream, Object... params) {
+        String id = "s" + IDS.incrementAndGet();
+        CompletableFuture<JsonNode> ready = new CompletableFuture<>();
+        pending.put(id, ready);
+        send(Map.of("msg", "sub", "id", id, "name", stream, "params", params));
+        return ready;
+    }
+
+    public void close() {
+        if (socket != null && !socket.isClosed()) {
+            socket.close();
+        }
+    }
+
+    private void send(Object message) {
+        try {
+            socket.writeTextMessage(JSON.writeValueAsString(message));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void onFrame(String frame) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(frame);
+        } catch (Exception e) {
+            return;
+        }
+        switch (message.path("msg").asText()) {
+            case "connected" -> connected.complete(null);
+            case "ping" -> socket.writeTextMessage(message.has("id")
+                    ? "{\"msg\":\"pong\",\"id\":" + message.get("id") + "}" : "{\"msg\":\"pong\"}");
+            case "result" -> {
+                CompletableFuture<JsonNode> call = pending.remove(message.path("id").asText());
+                if (call != null) {
+                    if (message.has("error")) {
+                        call.completeExceptionally(new IllegalStateException(message.get("error").toString()));
+                    } else {
+                        call.complete(message.path("result"));
+                    }
+                }
+            }
+            case "ready" -> message.path("subs").forEach(sub -> {
+                CompletableFuture<JsonNode> ready = pending.remove(sub.asText());
+                if (ready != null) {
+                    ready.complete(message);
+                }
+            });
+            case "nosub" -> {
+                CompletableFuture<JsonNode> ready = pending.remove(message.path("id").asText());
+                if (ready != null) {
+                    ready.completeExceptionally(new IllegalStateException("nosub " + message));
+                }
+            }
+            case "changed" -> onEvent.accept(message);
+            default -> {
+            }
+        }
+    }
+}
