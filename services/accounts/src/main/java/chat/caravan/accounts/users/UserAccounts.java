@@ -1,0 +1,278 @@
+package chat.caravan.accounts.users;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import chat.caravan.accounts.login.PasswordHashing;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.Ids;
+import chat.caravan.common.model.UserDocuments;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.common.settings.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creating, changing and removing user accounts: the writes that touch passwords and identities, with Rocket.Chat's
+ * validation order and error strings. Callers (core's REST routes) have checked permissions already.
+ */
+@Component("userAccounts")
+public class UserAccounts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserAccounts.class);
+    static final int MAX_NAME = 120;
+    static final int MAX_PASSWORD = 1024;
+    private static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$");
+
+    private final UserDirectory users;
+    private final PasswordHashing passwords;
+    private final Settings settings;
+
+    public UserAccounts(UserDirectory users, PasswordHashing passwords, Settings settings) {
+        this.users = users;
+        this.passwords = passwords;
+        this.settings = settings;
+    }
+
+    /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
+    public Map<String, Object> createUser(JsonNode request) {
+        String name = optionalText(request, "name", MAX_NAME);
+        if (settings.bool("Accounts_RequireNameForSignUp", true) && (name == null || name.isBlank())) {
+            throw CaravanException.coded("error-the-field-is-required", "The field Name is required");
+        }
+        String username = optionalText(request, "username", MAX_NAME);
+        if (username == null || username.isBlank()) {
+            throw CaravanException.coded("error-the-field-is-required", "The field Username is required");
+        }
+        validateUsername(username);
+        String email = optionalText(request, "email", 254);
+        if (email == null || email.isBlank()) {
+            throw CaravanException.coded("error-the-field-is-required", "The field Email is required");
+        }
+        if (!EMAIL.matcher(email).matches()) {
+            throw CaravanException.coded("error-invalid-email", "Invalid email " + email);
+        }
+        String password = optionalText(request, "password", MAX_PASSWORD);
+        if ((password == null || password.isEmpty()) && !request.path("setRandomPassword").asBoolean(false)) {
+            throw CaravanException.coded("error-the-field-is-required", "The field Password is required");
+        }
+        if (password == null || password.isEmpty()) {
+            password = Ids.random(24);
+        }
+        if (users.usernameTaken(username, null)) {
+            throw CaravanException.coded("error-field-unavailable", username + " is already in use :(",
+                    Map.of("field", username));
+        }
+        if (users.emailTaken(email, null)) {
+            throw CaravanException.coded("error-field-unavailable", email + " is already in use :(", Map.of("field", email));
+        }
+        List<String> roles = roles(request);
+        Date now = new Date();
+        Document user = new Document(UserFields.ID, Ids.random())
+                .append(UserFields.CREATED_AT, now)
+                .append(UserFields.USERNAME, username)
+                .append(UserFields.NAME, name == null ? username : name)
+                .append(UserFields.EMAILS, List.of(new Document("address", email.toLowerCase())
+                        .append("verified", request.path("verified").asBoolean(false))))
+                .append(UserFields.TYPE, "user")
+                .append(UserFields.ACTIVE, request.path("active").asBoolean(true))
+                .append(UserFields.ROLES, roles)
+                .append(UserFields.STATUS, "offline")
+                .append(UserFields.STATUS_CONNECTION, "offline")
+                .append(UserFields.UTC_OFFSET, 0)
+                .append(UserFields.REQUIRE_PASSWORD_CHANGE, request.path("requirePasswordChange").asBoolean(false))
+                .append(UserFields.SERVICES, new Document("password", new Document("bcrypt", passwords.hash(password))))
+                .append(UserFields.UPDATED_AT, now);
+        if (request.hasNonNull("bio")) {
+            user.append("bio", optionalText(request, "bio", 1000));
+        }
+        if (request.hasNonNull("nickname")) {
+            user.append("nickname", optionalText(request, "nickname", MAX_NAME));
+        }
+        if (!request.path("active").asBoolean(true) && request.hasNonNull("inactiveReason")) {
+            user.append(UserFields.INACTIVE_REASON, optionalText(request, "inactiveReason", 100));
+        }
+        try {
+            users.collection().insertOne(user);
+        } catch (com.mongodb.MongoWriteException e) {
+            // a concurrent create of the same username
+            throw CaravanException.coded("error-field-unavailable", username + " is already in use :(");
+        }
+        LOG.info("User {} created ({})", user.getString(UserFields.ID), username);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("user", UserDocuments.withoutSecrets(user));
+        result.put("joinDefaultChannels", request.path("joinDefaultChannels").asBoolean(true));
+        return result;
+    }
+
+    /** {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}}. */
+    public Map<String, Object> updateUser(JsonNode request) {
+        String userId = requireText(request, "userId");
+        Document existing = users.byId(userId);
+        if (existing == null) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user");
+        }
+        JsonNode data = request.path("data");
+        if (!data.isObject()) {
+            throw CaravanException.invalidParams("must have required property 'data'");
+        }
+        List<Bson> updates = new ArrayList<>();
+        for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            switch (field) {
+                case "username" -> {
+                    String username = optionalText(data, "username", MAX_NAME);
+                    validateUsername(username);
+                    if (users.usernameTaken(username, userId)) {
+                        throw CaravanException.coded("error-field-unavailable", username + " is already in use :(");
+                    }
+                    updates.add(Updates.set(UserFields.USERNAME, username));
+                }
+                case "email" -> {
+                    String email = optionalText(data, "email", 254);
+                    if (email == null || !EMAIL.matcher(email).matches()) {
+                        throw CaravanException.coded("error-invalid-email", "Invalid email " + email);
+                    }
+                    if (users.emailTaken(email, userId)) {
+                        throw CaravanException.coded("error-field-unavailable", email + " is already in use :(");
+                    }
+                    updates.add(Updates.set(UserFields.EMAILS, List.of(new Document("address", email.toLowerCase())
+                            .append("verified", data.path("verified").asBoolean(false)))));
+                }
+                case "name", "bio", "nickname", "statusText" -> updates.add(Updates.set(field, optionalText(data, field, 1000)));
+                case "password" -> {
+                    String password = optionalText(data, "password", MAX_PASSWORD);
+                    if (password == null || password.isEmpty()) {
+                        throw CaravanException.coded("error-the-field-is-required", "The field Password is required");
+                    }
+                    updates.add(Updates.set(UserFields.PASSWORD_BCRYPT, passwords.hash(password)));
+                }
+                case "active" -> updates.add(Updates.set(UserFields.ACTIVE, bool(data, "active")));
+                case "requirePasswordChange" -> updates.add(Updates.set(UserFields.REQUIRE_PASSWORD_CHANGE,
+                        bool(data, "requirePasswordChange")));
+                case "roles" -> updates.add(Updates.set(UserFields.ROLES, roles(data)));
+                case "verified", "joinDefaultChannels", "sendWelcomeEmail", "customFields" -> {
+                    // verified travels with email; the others have no effect on an existing account
+                }
+                default -> throw CaravanException.invalidParams("must NOT have additional properties '" + field + "'");
+            }
+        }
+        if (!updates.isEmpty()) {
+            updates.add(Updates.set(UserFields.UPDATED_AT, new Date()));
+            users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.combine(updates));
+            if (data.has("active") && !data.path("active").asBoolean()) {
+                users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.unset(UserFields.LOGIN_TOKENS));
+            }
+        }
+        return Map.of("user", UserDocuments.withoutSecrets(users.byId(userId)));
+    }
+
+    /** {@code accounts.setActiveStatus}: {userId, activeStatus}; deactivation ends every session. */
+    public Map<String, Object> setActiveStatus(JsonNode request) {
+        String userId = requireText(request, "userId");
+        if (!request.path("activeStatus").isBoolean()) {
+            throw CaravanException.invalidParams("must have required property 'activeStatus'");
+        }
+        boolean active = request.get("activeStatus").asBoolean();
+        Bson update = active ? Updates.combine(Updates.set(UserFields.ACTIVE, true), Updates.unset(UserFields.INACTIVE_REASON),
+                Updates.set(UserFields.UPDATED_AT, new Date()))
+                : Updates.combine(Updates.set(UserFields.ACTIVE, false), Updates.unset(UserFields.LOGIN_TOKENS),
+                Updates.set(UserFields.UPDATED_AT, new Date()));
+        if (users.collection().updateOne(Filters.eq(UserFields.ID, userId), update).getMatchedCount() == 0) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user");
+        }
+        LOG.info("User {} {}", userId, active ? "activated" : "deactivated");
+        return Map.of("user", Map.of("_id", userId, "active", active));
+    }
+
+    /** {@code accounts.deleteUser}: {userId}; returns the removed document (for core to clean memberships). */
+    public Map<String, Object> deleteUser(JsonNode request) {
+        String userId = requireText(request, "userId");
+        Document user = users.collection().findOneAndDelete(Filters.eq(UserFields.ID, userId));
+        if (user == null) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user");
+        }
+        LOG.info("User {} deleted", userId);
+        return Map.of("user", UserDocuments.withoutSecrets(user));
+    }
+
+    private void validateUsername(String username) {
+        String charset = settings.string("UTF8_User_Names_Validation", "[0-9a-zA-Z-_.]+");
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile("^" + charset + "$");
+        } catch (PatternSyntaxException e) {
+            pattern = Pattern.compile("^[0-9a-zA-Z-_.]+$");
+        }
+        if (username == null || !pattern.matcher(username).matches()) {
+            throw CaravanException.coded("error-input-is-not-a-valid-field", username + " is not a valid username",
+                    Map.of("input", String.valueOf(username), "field", "Username"));
+        }
+    }
+
+    private List<String> roles(JsonNode request) {
+        JsonNode roles = request.get("roles");
+        if (roles == null || roles.isNull()) {
+            String defaults = settings.string("Accounts_Registration_Users_Default_Roles", "user");
+            List<String> result = new ArrayList<>();
+            for (String role : defaults.split(",")) {
+                if (!role.isBlank()) {
+                    result.add(role.trim());
+                }
+            }
+            return result;
+        }
+        if (!roles.isArray()) {
+            throw CaravanException.invalidParams("must be array 'roles'");
+        }
+        List<String> result = new ArrayList<>();
+        for (JsonNode role : roles) {
+            if (!role.isTextual() || role.asText().isBlank() || role.asText().length() > MAX_NAME) {
+                throw CaravanException.coded("error-action-not-allowed", "The field Roles consist invalid role id");
+            }
+            result.add(role.asText());
+        }
+        return result;
+    }
+
+    static String optionalText(JsonNode node, String name, int max) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw CaravanException.invalidParams("must be string '" + name + "'");
+        }
+        if (value.asText().length() > max) {
+            throw CaravanException.invalidParams("must NOT have more than " + max + " characters '" + name + "'");
+        }
+        return value.asText().trim();
+    }
+
+    static String requireText(JsonNode node, String name) {
+        String value = optionalText(node, name, 256);
+        if (value == null || value.isEmpty()) {
+            throw CaravanException.invalidParams("must have required property '" + name + "'");
+        }
+        return value;
+    }
+
+    private static boolean bool(JsonNode node, String name) {
+        if (!node.path(name).isBoolean()) {
+            throw CaravanException.invalidParams("must be boolean '" + name + "'");
+        }
+        return node.get(name).asBoolean();
+    }
+}
