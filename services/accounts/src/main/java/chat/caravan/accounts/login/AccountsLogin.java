@@ -95,7 +95,7 @@ public class AccountsLogin {
                 || tokens.isExpired(issuedAt(user, LoginTokens.hash(token)), Instant.now())) {
             throw CaravanException.notLoggedIn();
         }
-        return Map.of("user", UserDocuments.withoutSecrets(user));
+        return Map.of("user", safeView(user));
     }
 
     /** {@code accounts.logout}: removes the token; returns {userId} for the logout event. */
@@ -161,8 +161,15 @@ public class AccountsLogin {
         result.put("token", token);
         result.put("tokenExpires", expires);
         result.put("type", type);
-        result.put("user", UserDocuments.withoutSecrets(user));
+        result.put("user", safeView(user));
         return result;
+    }
+
+    /** The user without secrets, with the {@code services} summary clients read (password exists or not). */
+    static Document safeView(Document user) {
+        Document view = UserDocuments.withoutSecrets(user);
+        view.put(UserFields.SERVICES, UserDocuments.servicesSummary(user));
+        return view;
     }
 
     /** Who a password login names: {user:{username|email|id}} or {user:"name-or-email"} or {username} or {email}. */

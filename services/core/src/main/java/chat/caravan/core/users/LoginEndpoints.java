@@ -1,0 +1,108 @@
+package chat.caravan.core.users;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.rest.RestReplies;
+import chat.caravan.common.rest.RestRequest;
+import chat.caravan.core.auth.RestAuth;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** {@code POST /api/v1/login}, {@code /logout} and {@code GET /api/v1/me}, answered as Rocket.Chat answers them. */
+@Component("loginEndpoints")
+public class LoginEndpoints {
+
+    private static final Set<String> PASSWORD_LOGIN_KEYS = Set.of("user", "username", "email", "password", "code");
+
+    private final BusClient bus;
+    private final UserViews views;
+
+    public LoginEndpoints(BusClient bus, UserViews views) {
+        this.bus = bus;
+        this.views = views;
+    }
+
+    public void login(Exchange exchange) {
+        JsonNode body = RestRequest.body(exchange);
+        ObjectNode request = JsonNodeFactory.instance.objectNode();
+        if (body.has("resume")) {
+            request.set("resume", body.get("resume"));
+        } else if (body.has("password")) {
+            for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!PASSWORD_LOGIN_KEYS.contains(key)) {
+                    throw CaravanException.invalidParams("must NOT have additional properties '" + key + "'");
+                }
+            }
+            for (String key : new String[] {"user", "username", "email"}) {
+                if (body.has(key)) {
+                    request.set(key, body.get(key));
+                }
+            }
+            JsonNode password = body.get("password");
+            if (password.isObject() && password.has("hashed")) {
+                request.putObject("password").put("digest", password.path("hashed").asText())
+                        .put("algorithm", "sha-256");
+            } else {
+                request.set("password", password);
+            }
+        } else {
+            throw CaravanException.invalidParams("must have required property 'password' or 'resume'");
+        }
+        String ip = clientIp(exchange);
+        if (ip != null) {
+            request.put("ip", ip);
+        }
+        JsonNode result;
+        try {
+            result = bus.call("accounts.login", request);
+        } catch (CaravanException e) {
+            if (e.status() == 400 && "invalid-params".equals(e.errorType())) {
+                throw e;
+            }
+            ObjectNode failure = JsonNodeFactory.instance.objectNode();
+            failure.put("success", false);
+            failure.put("status", "error");
+            failure.put("error", e.errorType() == null ? "Unauthorized" : e.errorType());
+            failure.put("message", e.errorType() == null ? "Unauthorized" : e.reason());
+            RestReplies.write(exchange, 401, failure);
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("userId", result.path("userId").asText());
+        data.put("authToken", result.path("token").asText());
+        data.put("me", views.me(result.path("user")));
+        RestReplies.ok(exchange, Map.of("status", "success", "data", data));
+    }
+
+    public void logout(Exchange exchange) {
+        String userId = RestAuth.userId(exchange);
+        bus.call("accounts.logout", Map.of("userId", userId, "token", exchange.getProperty(RestAuth.AUTH_TOKEN, String.class)));
+        RestReplies.ok(exchange, Map.of("status", "success", "data", Map.of("message", "You've been logged out!")));
+    }
+
+    public void me(Exchange exchange) {
+        RestReplies.ok(exchange, views.me(RestAuth.user(exchange)));
+    }
+
+    /** The client's address: the first X-Forwarded-For hop behind a proxy, else the socket's peer. */
+    static String clientIp(Exchange exchange) {
+        String forwarded = exchange.getIn().getHeader("X-Forwarded-For", String.class);
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.split(",")[0].trim();
+        }
+        Object remote = exchange.getIn().getHeader("CamelVertxPlatformHttpRemoteAddress");
+        if (remote instanceof io.vertx.core.net.SocketAddress address) {
+            return address.hostAddress();
+        }
+        return remote == null ? null : remote.toString();
+    }
+}
