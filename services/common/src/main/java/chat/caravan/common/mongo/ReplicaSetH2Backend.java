@@ -2,12 +2,13 @@ package chat.caravan.common.mongo;
 
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 
 /**
  * The H2 backend of the embedded store, answering the handshake like the primary of a one-member replica set: it
- * serves change streams, so services pointed at it through MONGO_URL pass the replica-set check that a real MongoDB
- * must pass.
+ * serves change streams (shaped like MongoDB's), so services pointed at it through MONGO_URL pass the replica-set
+ * check that a real MongoDB must pass.
  */
 public class ReplicaSetH2Backend extends H2Backend {
 
@@ -16,6 +17,12 @@ public class ReplicaSetH2Backend extends H2Backend {
 
     public ReplicaSetH2Backend(String fileName) {
         super(fileName);
+    }
+
+    /** Change events shaped like MongoDB's (see {@link MongoShapedOplog}). */
+    @Override
+    protected Oplog createOplog() {
+        return new MongoShapedOplog(super.createOplog(), this, getCursorRegistry());
     }
 
     @Override
