@@ -91,6 +91,11 @@ public class BusClient {
         return transport.isConnected();
     }
 
+    /** Waits until every event published so far has reached the bus (NATS: a server round trip). */
+    public void flush(Duration timeout) {
+        transport.flush(timeout);
+    }
+
     public BusTransport transport() {
         return transport;
     }

@@ -23,6 +23,10 @@ public interface BusTransport {
 
     boolean isConnected();
 
+    /** Returns once everything published so far has reached the bus, or throws when it cannot within the timeout. */
+    default void flush(Duration timeout) {
+    }
+
     /** A short description for logs and health output. */
     String describe();
 }

@@ -79,6 +79,15 @@ public class NatsBusTransport implements BusTransport {
     }
 
     @Override
+    public void flush(Duration timeout) {
+        try {
+            connection.flush(timeout);
+        } catch (Exception e) {
+            throw new BusUnavailableException("NATS did not confirm published events: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public String describe() {
         return "NATS " + servers;
     }

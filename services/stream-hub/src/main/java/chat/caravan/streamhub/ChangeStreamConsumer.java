@@ -1,0 +1,157 @@
+package chat.caravan.streamhub;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import chat.caravan.common.bus.BusClient;
+import com.mongodb.MongoException;
+import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.FullDocument;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.bson.BsonDocument;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one collection's change stream while this replica holds the publisher lease. Each event goes through the
+ * route (which publishes it on the bus); the stream position is saved only after the bus has confirmed what was
+ * published, so a crash, a redeploy or a bus outage loses nothing: the next publisher resumes from the last
+ * confirmed event, and any event published twice carries the same eventId (its resume token).
+ */
+class ChangeStreamConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamConsumer.class);
+    static final Duration SAVE_EVERY = Duration.ofMillis(100);
+
+    private final MongoCollection<Document> collection;
+    private final StreamPositions positions;
+    private final PublisherLease lease;
+    private final ChangeEvents events;
+    private final BusClient bus;
+    private volatile boolean running;
+    private Thread thread;
+
+    ChangeStreamConsumer(Endpoint endpoint, Processor processor, MongoCollection<Document> collection,
+            StreamPositions positions, PublisherLease lease, ChangeEvents events, BusClient bus) {
+        super(endpoint, processor);
+        this.collection = collection;
+        this.positions = positions;
+        this.lease = lease;
+        this.events = events;
+        this.bus = bus;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        running = true;
+        thread = new Thread(this::follow, "change-stream-" + collection.getNamespace().getCollectionName());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        super.doStop();
+    }
+
+    private void follow() {
+        String name = collection.getNamespace().getCollectionName();
+        while (running) {
+            if (!lease.isHeld()) {
+                pause(200);
+                continue;
+            }
+            BsonDocument start = positions.load(name);
+            ChangeStreamIterable<Document> watch = collection.watch().fullDocument(FullDocument.UPDATE_LOOKUP)
+                    .maxAwaitTime(500, TimeUnit.MILLISECONDS);
+            if (start != null) {
+                watch = watch.resumeAfter(start);
+            }
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = watch.cursor()) {
+                LOG.info("Following {} from {}", name, start == null ? "now" : "its saved position");
+                BsonDocument unsaved = null;
+                long lastSave = System.nanoTime();
+                while (running && lease.isHeld()) {
+                    ChangeStreamDocument<Document> change = cursor.tryNext();
+                    if (change != null) {
+                        if (!publish(change)) {
+                            break;
+                        }
+                        unsaved = change.getResumeToken();
+                    }
+                    if (unsaved != null && (change == null || System.nanoTime() - lastSave > SAVE_EVERY.toNanos())) {
+                        bus.flush(Duration.ofSeconds(5));
+                        positions.save(name, unsaved, lease.holder());
+                        unsaved = null;
+                        lastSave = System.nanoTime();
+                    }
+                }
+            } catch (MongoException | IllegalStateException e) {
+                LOG.warn("Change stream of {} interrupted ({}); resuming from the last confirmed event", name, e.getMessage());
+                pause(1000);
+            } catch (RuntimeException e) {
+                LOG.warn("Events of {} not confirmed by the bus ({}); resuming from the last confirmed event", name,
+                        e.getMessage());
+                pause(1000);
+            }
+        }
+    }
+
+    /** Runs the route for one event until it succeeds; false when this replica should stop publishing. */
+    private boolean publish(ChangeStreamDocument<Document> change) {
+        Map<String, Object> payload = events.toPayload(change, change.getResumeToken().getString("_data").getValue());
+        if (payload == null) {
+            return true;
+        }
+        long backoff = 100;
+        while (running && lease.isHeld()) {
+            if (!bus.isConnected()) {
+                pause(backoff);
+                backoff = Math.min(backoff * 2, 2000);
+                continue;
+            }
+            Exchange exchange = createExchange(false);
+            try {
+                exchange.getIn().setBody(payload);
+                getProcessor().process(exchange);
+                Exception failure = exchange.getException() != null ? exchange.getException()
+                        : exchange.getProperty(chat.caravan.common.rest.RestErrors.FAILURE, Exception.class);
+                if (failure == null) {
+                    return true;
+                }
+                LOG.warn("Publishing an event of {} failed ({}); retrying", collection.getNamespace().getCollectionName(),
+                        failure.getMessage());
+            } catch (Exception e) {
+                LOG.warn("Publishing an event failed ({}); retrying", e.getMessage());
+            } finally {
+                releaseExchange(exchange, false);
+            }
+            pause(backoff);
+            backoff = Math.min(backoff * 2, 2000);
+        }
+        return false;
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
