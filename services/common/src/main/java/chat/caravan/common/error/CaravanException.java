@@ -16,7 +16,7 @@ public class CaravanException extends RuntimeException {
     private final Map<String, Object> details;
 
     public CaravanException(int status, String errorType, String reason, Map<String, Object> details) {
-        super(errorType == null ? reason : reason + " [" + errorType + "]");
+        super(errorType == null ? reason : (reason == null || reason.isEmpty() ? "" : reason + " ") + "[" + errorType + "]");
         this.status = status;
         this.errorType = errorType;
         this.reason = reason;

@@ -1,0 +1,36 @@
+package chat.caravan.common.model;
+
+/** Field names of {@code rocketchat_message}, as Rocket.Chat names them. */
+public final class MessageFields {
+
+    public static final String ID = "_id";
+    public static final String ROOM_ID = "rid";
+    public static final String TEXT = "msg";
+    public static final String TS = "ts";
+    public static final String USER = "u";
+    public static final String UPDATED_AT = "_updatedAt";
+    public static final String TYPE = "t";
+    public static final String MENTIONS = "mentions";
+    public static final String CHANNELS = "channels";
+    public static final String ATTACHMENTS = "attachments";
+    public static final String REACTIONS = "reactions";
+    public static final String EDITED_AT = "editedAt";
+    public static final String EDITED_BY = "editedBy";
+    public static final String PINNED = "pinned";
+    public static final String PINNED_AT = "pinnedAt";
+    public static final String PINNED_BY = "pinnedBy";
+    public static final String STARRED = "starred";
+    public static final String THREAD_ID = "tmid";
+    public static final String THREAD_SHOW = "tshow";
+    public static final String THREAD_COUNT = "tcount";
+    public static final String THREAD_LAST_MESSAGE = "tlm";
+    public static final String REPLIES = "replies";
+    public static final String HIDDEN = "_hidden";
+    public static final String GROUPABLE = "groupable";
+    public static final String ALIAS = "alias";
+    public static final String AVATAR = "avatar";
+    public static final String EMOJI = "emoji";
+
+    private MessageFields() {
+    }
+}

@@ -1,0 +1,28 @@
+package chat.caravan.common.model;
+
+/** Field names of {@code rocketchat_subscription}, as Rocket.Chat names them. */
+public final class SubscriptionFields {
+
+    public static final String ID = "_id";
+    public static final String ROOM_ID = "rid";
+    public static final String USER = "u";
+    public static final String USER_ID = "u._id";
+    public static final String NAME = "name";
+    public static final String FNAME = "fname";
+    public static final String TYPE = "t";
+    public static final String TS = "ts";
+    public static final String LAST_SEEN = "ls";
+    public static final String OPEN = "open";
+    public static final String ALERT = "alert";
+    public static final String UNREAD = "unread";
+    public static final String USER_MENTIONS = "userMentions";
+    public static final String GROUP_MENTIONS = "groupMentions";
+    public static final String ROLES = "roles";
+    public static final String FAVORITE = "f";
+    public static final String ARCHIVED = "archived";
+    public static final String IGNORED = "ignored";
+    public static final String UPDATED_AT = "_updatedAt";
+
+    private SubscriptionFields() {
+    }
+}

@@ -1,0 +1,264 @@
+package chat.caravan.core.messages;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import chat.caravan.common.authz.Authorization;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.MessageFields;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.common.rest.Pagination;
+import chat.caravan.common.rest.RestReplies;
+import chat.caravan.common.settings.Settings;
+import chat.caravan.core.Caller;
+import chat.caravan.core.Params;
+import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.rooms.DirectRooms;
+import chat.caravan.core.rooms.RoomService;
+import chat.caravan.core.rooms.RoomStore;
+import chat.caravan.core.users.UserLookup;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import org.apache.camel.Exchange;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+/** The chat.* REST endpoints. */
+@Component("chatEndpoints")
+public class ChatEndpoints {
+
+    private final MessageService messages;
+    private final MessageQueries queries;
+    private final RoomStore store;
+    private final RoomService rooms;
+    private final DirectRooms directs;
+    private final UserLookup users;
+    private final Authorization authorization;
+    private final Settings settings;
+    private final RestAuth auth;
+    private final MongoDatabase database;
+
+    public ChatEndpoints(MessageService messages, MessageQueries queries, RoomStore store, RoomService rooms,
+            DirectRooms directs, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
+            MongoDatabase database) {
+        this.messages = messages;
+        this.queries = queries;
+        this.store = store;
+        this.rooms = rooms;
+        this.directs = directs;
+        this.users = users;
+        this.authorization = authorization;
+        this.settings = settings;
+        this.auth = auth;
+        this.database = database;
+    }
+
+    /** Bots' favourite: to a room id, {@code #channel} (auto-joined) or {@code @user} (DM created as needed). */
+    public void postMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode body = params.body();
+        String target = params.text("roomId");
+        if (target == null) {
+            JsonNode channel = body.get("channel");
+            if (channel != null && channel.isArray() && !channel.isEmpty()) {
+                channel = channel.get(0);
+            }
+            target = channel != null && channel.isTextual() ? channel.asText() : null;
+        }
+        if (target == null || target.isBlank()) {
+            throw CaravanException.invalidParams("must have required property 'roomId' or 'channel'");
+        }
+        Document room = resolveTarget(caller, target);
+        ObjectNode message = ((ObjectNode) body).deepCopy();
+        message.remove("roomId");
+        message.remove("channel");
+        if (body.has("text")) {
+            message.set("msg", body.get("text"));
+            message.remove("text");
+        }
+        Document sent = messages.send(caller, room.getString("_id"), message);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("ts", System.currentTimeMillis());
+        reply.put("channel", target.startsWith("#") || target.startsWith("@") ? target.substring(1) : target);
+        reply.put("message", sent);
+        RestReplies.ok(exchange, reply);
+    }
+
+    public void sendMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        JsonNode message = Params.of(exchange).node("message");
+        if (message == null || !message.isObject()) {
+            throw CaravanException.invalidParams("must have required property 'message'");
+        }
+        if (!message.path("rid").isTextual() || message.get("rid").asText().isBlank()) {
+            throw CaravanException.plain("The 'rid' property on the message object is missing.");
+        }
+        RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message)));
+    }
+
+    public void update(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String roomId = params.requiredText("roomId");
+        Document updated = messages.update(caller, roomId, params.requiredText("msgId"), params.text("text"));
+        RestReplies.ok(exchange, Map.of("message", updated));
+    }
+
+    public void delete(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        RestReplies.ok(exchange, messages.delete(caller, params.requiredText("roomId"), params.requiredText("msgId")));
+    }
+
+    public void getMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        String msgId = Params.of(exchange).text("msgId");
+        if (msgId == null || msgId.isBlank()) {
+            throw CaravanException.plain("The \"msgId\" query parameter must be provided.");
+        }
+        Document message = store.messages().find(Filters.eq("_id", msgId)).first();
+        if (message == null || !authorization.canReadRoom(caller.id(), message.getString(MessageFields.ROOM_ID))) {
+            throw CaravanException.plain("Message not found");
+        }
+        RestReplies.ok(exchange, Map.of("message", message));
+    }
+
+    public void react(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String emoji = params.text("emoji") != null ? params.text("emoji") : params.text("reaction");
+        messages.react(caller, params.requiredText("messageId"), emoji, params.bool("shouldReact"));
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void pinMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        RestReplies.ok(exchange, Map.of("message", messages.pin(caller, Params.of(exchange).requiredText("messageId"), true)));
+    }
+
+    public void unPinMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        messages.pin(caller, Params.of(exchange).requiredText("messageId"), false);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void starMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        messages.star(caller, Params.of(exchange).requiredText("messageId"), true);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void unStarMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        messages.star(caller, Params.of(exchange).requiredText("messageId"), false);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void search(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String roomId = params.text("roomId");
+        String searchText = params.text("searchText");
+        if (roomId == null || roomId.isBlank()) {
+            throw CaravanException.coded("error-roomId-param-not-provided", "The required \"roomId\" query param is missing.");
+        }
+        if (searchText == null) {
+            throw CaravanException.coded("error-searchText-param-not-provided", "The required \"searchText\" query param is missing.");
+        }
+        if (!authorization.canReadRoom(caller.id(), roomId)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        int count = MessageQueries.integer(params.text("count"), 20, "count");
+        int offset = MessageQueries.integer(params.text("offset"), 0, "offset");
+        List<Document> found = store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, roomId),
+                Filters.ne(MessageFields.HIDDEN, true), Filters.exists(MessageFields.TYPE, false),
+                Filters.regex(MessageFields.TEXT, Pattern.compile(Pattern.quote(searchText), Pattern.CASE_INSENSITIVE))))
+                .sort(new Document(MessageFields.TS, -1)).skip(offset).limit(Math.min(count, 100)).into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("messages", found));
+    }
+
+    public void getThreadMessages(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document parent = messages.existing(params.requiredText("tmid"));
+        if (!authorization.canReadRoom(caller.id(), parent.getString(MessageFields.ROOM_ID))) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, 1));
+        Bson filter = Filters.and(Filters.eq(MessageFields.THREAD_ID, parent.getString("_id")), Filters.ne(MessageFields.HIDDEN, true));
+        RestReplies.ok(exchange, queries.page(filter, page, "messages"));
+    }
+
+    public void syncMessages(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String roomId = params.requiredText("roomId");
+        java.util.Date lastUpdate = MessageQueries.date(params.text("lastUpdate"), "lastUpdate");
+        if (lastUpdate == null) {
+            throw CaravanException.plain("The required \"lastUpdate\" query param is missing.");
+        }
+        if (!authorization.canReadRoom(caller.id(), roomId)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        List<Document> updated = store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, roomId),
+                Filters.gt(MessageFields.UPDATED_AT, lastUpdate), Filters.ne(MessageFields.HIDDEN, true)))
+                .sort(new Document(MessageFields.TS, -1)).limit(500).into(new ArrayList<>());
+        List<Document> deleted = store.trash().find(Filters.and(Filters.eq("__collection__", "rocketchat_message"),
+                Filters.eq(MessageFields.ROOM_ID, roomId), Filters.gt("_deletedAt", lastUpdate)))
+                .projection(new Document("_id", 1).append("_deletedAt", 1)).into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("result", Map.of("updated", updated, "deleted", deleted)));
+    }
+
+    public void ignoreUser(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String ignore = params.text("ignore");
+        messages.ignoreUser(caller, params.requiredText("rid"), params.requiredText("userId"), !"false".equals(ignore));
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    /** {@code #name} or a room id or name (public channels are joined), {@code @user} or a user id (a DM). */
+    Document resolveTarget(Caller caller, String target) {
+        if (target.startsWith("@")) {
+            return directs.open(caller, List.of(requireUser(users.find(null, target.substring(1), null))), false);
+        }
+        String key = target.startsWith("#") ? target.substring(1) : target;
+        Document room = store.room(key);
+        if (room == null) {
+            room = store.rooms().find(Filters.eq(RoomFields.NAME, key)).first();
+        }
+        if (room == null && !target.startsWith("#")) {
+            Document user = users.find(key, null, null);
+            if (user != null) {
+                return directs.open(caller, List.of(user), false);
+            }
+        }
+        if (room == null) {
+            throw CaravanException.coded("invalid-channel", "");
+        }
+        if (RoomFields.CHANNEL.equals(room.getString(RoomFields.TYPE)) && store.subscription(room.getString("_id"), caller.id()) == null
+                && authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            rooms.join(caller, room);
+        }
+        return room;
+    }
+
+    private static Document requireUser(Document user) {
+        if (user == null) {
+            throw CaravanException.coded("invalid-channel", "");
+        }
+        return user;
+    }
+
+    static String username(Document user) {
+        return user.getString(UserFields.USERNAME);
+    }
+}

@@ -1,0 +1,320 @@
+package chat.caravan.core.messages;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import chat.caravan.common.authz.Authorization;
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.Ids;
+import chat.caravan.common.model.MessageFields;
+import chat.caravan.common.model.SubscriptionFields;
+import chat.caravan.common.settings.Settings;
+import chat.caravan.core.Caller;
+import chat.caravan.core.rooms.RoomStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sending, editing, deleting and annotating messages with Rocket.Chat's permission rules, used alike by the REST
+ * chat.* endpoints and the DDP methods.
+ */
+@Component
+public class MessageService {
+
+    private static final Pattern EMOJI = Pattern.compile("^:?[a-z0-9_+\\-]{1,64}:?$");
+
+    private final RoomStore store;
+    private final MessageWriter writer;
+    private final Authorization authorization;
+    private final Settings settings;
+    private final BusClient bus;
+
+    public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
+            BusClient bus) {
+        this.store = store;
+        this.writer = writer;
+        this.authorization = authorization;
+        this.settings = settings;
+        this.bus = bus;
+    }
+
+    /**
+     * Sends {@code message} (fields from the client: {@code _id?, msg, tmid?, tshow?, alias?, emoji?, avatar?,
+     * attachments?}) to room {@code rid}. A client {@code _id} that already exists inserts nothing.
+     */
+    public Document send(Caller caller, String rid, JsonNode message) {
+        String text = message.path("msg").isTextual() ? message.get("msg").asText() : "";
+        if (message.has("msg") && !message.get("msg").isTextual() && !message.get("msg").isNull()) {
+            throw CaravanException.invalidParams("must be string 'msg'");
+        }
+        int max = settings.integer("Message_MaxAllowedSize", 5000);
+        if (text.length() > max) {
+            throw CaravanException.plain("error-message-size-exceeded");
+        }
+        if (message.hasNonNull("t")) {
+            throw CaravanException.coded("error-invalid-message", "Invalid message");
+        }
+        String clientId = message.path("_id").isTextual() ? message.get("_id").asText() : null;
+        if (clientId != null) {
+            if (clientId.isBlank() || clientId.length() > 64) {
+                throw CaravanException.invalidParams("must be a valid id '_id'");
+            }
+            Document existing = store.messages().find(Filters.eq("_id", clientId)).first();
+            if (existing != null) {
+                return existing;
+            }
+        }
+        JsonNode permitted = authorization.canSendMessage(caller.id(), rid);
+        Document room = store.room(rid);
+        if (room == null || permitted == null) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room");
+        }
+        Document doc = new Document();
+        if (clientId != null) {
+            doc.put(MessageFields.ID, clientId);
+        }
+        doc.put(MessageFields.TEXT, text.strip());
+        if (message.hasNonNull("tmid")) {
+            Document parent = store.messages().find(Filters.and(Filters.eq("_id", message.get("tmid").asText()),
+                    Filters.eq(MessageFields.ROOM_ID, rid))).first();
+            if (parent == null) {
+                throw CaravanException.coded("error-invalid-message", "Invalid thread parent");
+            }
+            doc.put(MessageFields.THREAD_ID, parent.getString("_id"));
+            if (message.path("tshow").asBoolean(false)) {
+                doc.put(MessageFields.THREAD_SHOW, true);
+            }
+        } else if (message.path("tshow").asBoolean(false)) {
+            throw CaravanException.invalidParams("tshow requires tmid");
+        }
+        for (String field : List.of(MessageFields.ALIAS, MessageFields.AVATAR)) {
+            if (message.hasNonNull(field)) {
+                if (!authorization.hasPermission(caller.id(), "message-impersonate", rid)) {
+                    throw CaravanException.plain("Not enough permission");
+                }
+                doc.put(field, text(message, field, 256));
+            }
+        }
+        if (message.hasNonNull(MessageFields.EMOJI)) {
+            doc.put(MessageFields.EMOJI, text(message, MessageFields.EMOJI, 64));
+        }
+        if (message.has("attachments") && message.get("attachments").isArray()) {
+            List<Document> attachments = new ArrayList<>();
+            for (JsonNode attachment : message.get("attachments")) {
+                if (!attachment.isObject()) {
+                    throw CaravanException.invalidParams("must be object 'attachments'");
+                }
+                Document parsed = Document.parse(attachment.toString());
+                if (parsed.get("text") instanceof String t && t.length() > max) {
+                    throw CaravanException.plain("error-message-size-exceeded");
+                }
+                attachments.add(parsed);
+            }
+            doc.put(MessageFields.ATTACHMENTS, attachments);
+        }
+        return writer.insertUserMessage(room, caller.user(), doc);
+    }
+
+    public Document update(Caller caller, String rid, String msgId, String text) {
+        Document message = existing(msgId);
+        if (rid != null && !rid.equals(message.getString(MessageFields.ROOM_ID))) {
+            throw CaravanException.plain("The room id provided does not match where the message is from.");
+        }
+        if (text == null) {
+            throw CaravanException.invalidParams("must have required property 'text'");
+        }
+        if (text.length() > settings.integer("Message_MaxAllowedSize", 5000)) {
+            throw CaravanException.plain("error-message-size-exceeded");
+        }
+        String room = message.getString(MessageFields.ROOM_ID);
+        boolean own = caller.id().equals(message.get("u", Document.class).getString("_id"));
+        boolean allowed = authorization.hasPermission(caller.id(), "edit-message", room)
+                || (settings.bool("Message_AllowEditing", true) && own);
+        if (!allowed) {
+            throw CaravanException.coded("error-action-not-allowed", "Message editing not allowed");
+        }
+        int blockMinutes = settings.integer("Message_AllowEditing_BlockEditInMinutes", 0);
+        if (blockMinutes > 0 && !authorization.hasPermission(caller.id(), "bypass-time-limit-edit-and-delete")
+                && message.getDate(MessageFields.TS).getTime() + blockMinutes * 60_000L < System.currentTimeMillis()) {
+            throw CaravanException.coded("error-message-editing-blocked", "Message editing is blocked");
+        }
+        Date now = new Date();
+        MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
+        store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(Updates.set(MessageFields.TEXT, text),
+                Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
+                Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
+                Updates.set(MessageFields.UPDATED_AT, now)));
+        Document updated = existing(msgId);
+        Document roomDoc = store.room(room);
+        if (roomDoc != null && roomDoc.get("lastMessage") instanceof Document last && msgId.equals(last.getString("_id"))) {
+            store.rooms().updateOne(Filters.eq("_id", room), Updates.set("lastMessage", updated));
+        }
+        return updated;
+    }
+
+    /** Deletes as Rocket.Chat does without message history: the message goes (a thread parent stays as "rm"). */
+    public Map<String, Object> delete(Caller caller, String rid, String msgId) {
+        Document message = existing(msgId);
+        String room = message.getString(MessageFields.ROOM_ID);
+        if (rid != null && !rid.equals(room)) {
+            throw CaravanException.plain("The room id provided does not match where the message is from.");
+        }
+        boolean own = caller.id().equals(message.get("u", Document.class).getString("_id"));
+        boolean allowed = authorization.hasPermission(caller.id(), "delete-message", room)
+                || (own && settings.bool("Message_AllowDeleting", true)
+                && authorization.hasPermission(caller.id(), "delete-own-message", room));
+        if (!allowed) {
+            throw CaravanException.coded("error-action-not-allowed", "Not allowed");
+        }
+        int blockMinutes = settings.integer("Message_AllowDeleting_BlockDeleteInMinutes", 0);
+        if (blockMinutes > 0 && !authorization.hasPermission(caller.id(), "bypass-time-limit-edit-and-delete")
+                && message.getDate(MessageFields.TS).getTime() + blockMinutes * 60_000L < System.currentTimeMillis()) {
+            throw CaravanException.coded("error-message-deleting-blocked", "Message deleting is blocked");
+        }
+        Date now = new Date();
+        if (message.getInteger(MessageFields.THREAD_COUNT, 0) > 0 || settings.bool("Message_ShowDeletedStatus", false)) {
+            store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(Updates.set(MessageFields.TEXT, ""),
+                    Updates.set(MessageFields.TYPE, "rm"), Updates.unset(MessageFields.ATTACHMENTS),
+                    Updates.set(MessageFields.EDITED_AT, now),
+                    Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
+                    Updates.set(MessageFields.UPDATED_AT, now)));
+        } else {
+            store.deleteWithTrash(store.messages(), Filters.eq("_id", msgId));
+            store.rooms().updateOne(Filters.eq("_id", room), Updates.inc("msgs", -1));
+            bus.publish("stream.notify", Map.of("stream", "notify-room", "eventName", room + "/deleteMessage",
+                    "args", List.of(Map.of("_id", msgId))));
+        }
+        if (message.getString(MessageFields.THREAD_ID) != null) {
+            store.messages().updateOne(Filters.eq("_id", message.getString(MessageFields.THREAD_ID)),
+                    Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, -1), Updates.set(MessageFields.UPDATED_AT, now)));
+        }
+        writer.refreshLastMessage(room);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("_id", msgId);
+        result.put("ts", String.valueOf(System.currentTimeMillis()));
+        result.put("message", MessageWriter.ref(message));
+        return result;
+    }
+
+    /** Toggles (or, with {@code shouldReact}, sets) the caller's reaction. */
+    public void react(Caller caller, String messageId, String emoji, Boolean shouldReact) {
+        if (emoji == null || !EMOJI.matcher(emoji).matches()) {
+            throw CaravanException.coded("error-not-allowed", "Invalid emoji provided.");
+        }
+        String reaction = ":" + emoji.replace(":", "") + ":";
+        Document message = store.messages().find(Filters.eq("_id", messageId)).first();
+        if (message == null) {
+            throw CaravanException.coded("error-message-not-found", "The provided \"messageId\" does not match any existing message.");
+        }
+        if (!authorization.canAccessRoom(caller.id(), message.getString(MessageFields.ROOM_ID))) {
+            throw CaravanException.plain("not-authorized");
+        }
+        Document reactions = message.get(MessageFields.REACTIONS, Document.class);
+        List<String> usernames = reactions != null && reactions.get(reaction) instanceof Document r
+                ? r.getList("usernames", String.class, List.of()) : List.of();
+        boolean has = usernames.contains(caller.username());
+        boolean react = shouldReact != null ? shouldReact : !has;
+        if (react == has) {
+            return;
+        }
+        String field = MessageFields.REACTIONS + "." + reaction + ".usernames";
+        Date now = new Date();
+        if (react) {
+            store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.addToSet(field, caller.username()),
+                    Updates.set(MessageFields.UPDATED_AT, now)));
+        } else if (usernames.size() <= 1) {
+            Bson remove = reactions.size() <= 1 ? Updates.unset(MessageFields.REACTIONS)
+                    : Updates.unset(MessageFields.REACTIONS + "." + reaction);
+            store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(remove, Updates.set(MessageFields.UPDATED_AT, now)));
+        } else {
+            store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.pull(field, caller.username()),
+                    Updates.set(MessageFields.UPDATED_AT, now)));
+        }
+    }
+
+    public Document pin(Caller caller, String messageId, boolean pin) {
+        if (!settings.bool("Message_AllowPinning", true)) {
+            throw CaravanException.coded("error-action-not-allowed", "Message pinning not allowed");
+        }
+        Document message = existing(messageId);
+        String rid = message.getString(MessageFields.ROOM_ID);
+        if (store.subscription(rid, caller.id()) == null) {
+            throw CaravanException.coded("error-invalid-message", "Message you are pinning was not found");
+        }
+        if (!authorization.hasPermission(caller.id(), "pin-message", rid)) {
+            throw CaravanException.plain("not-authorized");
+        }
+        Date now = new Date();
+        if (!pin) {
+            store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.set(MessageFields.PINNED, false),
+                    Updates.set(MessageFields.UPDATED_AT, now)));
+            return null;
+        }
+        store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.set(MessageFields.PINNED, true),
+                Updates.set(MessageFields.PINNED_AT, now),
+                Updates.set(MessageFields.PINNED_BY, new Document("_id", caller.id()).append("username", caller.username())),
+                Updates.set(MessageFields.UPDATED_AT, now)));
+        Document quote = new Document("text", message.getString(MessageFields.TEXT))
+                .append("author_name", message.get("u", Document.class).getString("username"))
+                .append("ts", message.getDate(MessageFields.TS))
+                .append("attachments", message.getList(MessageFields.ATTACHMENTS, Document.class, List.of()));
+        return writer.insertSystemMessage(store.room(rid), "message_pinned", "", caller.user(),
+                new Document(MessageFields.ATTACHMENTS, List.of(quote)));
+    }
+
+    public void star(Caller caller, String messageId, boolean star) {
+        if (!settings.bool("Message_AllowStarring", true)) {
+            throw CaravanException.coded("error-action-not-allowed", "Message starring not allowed");
+        }
+        Document message = existing(messageId);
+        if (store.subscription(message.getString(MessageFields.ROOM_ID), caller.id()) == null) {
+            throw CaravanException.coded("error-invalid-message", "Invalid message");
+        }
+        Document entry = new Document("_id", caller.id());
+        store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(
+                star ? Updates.addToSet(MessageFields.STARRED, entry) : Updates.pull(MessageFields.STARRED, entry),
+                Updates.set(MessageFields.UPDATED_AT, new Date())));
+    }
+
+    public void ignoreUser(Caller caller, String rid, String userId, boolean ignore) {
+        Document subscription = store.subscription(rid, caller.id());
+        if (subscription == null) {
+            throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
+        }
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
+                ignore ? Updates.addToSet(SubscriptionFields.IGNORED, userId) : Updates.pull(SubscriptionFields.IGNORED, userId),
+                Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+    }
+
+    public Document existing(String msgId) {
+        if (msgId == null || msgId.isBlank()) {
+            throw CaravanException.invalidParams("must have required property 'msgId'");
+        }
+        Document message = store.messages().find(Filters.eq("_id", msgId)).first();
+        if (message == null) {
+            throw CaravanException.plain("No message found with the id of \"" + msgId + "\".");
+        }
+        return message;
+    }
+
+    private static String text(JsonNode node, String field, int max) {
+        JsonNode value = node.get(field);
+        if (!value.isTextual() || value.asText().length() > max) {
+            throw CaravanException.invalidParams("must be string '" + field + "'");
+        }
+        return value.asText();
+    }
+
+    static String newId() {
+        return Ids.random();
+    }
+}

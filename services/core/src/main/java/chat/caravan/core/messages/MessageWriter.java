@@ -1,0 +1,200 @@
+package chat.caravan.core.messages;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import chat.caravan.common.model.Ids;
+import chat.caravan.common.model.MessageFields;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.SubscriptionFields;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.core.rooms.RoomStore;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes messages and keeps the room and the memberships consistent with them, as Rocket.Chat does: the room's
+ * {@code msgs}, {@code lm} and {@code lastMessage}; other members' {@code unread}, {@code alert}, mention counters;
+ * a thread parent's {@code tcount}, {@code tlm}, {@code replies}.
+ */
+@Component
+public class MessageWriter {
+
+    private static final Pattern MENTION = Pattern.compile("(?:^|[\\s(>])@([0-9a-zA-Z\\-_.]+)");
+    private static final Pattern CHANNEL = Pattern.compile("(?:^|[\\s(>])#([0-9a-zA-Z\\-_.]+)");
+    private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+");
+
+    private final RoomStore store;
+
+    public MessageWriter(RoomStore store) {
+        this.store = store;
+    }
+
+    /** A user as messages embed it. */
+    public static Document author(Document user) {
+        Document author = new Document("_id", user.getString(UserFields.ID)).append("username", user.getString(UserFields.USERNAME));
+        if (user.getString(UserFields.NAME) != null) {
+            author.append("name", user.getString(UserFields.NAME));
+        }
+        return author;
+    }
+
+    /** Inserts a user's message (fields already validated) and updates room, thread parent and memberships. */
+    public Document insertUserMessage(Document room, Document user, Document message) {
+        Date now = new Date();
+        String text = message.getString(MessageFields.TEXT) == null ? "" : message.getString(MessageFields.TEXT);
+        message.putIfAbsent(MessageFields.ID, Ids.random());
+        message.put(MessageFields.ROOM_ID, room.getString(RoomFields.ID));
+        message.put(MessageFields.TEXT, text);
+        message.put(MessageFields.TS, now);
+        message.put(MessageFields.USER, author(user));
+        message.put(MessageFields.UPDATED_AT, now);
+        Mentions mentions = mentions(text, room);
+        message.put(MessageFields.MENTIONS, mentions.documents());
+        message.put(MessageFields.CHANNELS, channels(text));
+        message.put("urls", urls(text));
+        message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
+        store.messages().insertOne(message);
+        afterInsert(room, message, user.getString(UserFields.ID), mentions);
+        return message;
+    }
+
+    /** A system message ({@code uj}, {@code ul}, {@code r}, ...) by {@code actor}, counted like any message. */
+    public Document insertSystemMessage(Document room, String type, String text, Document actor, Document extra) {
+        Date now = new Date();
+        Document message = new Document(MessageFields.ID, Ids.random())
+                .append(MessageFields.TYPE, type)
+                .append(MessageFields.ROOM_ID, room.getString(RoomFields.ID))
+                .append(MessageFields.TS, now)
+                .append(MessageFields.TEXT, text == null ? "" : text)
+                .append(MessageFields.USER, author(actor))
+                .append(MessageFields.GROUPABLE, false)
+                .append(MessageFields.UPDATED_AT, now);
+        if (extra != null) {
+            message.putAll(extra);
+        }
+        store.messages().insertOne(message);
+        store.rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
+                Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.LAST_MESSAGE_AT, now),
+                Updates.set(RoomFields.LAST_MESSAGE, message), Updates.set(RoomFields.UPDATED_AT, now)));
+        return message;
+    }
+
+    private void afterInsert(Document room, Document message, String senderId, Mentions mentions) {
+        Date now = message.getDate(MessageFields.TS);
+        String rid = room.getString(RoomFields.ID);
+        String tmid = message.getString(MessageFields.THREAD_ID);
+        boolean visibleInRoom = tmid == null || Boolean.TRUE.equals(message.getBoolean(MessageFields.THREAD_SHOW));
+        List<Bson> roomUpdate = new ArrayList<>(List.of(Updates.inc(RoomFields.MSGS, 1),
+                Updates.set(RoomFields.LAST_MESSAGE_AT, now), Updates.set(RoomFields.UPDATED_AT, now)));
+        if (visibleInRoom) {
+            roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE, message));
+        }
+        store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
+        if (tmid != null) {
+            store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
+                    Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addToSet(MessageFields.REPLIES, senderId),
+                    Updates.set(MessageFields.UPDATED_AT, now)));
+        }
+        boolean direct = RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE));
+        Bson others = Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.ne(SubscriptionFields.USER_ID, senderId));
+        List<Bson> bump = new ArrayList<>(List.of(Updates.inc(SubscriptionFields.UNREAD, 1),
+                Updates.set(SubscriptionFields.ALERT, true), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        if (direct) {
+            bump.add(Updates.set(SubscriptionFields.OPEN, true));
+        }
+        store.subscriptions().updateMany(others, Updates.combine(bump));
+        if (!mentions.userIds().isEmpty()) {
+            store.subscriptions().updateMany(Filters.and(others, Filters.in(SubscriptionFields.USER_ID, mentions.userIds())),
+                    Updates.inc(SubscriptionFields.USER_MENTIONS, 1));
+        }
+        if (mentions.everyone()) {
+            store.subscriptions().updateMany(others, Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1));
+        }
+        // the sender has seen the room up to their own message
+        store.subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                Filters.eq(SubscriptionFields.USER_ID, senderId)),
+                Updates.combine(Updates.set(SubscriptionFields.LAST_SEEN, now), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+    }
+
+    /** Recomputes the room's last visible message after a delete. */
+    public void refreshLastMessage(String rid) {
+        Document last = store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, rid),
+                Filters.ne(MessageFields.HIDDEN, true), Filters.or(Filters.exists(MessageFields.THREAD_ID, false),
+                        Filters.eq(MessageFields.THREAD_SHOW, true))))
+                .sort(new Document(MessageFields.TS, -1)).first();
+        Date now = new Date();
+        store.rooms().updateOne(Filters.eq("_id", rid), last == null
+                ? Updates.combine(Updates.unset(RoomFields.LAST_MESSAGE), Updates.set(RoomFields.UPDATED_AT, now))
+                : Updates.combine(Updates.set(RoomFields.LAST_MESSAGE, last), Updates.set(RoomFields.UPDATED_AT, now)));
+    }
+
+    /** Who a text mentions: known usernames (as users), and @all / @here. */
+    Mentions mentions(String text, Document room) {
+        Set<String> usernames = new java.util.LinkedHashSet<>();
+        Matcher matcher = MENTION.matcher(text);
+        while (matcher.find()) {
+            usernames.add(matcher.group(1));
+        }
+        List<Document> documents = new ArrayList<>();
+        List<String> userIds = new ArrayList<>();
+        boolean everyone = false;
+        for (String username : usernames) {
+            if (username.equals("all") || username.equals("here")) {
+                documents.add(new Document("_id", username).append("username", username).append("type", "user"));
+                everyone = true;
+                continue;
+            }
+            Document user = store.users().find(Filters.eq(UserFields.USERNAME, username)).first();
+            if (user != null) {
+                documents.add(new Document("_id", user.getString("_id")).append("username", username)
+                        .append("name", user.getString(UserFields.NAME)).append("type", "user"));
+                userIds.add(user.getString("_id"));
+            }
+        }
+        return new Mentions(documents, userIds, everyone);
+    }
+
+    private List<Document> channels(String text) {
+        List<Document> channels = new ArrayList<>();
+        Matcher matcher = CHANNEL.matcher(text);
+        while (matcher.find()) {
+            Document room = store.rooms().find(Filters.and(Filters.eq(RoomFields.NAME, matcher.group(1)),
+                    Filters.eq(RoomFields.TYPE, RoomFields.CHANNEL))).first();
+            if (room != null) {
+                channels.add(new Document("_id", room.getString("_id")).append("name", room.getString(RoomFields.NAME)));
+            }
+        }
+        return channels;
+    }
+
+    private static List<Document> urls(String text) {
+        List<Document> urls = new ArrayList<>();
+        Matcher matcher = URL.matcher(text);
+        while (matcher.find() && urls.size() < 10) {
+            urls.add(new Document("url", matcher.group()).append("meta", new Document()));
+        }
+        return urls;
+    }
+
+    /** The parsed mentions of a message. */
+    public record Mentions(List<Document> documents, List<String> userIds, boolean everyone) {
+    }
+
+    static Map<String, Object> ref(Document message) {
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("_id", message.getString(MessageFields.ID));
+        ref.put("rid", message.getString(MessageFields.ROOM_ID));
+        ref.put("u", message.get(MessageFields.USER));
+        return ref;
+    }
+}

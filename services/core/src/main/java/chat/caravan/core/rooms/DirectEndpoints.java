@@ -1,0 +1,187 @@
+package chat.caravan.core.rooms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import chat.caravan.common.authz.Authorization;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.SubscriptionFields;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.common.rest.Pagination;
+import chat.caravan.common.rest.RestReplies;
+import chat.caravan.common.settings.Settings;
+import chat.caravan.core.Caller;
+import chat.caravan.core.Params;
+import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.messages.MessageQueries;
+import chat.caravan.core.users.UserLookup;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import org.apache.camel.Exchange;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+/** The im.* (and dm.*) REST endpoints. */
+@Component("directEndpoints")
+public class DirectEndpoints {
+
+    private final DirectRooms directs;
+    private final RoomStore store;
+    private final RoomService rooms;
+    private final MessageQueries queries;
+    private final UserLookup users;
+    private final Authorization authorization;
+    private final Settings settings;
+    private final RestAuth auth;
+    private final MongoDatabase database;
+
+    public DirectEndpoints(DirectRooms directs, RoomStore store, RoomService rooms, MessageQueries queries,
+            UserLookup users, Authorization authorization, Settings settings, RestAuth auth, MongoDatabase database) {
+        this.directs = directs;
+        this.store = store;
+        this.rooms = rooms;
+        this.queries = queries;
+        this.users = users;
+        this.authorization = authorization;
+        this.settings = settings;
+        this.auth = auth;
+        this.database = database;
+    }
+
+    public void create(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        List<Document> others = new ArrayList<>();
+        String username = params.text("username");
+        String usernames = params.text("usernames");
+        if (username != null && !username.isBlank()) {
+            others.add(requireUser(users.find(null, username, null)));
+        } else if (usernames != null && !usernames.isBlank()) {
+            for (String name : usernames.split(",")) {
+                if (!name.isBlank()) {
+                    others.add(requireUser(users.find(null, name.trim(), null)));
+                }
+            }
+        } else {
+            throw CaravanException.invalidParams("must have required property 'username' or 'usernames'");
+        }
+        Document room = directs.open(caller, others, Boolean.TRUE.equals(params.bool("excludeSelf")));
+        Document view = RoomLookup.view(room);
+        view.put("rid", room.getString("_id"));
+        RestReplies.ok(exchange, Map.of("room", view));
+    }
+
+    public void list(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
+        List<String> joined = store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.USER_ID, caller.id()),
+                Filters.eq(SubscriptionFields.TYPE, RoomFields.DIRECT))).map(s -> s.getString("rid")).into(new ArrayList<>());
+        Bson filter = Filters.and(Filters.eq(RoomFields.TYPE, RoomFields.DIRECT), Filters.in("_id", joined));
+        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
+        if (!page.unlimited()) {
+            found = found.limit(page.count());
+        }
+        List<Document> ims = RoomLookup.views(found.into(new ArrayList<>()));
+        RestReplies.ok(exchange, Map.of("ims", ims, "count", ims.size(), "offset", page.offset(),
+                "total", store.rooms().countDocuments(filter)));
+    }
+
+    public void history(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = direct(caller, params);
+        RestReplies.ok(exchange, queries.history(room, params, false));
+    }
+
+    public void messages(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = direct(caller, Params.of(exchange));
+        RestReplies.ok(exchange, queries.roomMessages(exchange, room));
+    }
+
+    public void members(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = direct(caller, Params.of(exchange));
+        List<String> uids = room.getList(RoomFields.UIDS, String.class, List.of());
+        List<Document> members = store.users().find(Filters.in("_id", uids)).projection(new Document("username", 1)
+                .append("name", 1).append("status", 1).append("utcOffset", 1)).into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", 0, "total", members.size()));
+    }
+
+    public void open(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = direct(caller, Params.of(exchange));
+        Document subscription = store.subscription(room.getString("_id"), caller.id());
+        if (!Boolean.TRUE.equals(subscription.getBoolean(SubscriptionFields.OPEN))) {
+            rooms.setOpen(caller, room, true, RoomKind.CHANNEL);
+        }
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void close(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = direct(caller, Params.of(exchange));
+        Document subscription = store.subscription(room.getString("_id"), caller.id());
+        if (!Boolean.TRUE.equals(subscription.getBoolean(SubscriptionFields.OPEN))) {
+            throw CaravanException.plain("The direct message room, is already closed to the sender");
+        }
+        rooms.setOpen(caller, room, false, RoomKind.CHANNEL);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void counters(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = direct(caller, Params.of(exchange));
+        Document subscription = store.subscription(room.getString("_id"), caller.id());
+        Map<String, Object> counters = new java.util.LinkedHashMap<>();
+        counters.put("joined", subscription != null);
+        counters.put("members", room.get(RoomFields.USERS_COUNT));
+        counters.put("unreads", subscription == null ? null : subscription.get(SubscriptionFields.UNREAD));
+        counters.put("unreadsFrom", subscription == null ? null : subscription.get(SubscriptionFields.LAST_SEEN));
+        counters.put("msgs", room.get(RoomFields.MSGS));
+        counters.put("latest", room.get(RoomFields.LAST_MESSAGE_AT));
+        counters.put("userMentions", subscription == null ? 0 : subscription.get(SubscriptionFields.USER_MENTIONS));
+        RestReplies.ok(exchange, counters);
+    }
+
+    /** The DM named by {@code roomId}, or the one with {@code username} (created if missing); the caller must be in it. */
+    private Document direct(Caller caller, Params params) {
+        String roomId = params.text("roomId");
+        String username = params.text("username");
+        Document room;
+        if (roomId != null && !roomId.isBlank()) {
+            room = store.room(roomId);
+        } else if (username != null && !username.isBlank()) {
+            Document other = users.find(null, username, null);
+            if (other == null) {
+                other = users.find(username, null, null);
+            }
+            room = directs.open(caller, List.of(requireUser(other)), false);
+        } else {
+            throw CaravanException.coded("error-room-param-not-provided", "Body param \"roomId\" or \"username\" is required");
+        }
+        if (room == null || !RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE))) {
+            throw CaravanException.coded("error-room-not-found", "The required \"roomId\" param provided does not match any direct message");
+        }
+        if (store.subscription(room.getString("_id"), caller.id()) == null
+                || !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.forbidden("forbidden");
+        }
+        return room;
+    }
+
+    private static Document requireUser(Document user) {
+        if (user == null) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user", Map.of("method", "createDirectMessage"));
+        }
+        return user;
+    }
+
+    static String name(Document user) {
+        return user.getString(UserFields.USERNAME);
+    }
+}

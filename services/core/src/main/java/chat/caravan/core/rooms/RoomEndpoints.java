@@ -1,0 +1,351 @@
+package chat.caravan.core.rooms;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import chat.caravan.common.authz.Authorization;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.SubscriptionFields;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.common.rest.Pagination;
+import chat.caravan.common.rest.RestReplies;
+import chat.caravan.common.settings.Settings;
+import chat.caravan.core.Caller;
+import chat.caravan.core.Params;
+import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.messages.MessageQueries;
+import chat.caravan.core.users.UserLookup;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import org.apache.camel.Exchange;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The channels.* and groups.* REST endpoints (one instance per {@link RoomKind}, beans {@code channelEndpoints}
+ * and {@code groupEndpoints}). Each call authenticates, looks the room up as Rocket.Chat does, asks authorization,
+ * and hands the change to {@link RoomService}.
+ */
+public class RoomEndpoints {
+
+    private final RoomKind kind;
+    private final RoomStore store;
+    private final RoomService rooms;
+    private final RoomLookup lookup;
+    private final MessageQueries queries;
+    private final UserLookup users;
+    private final Authorization authorization;
+    private final Settings settings;
+    private final RestAuth auth;
+    private final MongoDatabase database;
+
+    public RoomEndpoints(RoomKind kind, RoomStore store, RoomService rooms, RoomLookup lookup, MessageQueries queries,
+            UserLookup users, Authorization authorization, Settings settings, RestAuth auth, MongoDatabase database) {
+        this.kind = kind;
+        this.store = store;
+        this.rooms = rooms;
+        this.lookup = lookup;
+        this.queries = queries;
+        this.users = users;
+        this.authorization = authorization;
+        this.settings = settings;
+        this.auth = auth;
+        this.database = database;
+    }
+
+    public void create(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        if (!authorization.hasPermission(caller.id(), kind.createPermission)) {
+            throw kind == RoomKind.CHANNEL ? CaravanException.forbidden("forbidden")
+                    : new CaravanException(401, null, "unauthorized", null);
+        }
+        String name = params.text("name");
+        if (name == null || name.isBlank()) {
+            throw CaravanException.plain(kind == RoomKind.CHANNEL ? "Param \"name\" is required" : "Body param \"name\" is required");
+        }
+        JsonNode members = params.node("members");
+        List<String> usernames = new ArrayList<>();
+        if (members != null && !members.isNull()) {
+            if (!members.isArray()) {
+                throw CaravanException.plain("Param \"members\" must be an array if provided");
+            }
+            for (JsonNode member : members) {
+                if (!member.isTextual()) {
+                    throw CaravanException.plain("Param \"members\" must be an array of usernames");
+                }
+                usernames.add(member.asText());
+            }
+        }
+        boolean readOnly = Boolean.TRUE.equals(params.bool("readOnly"));
+        boolean excludeSelf = Boolean.TRUE.equals(params.bool("excludeSelf"));
+        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
+    }
+
+    public void info(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(room)));
+    }
+
+    public void list(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
+        Bson filter;
+        if (kind == RoomKind.CHANNEL && authorization.hasPermission(caller.id(), "view-c-room")) {
+            filter = Filters.eq(RoomFields.TYPE, RoomFields.CHANNEL);
+        } else if (kind == RoomKind.CHANNEL && !authorization.hasPermission(caller.id(), "view-joined-room")) {
+            throw CaravanException.forbidden("forbidden");
+        } else {
+            filter = Filters.and(Filters.eq(RoomFields.TYPE, kind.type), Filters.in("_id", joinedRoomIds(caller)));
+        }
+        replyPage(exchange, kind.listKey, filter, page);
+    }
+
+    public void listJoined(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
+        replyPage(exchange, kind.listKey, Filters.and(Filters.eq(RoomFields.TYPE, kind.type),
+                Filters.in("_id", joinedRoomIds(caller))), page);
+    }
+
+    public void join(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        rooms.join(caller, room);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
+    }
+
+    public void leave(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        rooms.leave(caller, room, kind);
+        replyRoomOrSuccess(exchange, room);
+    }
+
+    public void invite(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        List<Document> targets = new ArrayList<>();
+        JsonNode userIds = params.node("userIds");
+        JsonNode usernames = params.node("usernames");
+        if (userIds != null && userIds.isArray()) {
+            userIds.forEach(id -> targets.add(requireUser(users.find(id.asText(), null, null))));
+        } else if (usernames != null && usernames.isArray()) {
+            usernames.forEach(name -> targets.add(requireUser(users.find(null, name.asText(), null))));
+        } else {
+            targets.add(users.fromParams(params.text("userId"), params.text("username"), null));
+        }
+        if (targets.isEmpty()) {
+            throw CaravanException.coded("error-empty-invite-list", "Cannot invite if no valid users are provided");
+        }
+        rooms.invite(caller, room, targets, kind);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
+    }
+
+    public void kick(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        Document user = users.fromParams(params.text("userId"), params.text("username"), null);
+        rooms.kick(caller, room, user, kind);
+        replyRoomOrSuccess(exchange, room);
+    }
+
+    public void history(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        if (!authorization.canReadRoom(caller.id(), room.getString("_id"))) {
+            throw kind == RoomKind.CHANNEL ? CaravanException.forbidden("forbidden")
+                    : new CaravanException(401, null, "unauthorized", null);
+        }
+        RestReplies.ok(exchange, queries.history(room, params, kind == RoomKind.GROUP));
+    }
+
+    public void messages(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        if (!authorization.canReadRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.forbidden("forbidden");
+        }
+        RestReplies.ok(exchange, queries.roomMessages(exchange, room));
+    }
+
+    public void members(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.forbidden("forbidden");
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
+        List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
+                .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
+        Bson filter = Filters.in("_id", ids);
+        FindIterable<Document> found = store.users().find(filter).sort(page.sort()).skip(page.offset())
+                .projection(new Document("username", 1).append("name", 1).append("status", 1).append("statusText", 1)
+                        .append("utcOffset", 1).append("_updatedAt", 1).append("nickname", 1));
+        if (!page.unlimited()) {
+            found = found.limit(page.count());
+        }
+        List<Document> members = found.into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", page.offset(),
+                "total", (long) ids.size()));
+    }
+
+    public void online(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
+                .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
+        List<Document> online = store.users().find(Filters.and(Filters.in("_id", ids), Filters.ne(UserFields.STATUS, "offline"),
+                Filters.exists(UserFields.STATUS))).projection(new Document("username", 1)).into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("online", online));
+    }
+
+    public void counters(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        String userId = params.text("userId");
+        if (userId != null && !userId.equals(caller.id())) {
+            authorization.require(caller.id(), "view-room-administration");
+        } else {
+            userId = caller.id();
+        }
+        Document subscription = store.subscription(room.getString("_id"), userId);
+        Map<String, Object> counters = new LinkedHashMap<>();
+        counters.put("joined", subscription != null);
+        counters.put("members", room.get(RoomFields.USERS_COUNT));
+        counters.put("unreads", subscription == null ? null : subscription.get(SubscriptionFields.UNREAD));
+        counters.put("unreadsFrom", subscription == null ? null
+                : subscription.get(SubscriptionFields.LAST_SEEN) != null ? subscription.get(SubscriptionFields.LAST_SEEN)
+                : subscription.get(SubscriptionFields.TS));
+        counters.put("msgs", room.get(RoomFields.MSGS));
+        counters.put("latest", room.get(RoomFields.LAST_MESSAGE_AT));
+        counters.put("userMentions", subscription == null ? 0 : subscription.get(SubscriptionFields.USER_MENTIONS));
+        RestReplies.ok(exchange, counters);
+    }
+
+    public void rename(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.rename(caller, room, params.text("name")))));
+    }
+
+    public void setTopic(Exchange exchange) {
+        setText(exchange, "topic");
+    }
+
+    public void setDescription(Exchange exchange) {
+        setText(exchange, "description");
+    }
+
+    public void setAnnouncement(Exchange exchange) {
+        setText(exchange, "announcement");
+    }
+
+    public void setReadOnly(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        Boolean readOnly = params.bool("readOnly");
+        if (readOnly == null) {
+            throw CaravanException.plain("The bodyParam \"readOnly\" is required");
+        }
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.setReadOnly(caller, room, readOnly, kind))));
+    }
+
+    public void setType(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        String type = params.text("type");
+        if (type == null || type.isBlank()) {
+            throw CaravanException.plain("The bodyParam \"type\" is required");
+        }
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.setType(caller, room, type))));
+    }
+
+    public void archive(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        rooms.archive(caller, lookup.named(Params.of(exchange), kind, caller), kind, true);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void unarchive(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        rooms.archive(caller, lookup.named(Params.of(exchange), kind, caller), kind, false);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void delete(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        rooms.delete(caller, room, kind.deletePermission);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void open(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        rooms.setOpen(caller, lookup.named(Params.of(exchange), kind, caller), true, kind);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void close(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        rooms.setOpen(caller, lookup.named(Params.of(exchange), kind, caller), false, kind);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    private void setText(Exchange exchange, String field) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        String value = params.text(field);
+        rooms.setText(caller, room, field, value, kind);
+        RestReplies.ok(exchange, Map.of(field, value));
+    }
+
+    private void replyRoomOrSuccess(Exchange exchange, Document room) {
+        if (kind == RoomKind.CHANNEL) {
+            RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
+        } else {
+            RestReplies.ok(exchange, Map.of());
+        }
+    }
+
+    private List<String> joinedRoomIds(Caller caller) {
+        return store.subscriptions().find(Filters.eq(SubscriptionFields.USER_ID, caller.id()))
+                .map(s -> s.getString(SubscriptionFields.ROOM_ID)).into(new ArrayList<>());
+    }
+
+    private void replyPage(Exchange exchange, String key, Bson filter, Pagination page) {
+        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
+        if (!page.unlimited()) {
+            found = found.limit(page.count());
+        }
+        List<Document> result = RoomLookup.views(found.into(new ArrayList<>()));
+        RestReplies.ok(exchange, Map.of(key, result, "count", result.size(), "offset", page.offset(),
+                "total", store.rooms().countDocuments(filter)));
+    }
+
+    private static Document requireUser(Document user) {
+        if (user == null) {
+            throw CaravanException.coded("error-user-not-found", "User not found");
+        }
+        return user;
+    }
+}

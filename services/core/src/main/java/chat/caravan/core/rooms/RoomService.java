@@ -1,0 +1,347 @@
+package chat.caravan.core.rooms;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import chat.caravan.common.authz.Authorization;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.Ids;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.SubscriptionFields;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.common.settings.Settings;
+import chat.caravan.core.Caller;
+import chat.caravan.core.messages.MessageWriter;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.springframework.stereotype.Component;
+
+/**
+ * Room lifecycle and membership with Rocket.Chat's rules and side effects: creating channels and groups, joining,
+ * leaving, inviting, kicking, renaming, room settings, archiving and deleting.
+ */
+@Component
+public class RoomService {
+
+    static final int MAX_NAME = 100;
+
+    private final RoomStore store;
+    private final MessageWriter messages;
+    private final Authorization authorization;
+    private final Settings settings;
+
+    public RoomService(RoomStore store, MessageWriter messages, Authorization authorization, Settings settings) {
+        this.store = store;
+        this.messages = messages;
+        this.authorization = authorization;
+        this.settings = settings;
+    }
+
+    /** Creates a channel or group with its creator as owner and the named members; no join messages. */
+    public Document create(Caller caller, RoomKind kind, String name, List<String> memberUsernames, boolean readOnly,
+            boolean excludeSelf) {
+        validateName(name);
+        if (store.rooms().find(Filters.regex(RoomFields.NAME, Pattern.compile("^" + Pattern.quote(name) + "$",
+                Pattern.CASE_INSENSITIVE))).first() != null) {
+            throw CaravanException.coded("error-duplicate-channel-name", "A channel with name '" + name + "' exists",
+                    Map.of("channel_name", name));
+        }
+        List<Document> members = new ArrayList<>();
+        if (!excludeSelf) {
+            members.add(caller.user());
+        }
+        for (String username : memberUsernames) {
+            Document member = store.users().find(Filters.eq(UserFields.USERNAME, username)).first();
+            if (member == null) {
+                throw CaravanException.coded("error-invalid-user", "Invalid user " + username);
+            }
+            if (members.stream().noneMatch(m -> m.getString("_id").equals(member.getString("_id")))) {
+                members.add(member);
+            }
+        }
+        Date now = new Date();
+        Document room = new Document(RoomFields.ID, Ids.random())
+                .append(RoomFields.TYPE, kind.type)
+                .append(RoomFields.NAME, name)
+                .append(RoomFields.FNAME, name)
+                .append(RoomFields.CREATOR, MessageWriter.author(caller.user()))
+                .append(RoomFields.TS, now)
+                .append(RoomFields.MSGS, 0)
+                .append(RoomFields.USERS_COUNT, members.size())
+                .append(RoomFields.READ_ONLY, readOnly)
+                .append(RoomFields.DEFAULT, false)
+                .append(RoomFields.SYSTEM_MESSAGES, true)
+                .append(RoomFields.UPDATED_AT, now);
+        try {
+            store.rooms().insertOne(room);
+        } catch (MongoWriteException e) {
+            throw CaravanException.coded("error-duplicate-channel-name", "A channel with name '" + name + "' exists");
+        }
+        for (Document member : members) {
+            boolean creator = member.getString("_id").equals(caller.id());
+            Document subscription = newSubscription(room, member, now).append(SubscriptionFields.OPEN, true);
+            if (creator) {
+                subscription.append(SubscriptionFields.LAST_SEEN, now).append(SubscriptionFields.ROLES, List.of("owner"));
+            }
+            store.subscriptions().insertOne(subscription);
+        }
+        return room;
+    }
+
+    /** Adds a user who joins by themselves ({@code uj}) or is added by someone else ({@code au}). */
+    public void addMember(Document room, Document user, Caller addedBy) {
+        if (store.subscription(room.getString("_id"), user.getString("_id")) != null) {
+            return;
+        }
+        Date now = new Date();
+        Document subscription = newSubscription(room, user, now).append(SubscriptionFields.OPEN, true)
+                .append(SubscriptionFields.ALERT, true).append(SubscriptionFields.UNREAD, 1)
+                .append(SubscriptionFields.USER_MENTIONS, 1);
+        try {
+            store.subscriptions().insertOne(subscription);
+        } catch (MongoWriteException e) {
+            return;
+        }
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(
+                Updates.inc(RoomFields.USERS_COUNT, 1), Updates.set(RoomFields.UPDATED_AT, now)));
+        boolean self = addedBy == null || addedBy.id().equals(user.getString("_id"));
+        messages.insertSystemMessage(room, self ? "uj" : "au", user.getString(UserFields.USERNAME),
+                self ? user : addedBy.user(), null);
+    }
+
+    public void join(Caller caller, Document room) {
+        requireNotArchived(room, RoomKind.CHANNEL);
+        addMember(room, caller.user(), null);
+    }
+
+    public void leave(Caller caller, Document room, RoomKind kind) {
+        if (!authorization.hasPermission(caller.id(), kind.leavePermission)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        Document subscription = store.subscription(room.getString("_id"), caller.id());
+        if (subscription == null) {
+            throw CaravanException.coded("error-user-not-in-room", "You are not in this room");
+        }
+        requireNotLastOwner(room, subscription);
+        removeMember(room, caller.user(), "ul", caller.user());
+    }
+
+    public void kick(Caller caller, Document room, Document user, RoomKind kind) {
+        String rid = room.getString("_id");
+        if (!authorization.hasPermission(caller.id(), "remove-user", rid)
+                && !authorization.hasPermission(caller.id(), kind.kickAnyPermission)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        Document subscription = store.subscription(rid, user.getString("_id"));
+        if (subscription == null) {
+            throw CaravanException.coded("error-user-not-in-room", "User is not in this room");
+        }
+        requireNotLastOwner(room, subscription);
+        removeMember(room, user, "ru", caller.user());
+    }
+
+    public void invite(Caller caller, Document room, List<Document> users, RoomKind kind) {
+        String rid = room.getString("_id");
+        boolean member = store.subscription(rid, caller.id()) != null;
+        if (!(member && authorization.hasPermission(caller.id(), "add-user-to-joined-room", rid))
+                && !authorization.hasPermission(caller.id(), kind.addAnyPermission)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        requireNotArchived(room, kind);
+        for (Document user : users) {
+            addMember(room, user, caller);
+        }
+    }
+
+    /** Removes a membership (to the trash) and posts {@code ul} or {@code ru}. */
+    public void removeMember(Document room, Document user, String messageType, Document actor) {
+        String rid = room.getString("_id");
+        store.deleteWithTrash(store.subscriptions(), Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                Filters.eq(SubscriptionFields.USER_ID, user.getString("_id"))));
+        store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(Updates.inc(RoomFields.USERS_COUNT, -1),
+                Updates.set(RoomFields.UPDATED_AT, new Date())));
+        messages.insertSystemMessage(room, messageType, user.getString(UserFields.USERNAME), actor, null);
+    }
+
+    public Document rename(Caller caller, Document room, String name) {
+        requireEditRoom(caller, room);
+        if (name == null || name.isBlank()) {
+            throw CaravanException.plain("The bodyParam \"name\" is required");
+        }
+        if (name.equals(room.getString(RoomFields.NAME))) {
+            throw CaravanException.plain("The channel name is the same as what it would be renamed to.");
+        }
+        validateName(name);
+        if (store.rooms().find(Filters.and(Filters.regex(RoomFields.NAME, Pattern.compile("^" + Pattern.quote(name) + "$",
+                Pattern.CASE_INSENSITIVE)), Filters.ne("_id", room.getString("_id")))).first() != null) {
+            throw CaravanException.coded("error-duplicate-channel-name", "A channel with name '" + name + "' exists");
+        }
+        Date now = new Date();
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(Updates.set(RoomFields.NAME, name),
+                Updates.set(RoomFields.FNAME, name), Updates.set(RoomFields.UPDATED_AT, now)));
+        store.subscriptions().updateMany(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Updates.combine(
+                Updates.set(SubscriptionFields.NAME, name), Updates.set(SubscriptionFields.FNAME, name),
+                Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        messages.insertSystemMessage(room, "r", name, caller.user(), null);
+        return store.room(room.getString("_id"));
+    }
+
+    /** Topic, description or announcement: the value, and the system message Rocket.Chat posts for it. */
+    public void setText(Caller caller, Document room, String field, String value, RoomKind kind) {
+        requireEditRoom(caller, room);
+        if (value == null) {
+            throw CaravanException.plain("The bodyParam \"" + field + "\" is required");
+        }
+        if (value.length() > 5000) {
+            throw CaravanException.invalidParams("The " + field + " is too long");
+        }
+        if (value.equals(room.getString(field))) {
+            throw CaravanException.plain("The " + kind.key + " " + field + " is the same as what it would be changed to.");
+        }
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(Updates.set(field, value),
+                Updates.set(RoomFields.UPDATED_AT, new Date())));
+        messages.insertSystemMessage(room, "room_changed_" + field, value, caller.user(), null);
+    }
+
+    public Document setReadOnly(Caller caller, Document room, boolean readOnly, RoomKind kind) {
+        if (!authorization.hasPermission(caller.id(), "set-readonly", room.getString("_id"))) {
+            throw CaravanException.coded("error-action-not-allowed", "Editing room is not allowed");
+        }
+        if (Boolean.TRUE.equals(room.getBoolean(RoomFields.READ_ONLY)) == readOnly) {
+            throw CaravanException.plain("The " + kind.key + " read only setting is the same as what it would be changed to.");
+        }
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(
+                Updates.set(RoomFields.READ_ONLY, readOnly), Updates.set(RoomFields.UPDATED_AT, new Date())));
+        messages.insertSystemMessage(room, readOnly ? "room-set-read-only" : "room-removed-read-only", "", caller.user(), null);
+        return store.room(room.getString("_id"));
+    }
+
+    public Document setType(Caller caller, Document room, String type) {
+        requireEditRoom(caller, room);
+        if (!RoomFields.CHANNEL.equals(type) && !RoomFields.PRIVATE_GROUP.equals(type)) {
+            throw CaravanException.coded("error-invalid-room-type", "Invalid room type " + type);
+        }
+        if (type.equals(room.getString(RoomFields.TYPE))) {
+            throw CaravanException.plain("The room type is the same as what it would be changed to.");
+        }
+        Date now = new Date();
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(Updates.set(RoomFields.TYPE, type),
+                Updates.set(RoomFields.UPDATED_AT, now)));
+        store.subscriptions().updateMany(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Updates.combine(
+                Updates.set(SubscriptionFields.TYPE, type), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        messages.insertSystemMessage(room, "room_changed_privacy", RoomFields.CHANNEL.equals(type) ? "public" : "private",
+                caller.user(), null);
+        return store.room(room.getString("_id"));
+    }
+
+    public void archive(Caller caller, Document room, RoomKind kind, boolean archive) {
+        String rid = room.getString("_id");
+        if (!authorization.hasPermission(caller.id(), archive ? "archive-room" : "unarchive-room", rid)) {
+            throw CaravanException.coded("error-action-not-allowed", archive ? "Archiving room is not allowed"
+                    : "Unarchiving room is not allowed");
+        }
+        boolean archived = Boolean.TRUE.equals(room.getBoolean(RoomFields.ARCHIVED));
+        if (archive && archived) {
+            requireNotArchived(room, kind);
+        }
+        if (!archive && !archived) {
+            throw CaravanException.plain("The " + kind.noun() + ", " + room.getString(RoomFields.NAME) + ", is not archived");
+        }
+        Date now = new Date();
+        store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(Updates.set(RoomFields.ARCHIVED, archive),
+                Updates.set(RoomFields.UPDATED_AT, now)));
+        store.subscriptions().updateMany(Filters.eq(SubscriptionFields.ROOM_ID, rid), Updates.combine(
+                Updates.set(SubscriptionFields.ARCHIVED, archive), Updates.set(SubscriptionFields.OPEN, !archive),
+                Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        messages.insertSystemMessage(room, archive ? "room-archived" : "room-unarchived", "", caller.user(), null);
+    }
+
+    public void delete(Caller caller, Document room, String permission) {
+        if (!authorization.hasPermission(caller.id(), permission, room.getString("_id"))) {
+            throw new CaravanException(403, "error-unauthorized", "User does not have the permissions required for this action", null);
+        }
+        String rid = room.getString("_id");
+        store.deleteWithTrash(store.messages(), Filters.eq("rid", rid));
+        store.deleteWithTrash(store.subscriptions(), Filters.eq(SubscriptionFields.ROOM_ID, rid));
+        store.deleteWithTrash(store.rooms(), Filters.eq("_id", rid));
+    }
+
+    public void setOpen(Caller caller, Document room, boolean open, RoomKind kind) {
+        Document subscription = store.subscription(room.getString("_id"), caller.id());
+        if (subscription == null) {
+            throw CaravanException.coded("error-user-not-in-room", "The user/callee is not in the " + kind.key);
+        }
+        if (Boolean.TRUE.equals(subscription.getBoolean(SubscriptionFields.OPEN)) == open) {
+            throw CaravanException.plain("The " + kind.key + ", " + room.getString(RoomFields.NAME) + ", is already "
+                    + (open ? "open" : "closed") + " to the sender");
+        }
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
+                Updates.set(SubscriptionFields.OPEN, open), Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+    }
+
+    public void requireNotArchived(Document room, RoomKind kind) {
+        if (Boolean.TRUE.equals(room.getBoolean(RoomFields.ARCHIVED))) {
+            String noun = kind == RoomKind.CHANNEL ? "channel" : "private group";
+            throw CaravanException.coded("error-room-archived", "The " + noun + ", " + room.getString(RoomFields.NAME)
+                    + ", is archived");
+        }
+    }
+
+    private void requireEditRoom(Caller caller, Document room) {
+        if (!authorization.hasPermission(caller.id(), "edit-room", room.getString("_id"))) {
+            throw CaravanException.coded("error-action-not-allowed", "Editing room is not allowed");
+        }
+    }
+
+    private void requireNotLastOwner(Document room, Document subscription) {
+        if (!subscription.getList(SubscriptionFields.ROLES, String.class, List.of()).contains("owner")) {
+            return;
+        }
+        long owners = store.subscriptions().countDocuments(Filters.and(
+                Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Filters.eq(SubscriptionFields.ROLES, "owner")));
+        long members = store.subscriptions().countDocuments(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")));
+        if (owners <= 1 && members > 1) {
+            throw CaravanException.coded("error-you-are-last-owner",
+                    "You are the last owner. Please set new owner before leaving the room.");
+        }
+    }
+
+    private void validateName(String name) {
+        if (name == null || name.isBlank()) {
+            throw CaravanException.plain("Param \"name\" is required");
+        }
+        String charset = settings.string("UTF8_Channel_Names_Validation", "[0-9a-zA-Z-_.]+");
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile("^" + charset + "$");
+        } catch (PatternSyntaxException e) {
+            pattern = Pattern.compile("^[0-9a-zA-Z-_.]+$");
+        }
+        if (name.length() > MAX_NAME || !pattern.matcher(name).matches()) {
+            throw CaravanException.coded("error-invalid-room-name", name + " is not a valid room name",
+                    Map.of("channel_name", name));
+        }
+    }
+
+    static Document newSubscription(Document room, Document user, Date now) {
+        return new Document(SubscriptionFields.ID, Ids.random())
+                .append(SubscriptionFields.ROOM_ID, room.getString("_id"))
+                .append(SubscriptionFields.USER, MessageWriter.author(user))
+                .append(SubscriptionFields.NAME, room.getString(RoomFields.NAME))
+                .append(SubscriptionFields.FNAME, room.getString(RoomFields.FNAME))
+                .append(SubscriptionFields.TYPE, room.getString(RoomFields.TYPE))
+                .append(SubscriptionFields.TS, now)
+                .append(SubscriptionFields.OPEN, false)
+                .append(SubscriptionFields.ALERT, false)
+                .append(SubscriptionFields.UNREAD, 0)
+                .append(SubscriptionFields.USER_MENTIONS, 0)
+                .append(SubscriptionFields.GROUP_MENTIONS, 0)
+                .append(SubscriptionFields.UPDATED_AT, now);
+    }
+}

@@ -1,0 +1,94 @@
+package chat.caravan.core.settings;
+
+import java.util.Date;
+
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.model.Collections;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.core.rooms.RoomService;
+import chat.caravan.core.rooms.RoomStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import jakarta.annotation.PreDestroy;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * First start of an empty database, as Rocket.Chat: setting defaults (never overwriting an operator's value), the
+ * GENERAL channel, and new users (the first admin included) joined to the default channels.
+ */
+@Component
+public class CoreSeeder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoreSeeder.class);
+
+    private final MongoDatabase database;
+    private final RoomStore store;
+    private final RoomService rooms;
+    private final BusClient bus;
+    private AutoCloseable userCreated;
+
+    public CoreSeeder(MongoDatabase database, RoomStore store, RoomService rooms, BusClient bus) {
+        this.database = database;
+        this.store = store;
+        this.rooms = rooms;
+        this.bus = bus;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void seed() {
+        Date now = new Date();
+        for (DefaultSettings.Setting setting : DefaultSettings.ALL) {
+            database.getCollection(Collections.SETTINGS).updateOne(Filters.eq("_id", setting.id()), Updates.combine(
+                    Updates.setOnInsert("type", setting.type()), Updates.setOnInsert("value", setting.value()),
+                    Updates.setOnInsert("packageValue", setting.value()), Updates.setOnInsert("public", setting.isPublic()),
+                    Updates.setOnInsert("group", setting.group()), Updates.setOnInsert("blocked", false),
+                    Updates.setOnInsert("hidden", false), Updates.setOnInsert("ts", now),
+                    Updates.setOnInsert("createdAt", now), Updates.setOnInsert("_updatedAt", now)),
+                    new UpdateOptions().upsert(true));
+        }
+        database.getCollection(Collections.ROOMS).updateOne(Filters.eq("_id", "GENERAL"), Updates.combine(
+                Updates.setOnInsert(RoomFields.TYPE, RoomFields.CHANNEL), Updates.setOnInsert(RoomFields.NAME, "general"),
+                Updates.setOnInsert(RoomFields.FNAME, "general"), Updates.setOnInsert(RoomFields.DEFAULT, true),
+                Updates.setOnInsert(RoomFields.MSGS, 0), Updates.setOnInsert(RoomFields.USERS_COUNT, 0),
+                Updates.setOnInsert(RoomFields.TS, now), Updates.setOnInsert(RoomFields.READ_ONLY, false),
+                Updates.setOnInsert(RoomFields.SYSTEM_MESSAGES, true), Updates.setOnInsert(RoomFields.UPDATED_AT, now)),
+                new UpdateOptions().upsert(true));
+        for (Document admin : database.getCollection(Collections.USERS).find(Filters.eq("roles", "admin"))) {
+            joinDefaultChannels(admin.getString("_id"));
+        }
+        userCreated = bus.subscribe("accounts.userCreated", this::onUserCreated);
+    }
+
+    @PreDestroy
+    void stop() throws Exception {
+        if (userCreated != null) {
+            userCreated.close();
+        }
+    }
+
+    private void onUserCreated(JsonNode event) {
+        if (event.path("joinDefaultChannels").asBoolean(true)) {
+            joinDefaultChannels(event.path("user").path("_id").asText(null));
+        }
+    }
+
+    /** Joins a user to every room flagged {@code default}, posting {@code uj} as a join does. */
+    void joinDefaultChannels(String userId) {
+        Document user = userId == null ? null : database.getCollection(Collections.USERS).find(Filters.eq("_id", userId)).first();
+        if (user == null || user.getString("username") == null) {
+            return;
+        }
+        for (Document room : store.rooms().find(Filters.eq(RoomFields.DEFAULT, true))) {
+            rooms.addMember(room, user, null);
+        }
+        LOG.debug("User {} joined the default channels", userId);
+    }
+}

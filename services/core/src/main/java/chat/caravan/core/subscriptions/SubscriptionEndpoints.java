@@ -1,0 +1,234 @@
+package chat.caravan.core.subscriptions;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.MessageFields;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.SubscriptionFields;
+import chat.caravan.common.rest.RestReplies;
+import chat.caravan.core.Caller;
+import chat.caravan.core.Params;
+import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.rooms.RoomLookup;
+import chat.caravan.core.rooms.RoomService;
+import chat.caravan.core.rooms.RoomStore;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+/** The subscriptions.* and rooms.* REST endpoints: what a client syncs at start-up and marks as read. */
+@Component("subscriptionEndpoints")
+public class SubscriptionEndpoints {
+
+    private final RoomStore store;
+    private final RoomService rooms;
+    private final RoomLookup lookup;
+    private final RestAuth auth;
+    private final MongoDatabase database;
+    private final chat.caravan.common.authz.Authorization authorization;
+
+    public SubscriptionEndpoints(RoomStore store, RoomService rooms, RoomLookup lookup, RestAuth auth, MongoDatabase database,
+            chat.caravan.common.authz.Authorization authorization) {
+        this.store = store;
+        this.rooms = rooms;
+        this.lookup = lookup;
+        this.auth = auth;
+        this.database = database;
+        this.authorization = authorization;
+    }
+
+    public void get(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        RestReplies.ok(exchange, subscriptionsOf(caller.id(), Params.of(exchange).text("updatedSince")));
+    }
+
+    /** {update, remove} of the user's subscriptions, all or changed since {@code updatedSince}. */
+    public Map<String, Object> subscriptionsOf(String uid, String updatedSince) {
+        Date since = since(updatedSince, "error-roomId-param-invalid");
+        Bson filter = Filters.eq(SubscriptionFields.USER_ID, uid);
+        if (since != null) {
+            filter = Filters.and(filter, Filters.gt(SubscriptionFields.UPDATED_AT, since));
+        }
+        List<Document> update = store.subscriptions().find(filter).into(new ArrayList<>());
+        List<Document> remove = since == null ? List.of() : store.trash().find(Filters.and(
+                Filters.eq("__collection__", "rocketchat_subscription"), Filters.eq(SubscriptionFields.USER_ID, uid),
+                Filters.gt("_deletedAt", since))).projection(new Document("_id", 1).append("_deletedAt", 1)).into(new ArrayList<>());
+        return Map.of("update", update, "remove", remove);
+    }
+
+    public void getOne(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        String roomId = Params.of(exchange).text("roomId");
+        if (roomId == null || roomId.isBlank()) {
+            throw CaravanException.plain("The \"roomId\" param is required");
+        }
+        Document subscription = store.subscription(roomId, caller.id());
+        RestReplies.ok(exchange, java.util.Collections.singletonMap("subscription", subscription));
+    }
+
+    public void read(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String rid = params.text("rid") != null ? params.text("rid") : params.text("roomId");
+        markRead(caller.id(), rid);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void markRead(String uid, String rid) {
+        if (rid == null || rid.isBlank()) {
+            throw CaravanException.invalidParams("must have required property 'rid'");
+        }
+        Document subscription = store.subscription(rid, uid);
+        if (subscription == null) {
+            throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
+        }
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
+                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.ALERT, false),
+                Updates.set(SubscriptionFields.UNREAD, 0), Updates.set(SubscriptionFields.USER_MENTIONS, 0),
+                Updates.set(SubscriptionFields.GROUP_MENTIONS, 0), Updates.set(SubscriptionFields.LAST_SEEN, new Date()),
+                Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+    }
+
+    public void unread(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String rid = params.text("roomId");
+        Date from = null;
+        if (rid == null && params.node("firstUnreadMessage") != null) {
+            Document message = store.messages().find(Filters.eq("_id",
+                    params.node("firstUnreadMessage").path("_id").asText())).first();
+            if (message == null) {
+                throw CaravanException.coded("error-message-not-found", "Message not found");
+            }
+            rid = message.getString(MessageFields.ROOM_ID);
+            from = message.getDate(MessageFields.TS);
+        }
+        Document subscription = rid == null ? null : store.subscription(rid, caller.id());
+        if (subscription == null) {
+            throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
+        }
+        if (from == null) {
+            from = subscription.getDate(SubscriptionFields.LAST_SEEN) != null ? subscription.getDate(SubscriptionFields.LAST_SEEN)
+                    : subscription.getDate(SubscriptionFields.TS);
+        }
+        long unread = store.messages().countDocuments(Filters.and(Filters.eq(MessageFields.ROOM_ID, rid),
+                Filters.gte(MessageFields.TS, from), Filters.ne("u._id", caller.id())));
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
+                Updates.set(SubscriptionFields.UNREAD, (int) Math.max(1, unread)), Updates.set(SubscriptionFields.ALERT, true),
+                Updates.set(SubscriptionFields.LAST_SEEN, new Date(from.getTime() - 1)),
+                Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void roomsGet(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        RestReplies.ok(exchange, roomsOf(caller.id(), Params.of(exchange).text("updatedSince")));
+    }
+
+    /** {update, remove} of the rooms the user belongs to, all or changed since {@code updatedSince}. */
+    public Map<String, Object> roomsOf(String uid, String updatedSince) {
+        Date since = since(updatedSince, "error-updatedSince-param-invalid");
+        List<String> rids = store.subscriptions().find(Filters.eq(SubscriptionFields.USER_ID, uid))
+                .map(s -> s.getString(SubscriptionFields.ROOM_ID)).into(new ArrayList<>());
+        Bson filter = Filters.in("_id", rids);
+        if (since != null) {
+            filter = Filters.and(filter, Filters.gt(RoomFields.UPDATED_AT, since));
+        }
+        List<Document> update = RoomLookup.views(store.rooms().find(filter).into(new ArrayList<>()));
+        List<Document> remove = since == null ? List.of() : store.trash().find(Filters.and(
+                Filters.eq("__collection__", "rocketchat_room"), Filters.gt("_deletedAt", since)))
+                .projection(new Document("_id", 1).append("_deletedAt", 1)).into(new ArrayList<>());
+        return Map.of("update", update, "remove", remove);
+    }
+
+    public void roomsInfo(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.any(params.text("roomId"), params.text("roomName"));
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.coded("not-allowed", "Not Allowed");
+        }
+        RestReplies.ok(exchange, Map.of("room", RoomLookup.view(room)));
+    }
+
+    public void roomsLeave(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.any(params.text("roomId"), params.text("roomName"));
+        rooms.leave(caller, room, RoomFields.PRIVATE_GROUP.equals(room.getString(RoomFields.TYPE))
+                ? chat.caravan.core.rooms.RoomKind.GROUP : chat.caravan.core.rooms.RoomKind.CHANNEL);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void roomsFavorite(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.any(params.text("roomId"), params.text("roomName"));
+        Boolean favorite = params.bool("favorite");
+        if (favorite == null) {
+            throw CaravanException.invalidParams("must have required property 'favorite'");
+        }
+        Document subscription = store.subscription(room.getString("_id"), caller.id());
+        if (subscription == null) {
+            throw CaravanException.coded("error-invalid-subscription", "You must be part of a room to favorite it");
+        }
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
+                Updates.set(SubscriptionFields.FAVORITE, favorite), Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    public void roomsCleanHistory(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String roomId = params.requiredText("roomId");
+        Document room = lookup.any(roomId, null);
+        if (!authorization.hasPermission(caller.id(), "clean-channel-history", roomId)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        Date latest = date(params.text("latest"), "latest");
+        Date oldest = date(params.text("oldest"), "oldest");
+        List<Bson> filter = new ArrayList<>(List.of(Filters.eq(MessageFields.ROOM_ID, roomId)));
+        if (latest != null) {
+            filter.add(Filters.lte(MessageFields.TS, latest));
+        }
+        if (oldest != null) {
+            filter.add(Filters.gte(MessageFields.TS, oldest));
+        }
+        long before = store.messages().countDocuments(Filters.eq(MessageFields.ROOM_ID, roomId));
+        store.deleteWithTrash(store.messages(), Filters.and(filter));
+        long after = store.messages().countDocuments(Filters.eq(MessageFields.ROOM_ID, roomId));
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(Updates.set(RoomFields.MSGS, (int) after),
+                Updates.set(RoomFields.UPDATED_AT, new Date())));
+        RestReplies.ok(exchange, Map.of("count", before - after));
+    }
+
+    private static Date since(String value, String errorType) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Date.from(java.time.Instant.parse(value));
+        } catch (RuntimeException e) {
+            throw CaravanException.coded(errorType, "The \"updatedSince\" query parameter must be a valid date.");
+        }
+    }
+
+    private static Date date(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Date.from(java.time.Instant.parse(value));
+        } catch (RuntimeException e) {
+            throw CaravanException.invalidParams("The \"" + name + "\" parameter must be a valid date.");
+        }
+    }
+}
