@@ -14,7 +14,7 @@ import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
 
 /** One call or event name on the bus; see {@link BusComponent}. */
-public class BusEndpoint extends DefaultEndpoint {
+public class BusEndpoint extends DefaultEndpoint implements org.apache.camel.MultipleConsumersSupport {
 
     public enum Kind {
         RPC, EVENT;
@@ -37,6 +37,12 @@ public class BusEndpoint extends DefaultEndpoint {
         this.kind = kind;
         this.name = name;
         this.client = client;
+    }
+
+    /** Several routes of one process may listen to the same event (e.g. authorization and ddp-streamer). */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
     }
 
     @Override

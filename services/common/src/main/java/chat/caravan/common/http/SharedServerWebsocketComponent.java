@@ -1,6 +1,20 @@
 package chat.caravan.common.http;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketComponent;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketConfiguration;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpointConfigurer;
+import org.apache.camel.spi.PropertyConfigurer;
+import org.apache.camel.spi.PropertyConfigurerAware;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConsumer;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketHost;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketHostConfiguration;
@@ -13,6 +27,9 @@ import org.apache.camel.component.vertx.websocket.VertxWebsocketHostKey;
 public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
 
     private final java.util.function.Function<org.apache.camel.CamelContext, io.vertx.ext.web.Router> platformRouter;
+    private final ExecutorService workers = Executors.newFixedThreadPool(
+            Math.max(16, Runtime.getRuntime().availableProcessors() * 8), new CustomizableThreadFactory("websocket-frames-"));
+    private final KeyedSerialExecutor lanes = new KeyedSerialExecutor(workers);
 
     public SharedServerWebsocketComponent(
             java.util.function.Function<org.apache.camel.CamelContext, io.vertx.ext.web.Router> platformRouter) {
@@ -25,6 +42,82 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
             setRouter(platformRouter.apply(getCamelContext()));
         }
         super.connectConsumer(consumer);
+    }
+
+    /** The stock configurers: Camel finds generated ones by class name, which a subclass does not share. */
+    @Override
+    public PropertyConfigurer getEndpointPropertyConfigurer() {
+        return new VertxWebsocketEndpointConfigurer();
+    }
+
+    @Override
+    public PropertyConfigurer getComponentPropertyConfigurer() {
+        return new org.apache.camel.component.vertx.websocket.VertxWebsocketComponentConfigurer();
+    }
+
+    /**
+     * Server endpoints whose consumers handle each connection's frames in order (the stock consumer hands every
+     * frame to an unordered worker task, so two quick frames of one client could be processed out of order).
+     */
+    @Override
+    protected VertxWebsocketEndpoint createEndpointInstance(String uri, VertxWebsocketConfiguration configuration) {
+        return new OrderedEndpoint(uri, configuration);
+    }
+
+    /** Keeps the stock endpoint's options (its generated configurer is found by class name, so name it here). */
+    private final class OrderedEndpoint extends VertxWebsocketEndpoint implements PropertyConfigurerAware {
+        private final VertxWebsocketConfiguration configuration;
+
+        OrderedEndpoint(String uri, VertxWebsocketConfiguration configuration) {
+            super(uri, SharedServerWebsocketComponent.this, configuration);
+            this.configuration = configuration;
+        }
+
+        @Override
+        public PropertyConfigurer getPropertyConfigurer(Object instance) {
+            return new VertxWebsocketEndpointConfigurer();
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) throws Exception {
+            if (configuration.isConsumeAsClient()) {
+                return super.createConsumer(processor);
+            }
+            VertxWebsocketConsumer consumer = new OrderedConsumer(this, processor);
+            configureConsumer(consumer);
+            return consumer;
+        }
+    }
+
+    private final class OrderedConsumer extends VertxWebsocketConsumer {
+        OrderedConsumer(VertxWebsocketEndpoint endpoint, Processor processor) {
+            super(endpoint, processor);
+        }
+
+        @Override
+        protected void processExchange(Exchange exchange, RoutingContext routingContext) {
+            String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, "", String.class);
+            lanes.execute(key, () -> {
+                try {
+                    createUoW(exchange);
+                    getProcessor().process(exchange);
+                } catch (Exception e) {
+                    exchange.setException(e);
+                } finally {
+                    if (exchange.getException() != null) {
+                        getExceptionHandler().handleException(exchange.getException());
+                    }
+                    doneUoW(exchange);
+                    releaseExchange(exchange, false);
+                }
+            });
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        workers.shutdown();
     }
 
     @Override

@@ -1,0 +1,395 @@
+package chat.caravan.ddpstreamer.session;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import chat.caravan.common.CaravanProperties;
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.Collections;
+import chat.caravan.common.model.Ids;
+import chat.caravan.ddpstreamer.protocol.DdpFrames;
+import chat.caravan.ddpstreamer.streams.StreamIndex;
+import chat.caravan.ddpstreamer.streams.StreamPermissions;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import io.vertx.core.http.ServerWebSocket;
+import jakarta.annotation.PreDestroy;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEvent;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The DDP server behind the WebSocket routes: the handshake, heartbeats, method calls (login and presence here,
+ * the rest forwarded over the bus to their owners), and stream subscriptions checked through authorization.
+ * Frames of one connection arrive in order (see SharedServerWebsocketComponent).
+ */
+@Component("ddpServer")
+public class DdpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DdpServer.class);
+    private static final Set<String> VERSIONS = Set.of("1", "pre2", "pre1");
+    private static final Set<String> LOCAL_METHODS = Set.of("login", "logout", "UserPresence:setDefaultStatus",
+            "UserPresence:online", "UserPresence:away", "setUserStatus", "permissions/get");
+
+    private final Map<String, DdpSession> sessions = new ConcurrentHashMap<>();
+    private final BusClient bus;
+    private final StreamIndex index;
+    private final StreamPermissions permissions;
+    private final MongoDatabase database;
+    private final String instanceId;
+    private final int maxBufferedBytes;
+
+    public DdpServer(BusClient bus, StreamIndex index, StreamPermissions permissions, MongoDatabase database,
+            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes) {
+        this.bus = bus;
+        this.index = index;
+        this.permissions = permissions;
+        this.database = database;
+        this.instanceId = properties.getInstanceIp() + ":" + properties.getHttp().getPort() + "/" + UUID.randomUUID();
+        this.maxBufferedBytes = maxBufferedBytes;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public Collection<DdpSession> sessions() {
+        return sessions.values();
+    }
+
+    /** Entry point of the WebSocket routes: open, message, close and error events of every connection. */
+    public void onEvent(Exchange exchange) {
+        String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
+        VertxWebsocketEvent event = exchange.getMessage().getHeader(VertxWebsocketConstants.EVENT, VertxWebsocketEvent.class);
+        LOG.debug("WebSocket event {} on {}", event, key);
+        if (key == null || event == null) {
+            return;
+        }
+        switch (event) {
+            case OPEN -> open(key, exchange.getMessage().getBody(ServerWebSocket.class),
+                    "sockjs".equals(exchange.getMessage().getHeader("caravanTransport", String.class)));
+            case MESSAGE -> {
+                DdpSession session = sessions.get(key);
+                if (session != null) {
+                    Object body = exchange.getMessage().getBody();
+                    if (body instanceof byte[]) {
+                        session.close(DdpSession.UNSUPPORTED_DATA, "UNSUPPORTED_DATA");
+                    } else {
+                        onFrame(session, exchange.getMessage().getBody(String.class));
+                    }
+                }
+            }
+            case CLOSE -> close(key);
+            case ERROR -> {
+                DdpSession session = sessions.get(key);
+                if (session != null) {
+                    session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+                    close(key);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void open(String key, ServerWebSocket socket, boolean sockJs) {
+        if (socket == null) {
+            return;
+        }
+        DdpSession session = new DdpSession(Ids.random(), socket, sockJs, maxBufferedBytes);
+        sessions.put(key, session);
+        if (sockJs) {
+            session.sendFrame(DdpFrames.SOCKJS_OPEN);
+        }
+    }
+
+    private void close(String key) {
+        DdpSession session = sessions.remove(key);
+        if (session == null) {
+            return;
+        }
+        session.close((short) 1000, "");
+        for (DdpSession.Subscription subscription : session.subscriptions().values()) {
+            index.remove(subscription.stream(), subscription.eventName(), session);
+        }
+        for (String uid : session.watchedPresence()) {
+            index.remove("stream-user-presence", uid, session);
+        }
+        if (session.isLoggedIn()) {
+            index.remove(StreamPermissions.SESSIONS_OF_USER, session.userId(), session);
+            tell("presence.connectionClosed", Map.of("userId", session.userId(), "connectionId", session.id(),
+                    "instanceId", instanceId));
+        }
+    }
+
+    void onFrame(DdpSession session, String frame) {
+        session.touch();
+        JsonNode message;
+        try {
+            message = DdpFrames.parse(frame, session.sockJs());
+        } catch (JsonProcessingException e) {
+            session.close(DdpSession.UNSUPPORTED_DATA, "UNSUPPORTED_DATA");
+            return;
+        }
+        String type = message != null && message.isObject() && message.path("msg").isTextual() ? message.get("msg").asText() : null;
+        if (!session.isConnected()) {
+            if (!"connect".equals(type)) {
+                session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+                return;
+            }
+            connect(session, message);
+            return;
+        }
+        if (type == null) {
+            session.send(DdpFrames.protocolError("Bad request", message));
+            return;
+        }
+        switch (type) {
+            case "ping" -> session.send(DdpFrames.pong(message.get("id")));
+            case "pong" -> {
+            }
+            case "connect" -> session.send(DdpFrames.protocolError("Already connected", message));
+            case "method" -> method(session, message);
+            case "sub" -> subscribe(session, message);
+            case "unsub" -> unsubscribe(session, message);
+            default -> session.send(DdpFrames.protocolError("Bad request", message));
+        }
+    }
+
+    private void connect(DdpSession session, JsonNode message) {
+        JsonNode version = message.get("version");
+        JsonNode support = message.get("support");
+        boolean supportOk = support == null || support.isArray();
+        if (version == null || !version.isTextual() || !supportOk) {
+            session.send(DdpFrames.failed("1"));
+            session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+            return;
+        }
+        if (!VERSIONS.contains(version.asText())) {
+            String best = "1";
+            if (support != null) {
+                for (JsonNode proposed : support) {
+                    if (VERSIONS.contains(proposed.asText())) {
+                        best = proposed.asText();
+                        break;
+                    }
+                }
+            }
+            session.send(DdpFrames.failed(best));
+            session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+            return;
+        }
+        session.markConnected();
+        session.send(DdpFrames.connected(session.id()));
+    }
+
+    private void method(DdpSession session, JsonNode message) {
+        JsonNode id = message.get("id");
+        JsonNode name = message.get("method");
+        JsonNode params = message.get("params");
+        if (id == null || !id.isTextual() || name == null || !name.isTextual() || (params != null && !params.isArray())) {
+            session.send(DdpFrames.protocolError("Malformed method invocation", message));
+            return;
+        }
+        String callId = id.asText();
+        String method = name.asText();
+        JsonNode args = params == null ? JsonNodeFactory.instance.arrayNode() : params;
+        try {
+            JsonNode result = call(session, method, args);
+            session.send(DdpFrames.result(callId, result));
+        } catch (CaravanException e) {
+            session.send(DdpFrames.error(callId, e));
+        } catch (RuntimeException e) {
+            LOG.warn("Method {} of session {} failed: {}", method, session.id(), e.toString());
+            session.send(DdpFrames.error(callId, new CaravanException(500, null, "Internal server error", null)));
+        }
+        session.send(DdpFrames.updated(callId));
+        if ("logout".equals(method)) {
+            // as ddp-streamer: the client reconnects and subscribes again, anonymously
+            session.close(DdpSession.PROTOCOL_ERROR, "");
+        }
+    }
+
+    private JsonNode call(DdpSession session, String method, JsonNode params) {
+        if (method.startsWith("stream-")) {
+            permissions.write(session, method, params);
+            return null;
+        }
+        if (!LOCAL_METHODS.contains(method)) {
+            ObjectNode request = JsonNodeFactory.instance.objectNode().put("method", method).put("connectionId", session.id());
+            request.set("params", params);
+            request.put("userId", session.userId());
+            return bus.call("core.method", request);
+        }
+        return switch (method) {
+            case "login" -> login(session, params.path(0));
+            case "logout" -> {
+                if (session.isLoggedIn()) {
+                    bus.call("accounts.logout", Map.of("userId", session.userId(), "token", session.token()));
+                }
+                yield null;
+            }
+            case "permissions/get" -> permissionsGet(params.path(0));
+            default -> presence(session, method, params);
+        };
+    }
+
+    private JsonNode login(DdpSession session, JsonNode request) {
+        if (!request.isObject()) {
+            throw CaravanException.invalidParams("Match failed");
+        }
+        ObjectNode call = request.deepCopy();
+        JsonNode result = bus.call("accounts.login", call);
+        String userId = result.path("userId").asText();
+        JsonNode user = result.path("user");
+        if (session.isLoggedIn()) {
+            index.remove(StreamPermissions.SESSIONS_OF_USER, session.userId(), session);
+        }
+        session.login(userId, user.path("username").asText(null), result.path("token").asText());
+        session.rooms().clear();
+        for (Document subscription : database.getCollection(Collections.SUBSCRIPTIONS).find(Filters.eq("u._id", userId))
+                .projection(new Document("rid", 1))) {
+            session.rooms().add(subscription.getString("rid"));
+        }
+        index.add(StreamPermissions.SESSIONS_OF_USER, userId, session);
+        ObjectNode fields = user.deepCopy();
+        fields.remove("_id");
+        fields.remove("services");
+        session.send(DdpFrames.added("users", userId, fields));
+        tell("presence.connectionOpened", Map.of("userId", userId, "connectionId", session.id(), "instanceId", instanceId));
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("id", userId).put("token", result.path("token").asText());
+        reply.set("tokenExpires", result.get("tokenExpires"));
+        reply.put("type", result.path("type").asText("password"));
+        return reply;
+    }
+
+    private JsonNode permissionsGet(JsonNode updatedSince) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        if (updatedSince != null && !updatedSince.isMissingNode() && !updatedSince.isNull()) {
+            request.put("updatedSince", updatedSince);
+            return bus.call("authorization.permissions", request);
+        }
+        return bus.call("authorization.permissions", request).path("update");
+    }
+
+    private JsonNode presence(DdpSession session, String method, JsonNode params) {
+        if (!session.isLoggedIn()) {
+            throw new CaravanException(403, "not-authorized", "Not authorized", null);
+        }
+        switch (method) {
+            case "UserPresence:setDefaultStatus" -> bus.call("presence.setDefaultStatus",
+                    Map.of("userId", session.userId(), "status", params.path(0).asText("")));
+            case "UserPresence:online", "UserPresence:away" -> bus.call("presence.activity", Map.of("userId", session.userId(),
+                    "connectionId", session.id(), "instanceId", instanceId,
+                    "status", method.endsWith("online") ? "online" : "away"));
+            default -> {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("userId", session.userId());
+                request.put("status", params.path(0).asText(""));
+                if (params.path(1).isTextual()) {
+                    request.put("statusText", params.get(1).asText());
+                }
+                bus.call("presence.setStatus", request);
+            }
+        }
+        return JsonNodeFactory.instance.booleanNode(true);
+    }
+
+    private void subscribe(DdpSession session, JsonNode message) {
+        JsonNode id = message.get("id");
+        JsonNode name = message.get("name");
+        JsonNode params = message.get("params");
+        if (id == null || !id.isTextual() || name == null || !name.isTextual() || (params != null && !params.isArray())) {
+            session.send(DdpFrames.protocolError("Malformed subscription", message));
+            return;
+        }
+        String subId = id.asText();
+        if (session.subscriptions().containsKey(subId)) {
+            return;
+        }
+        try {
+            permissions.subscribe(session, subId, name.asText(), params == null ? JsonNodeFactory.instance.arrayNode() : params);
+        } catch (CaravanException e) {
+            session.send(DdpFrames.nosub(subId, e));
+        }
+    }
+
+    private void unsubscribe(DdpSession session, JsonNode message) {
+        JsonNode id = message.get("id");
+        if (id == null || !id.isTextual()) {
+            session.send(DdpFrames.protocolError("Malformed unsubscription", message));
+            return;
+        }
+        DdpSession.Subscription removed = session.subscriptions().remove(id.asText());
+        if (removed != null) {
+            index.remove(removed.stream(), removed.eventName(), session);
+        }
+        session.send(DdpFrames.nosub(id.asText(), null));
+    }
+
+    /** A presence call whose failure must not break the client's flow (presence may be restarting). */
+    void tell(String call, Map<String, Object> payload) {
+        try {
+            bus.callAsync(call, payload, Duration.ofSeconds(5)).exceptionally(e -> {
+                LOG.debug("{} failed: {}", call, e.getMessage());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("{} failed: {}", call, e.getMessage());
+        }
+    }
+
+    /** Pings idle clients and drops those that stay silent. */
+    public void heartbeat(Duration pingAfter, Duration timeout) {
+        long now = System.nanoTime();
+        for (Map.Entry<String, DdpSession> entry : sessions.entrySet()) {
+            DdpSession session = entry.getValue();
+            if (session.isClosed()) {
+                close(entry.getKey());
+                continue;
+            }
+            if (session.pingSentNanos() != 0 && now - session.pingSentNanos() > timeout.toNanos()) {
+                session.close(DdpSession.TIMEOUT, "TIMEOUT");
+                close(entry.getKey());
+            } else if (session.pingSentNanos() == 0 && now - session.lastSeenNanos() > pingAfter.toNanos()) {
+                session.send(DdpFrames.ping());
+                session.pingSent();
+            }
+        }
+    }
+
+    /** Tells presence this instance is alive (its connections stay counted). */
+    public void instanceHeartbeat() {
+        tell("presence.instanceHeartbeat", Map.of("instanceId", instanceId, "connections", sessions.size()));
+    }
+
+    @PreDestroy
+    public void shutdown() {
+        try {
+            bus.call("presence.instanceStopped", Map.of("instanceId", instanceId), Duration.ofSeconds(3));
+        } catch (RuntimeException e) {
+            LOG.debug("presence.instanceStopped failed: {}", e.getMessage());
+        }
+        sessions.values().forEach(s -> s.close((short) 1001, "server shutting down"));
+    }
+
+    List<String> activeSessionIds() {
+        return sessions.values().stream().map(DdpSession::id).toList();
+    }
+}
