@@ -1,0 +1,211 @@
+package chat.caravan.presence;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.Collections;
+import chat.caravan.common.model.UserFields;
+import chat.caravan.common.settings.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Connections and statuses. Every connection is kept per user in {@code usersSessions} with the ddp-streamer
+ * instance that holds it; a user's {@code status}, {@code statusConnection}, {@code statusDefault} and
+ * {@code statusText} follow from them. Instances report every few seconds; one that stops reporting loses its
+ * connections, so nobody stays online forever.
+ */
+@Component("presenceService")
+public class PresenceService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
+    static final String INSTANCES = "caravan_instances";
+
+    private final MongoCollection<Document> sessions;
+    private final MongoCollection<Document> users;
+    private final MongoCollection<Document> instances;
+    private final BusClient bus;
+    private final Settings settings;
+    private final Duration instanceTimeout;
+
+    public PresenceService(MongoDatabase database, BusClient bus, Settings settings,
+            @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout) {
+        this.sessions = database.getCollection(Collections.USERS_SESSIONS);
+        this.users = database.getCollection(Collections.USERS);
+        this.instances = database.getCollection(INSTANCES);
+        this.bus = bus;
+        this.settings = settings;
+        this.instanceTimeout = instanceTimeout;
+    }
+
+    public Map<String, Object> connectionOpened(JsonNode request) {
+        String userId = text(request, "userId");
+        String connectionId = text(request, "connectionId");
+        String instanceId = text(request, "instanceId");
+        Date now = new Date();
+        seen(instanceId, now);
+        sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", connectionId)));
+        sessions.updateOne(Filters.eq("_id", userId), Updates.push("connections", new Document("id", connectionId)
+                .append("instanceId", instanceId).append("status", "online").append("_createdAt", now).append("_updatedAt", now)),
+                new UpdateOptions().upsert(true));
+        return recompute(userId);
+    }
+
+    public Map<String, Object> connectionClosed(JsonNode request) {
+        String userId = text(request, "userId");
+        sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", text(request, "connectionId"))));
+        return recompute(userId);
+    }
+
+    /** A connection went idle (away) or came back (online). */
+    public Map<String, Object> activity(JsonNode request) {
+        String userId = text(request, "userId");
+        String status = text(request, "status");
+        if (!"online".equals(status) && !"away".equals(status)) {
+            throw CaravanException.coded("error-invalid-status", "Valid connection statuses are online and away.");
+        }
+        sessions.updateOne(Filters.and(Filters.eq("_id", userId), Filters.eq("connections.id", text(request, "connectionId"))),
+                Updates.combine(Updates.set("connections.$.status", status), Updates.set("connections.$._updatedAt", new Date())));
+        return recompute(userId);
+    }
+
+    /** The user's chosen status (and text): online, away, busy, or offline (invisible). */
+    public Map<String, Object> setStatus(JsonNode request) {
+        String userId = text(request, "userId");
+        String status = request.path("status").asText("");
+        List<org.bson.conversions.Bson> changes = new ArrayList<>();
+        if (!status.isEmpty()) {
+            if (!PresenceRules.STATUSES.contains(status)) {
+                throw CaravanException.coded("error-invalid-status", "Valid status types include online, away, offline, and busy.");
+            }
+            if ("offline".equals(status) && !settings.bool("Accounts_AllowInvisibleStatusOption", true)) {
+                throw CaravanException.coded("error-status-not-allowed", "Invisible status is disabled");
+            }
+            changes.add(Updates.set(UserFields.STATUS_DEFAULT, status));
+        }
+        if (request.has("statusText") && !request.get("statusText").isNull()) {
+            String text = request.get("statusText").asText();
+            if (text.length() > 120) {
+                throw CaravanException.invalidParams("The status message is too long");
+            }
+            changes.add(Updates.set(UserFields.STATUS_TEXT, text));
+        }
+        if (changes.isEmpty()) {
+            throw CaravanException.invalidParams("Match error: status or message is required");
+        }
+        if (users.updateOne(Filters.eq("_id", userId), Updates.combine(changes)).getMatchedCount() == 0) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user");
+        }
+        return recompute(userId, true);
+    }
+
+    public Map<String, Object> getStatus(JsonNode request) {
+        Document user = users.find(Filters.eq("_id", text(request, "userId"))).first();
+        if (user == null) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user");
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("_id", user.getString("_id"));
+        status.put("status", user.getString(UserFields.STATUS) == null ? "offline" : user.getString(UserFields.STATUS));
+        status.put("connectionStatus", user.getString(UserFields.STATUS_CONNECTION) == null ? "offline"
+                : user.getString(UserFields.STATUS_CONNECTION));
+        status.put("statusText", user.getString(UserFields.STATUS_TEXT));
+        return status;
+    }
+
+    public Map<String, Object> instanceHeartbeat(JsonNode request) {
+        seen(text(request, "instanceId"), new Date());
+        return Map.of();
+    }
+
+    /** An instance stopped cleanly: its connections go now. */
+    public Map<String, Object> instanceStopped(JsonNode request) {
+        removeInstance(text(request, "instanceId"));
+        return Map.of();
+    }
+
+    /** Instances silent for longer than the timeout are dead: their connections go. */
+    public void sweepDeadInstances() {
+        Date cutoff = new Date(System.currentTimeMillis() - instanceTimeout.toMillis());
+        for (Document instance : instances.find(Filters.lt("lastSeen", cutoff)).into(new ArrayList<>())) {
+            LOG.info("ddp-streamer instance {} stopped reporting; removing its connections", instance.getString("_id"));
+            removeInstance(instance.getString("_id"));
+        }
+    }
+
+    private void removeInstance(String instanceId) {
+        List<String> affected = sessions.find(Filters.eq("connections.instanceId", instanceId))
+                .map(s -> s.getString("_id")).into(new ArrayList<>());
+        sessions.updateMany(Filters.eq("connections.instanceId", instanceId),
+                Updates.pull("connections", new Document("instanceId", instanceId)));
+        instances.deleteOne(Filters.eq("_id", instanceId));
+        affected.forEach(this::recompute);
+    }
+
+    private void seen(String instanceId, Date now) {
+        instances.updateOne(Filters.eq("_id", instanceId), Updates.set("lastSeen", now), new UpdateOptions().upsert(true));
+    }
+
+    /** Recomputes a user's statuses from their connections; broadcasts presence.status when what others see changed. */
+    Map<String, Object> recompute(String userId) {
+        return recompute(userId, false);
+    }
+
+    /** As {@link #recompute(String)}; {@code announceAnyway} when the user chose a status or text themselves. */
+    Map<String, Object> recompute(String userId, boolean announceAnyway) {
+        Document session = sessions.find(Filters.eq("_id", userId)).first();
+        List<String> statuses = new ArrayList<>();
+        if (session != null) {
+            for (Document connection : session.getList("connections", Document.class, List.of())) {
+                statuses.add(connection.getString("status"));
+            }
+        }
+        Document user = users.find(Filters.eq("_id", userId)).first();
+        if (user == null) {
+            return Map.of();
+        }
+        String connectionStatus = PresenceRules.connectionStatus(statuses);
+        String shown = PresenceRules.shownStatus(connectionStatus, user.getString(UserFields.STATUS_DEFAULT));
+        String text = user.getString(UserFields.STATUS_TEXT) == null ? "" : user.getString(UserFields.STATUS_TEXT);
+        boolean changed = !shown.equals(user.getString(UserFields.STATUS))
+                || !connectionStatus.equals(user.getString(UserFields.STATUS_CONNECTION));
+        if (changed) {
+            users.updateOne(Filters.eq("_id", userId), Updates.combine(Updates.set(UserFields.STATUS, shown),
+                    Updates.set(UserFields.STATUS_CONNECTION, connectionStatus), Updates.set(UserFields.UPDATED_AT, new Date())));
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("userId", userId);
+        event.put("username", user.getString(UserFields.USERNAME));
+        event.put("name", user.getString(UserFields.NAME));
+        event.put("status", shown);
+        event.put("statusText", text);
+        event.put("roles", user.getList(UserFields.ROLES, String.class, List.of()));
+        if (changed || announceAnyway) {
+            bus.publish("presence.status", event);
+        }
+        return event;
+    }
+
+    private static String text(JsonNode request, String field) {
+        JsonNode value = request == null ? null : request.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw CaravanException.invalidParams("must have required property '" + field + "'");
+        }
+        return value.asText();
+    }
+}
