@@ -20,6 +20,7 @@ public final class RestClient {
     private final String baseUrl;
     private String userId;
     private String authToken;
+    private String username;
 
     public RestClient(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -33,6 +34,7 @@ public final class RestClient {
         }
         useToken(response.json().path("data").path("userId").asText(),
                 response.json().path("data").path("authToken").asText());
+        this.username = username;
         return this;
     }
 
@@ -44,6 +46,10 @@ public final class RestClient {
 
     public String userId() {
         return userId;
+    }
+
+    public String username() {
+        return username;
     }
 
     public String authToken() {
