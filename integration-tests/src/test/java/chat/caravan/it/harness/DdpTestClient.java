@@ -99,7 +99,7 @@ public final class DdpTestClient implements AutoCloseable {
         String id = "c" + ids.incrementAndGet();
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         calls.put(id, result);
-        send(Map.of("msg", "method", "id", id, "method", method, "params", List.of(params)));
+        send(Map.of("msg", "method", "id", id, "method", method, "params", java.util.Arrays.asList(params)));
         return result.orTimeout(15, TimeUnit.SECONDS).join();
     }
 
