@@ -99,12 +99,23 @@ class AuthorizationIT {
         }
     }
 
-    /** An admin's permission change: through the database as permissions.update would write it. */
+    /** An admin's permission change through permissions.update, as the admin UI makes it. */
     private static void grant(String permission, String role, boolean add) {
-        try (MongoClient mongo = MongoClients.create(topology.mongoUrl())) {
-            mongo.getDatabase("rocketchat").getCollection("rocketchat_permissions").updateOne(Filters.eq("_id", permission),
-                    add ? Updates.addToSet("roles", role) : Updates.pull("roles", role));
+        JsonNode all = admin.get("/api/v1/permissions.listAll").json().path("update");
+        java.util.List<String> roles = new java.util.ArrayList<>();
+        for (JsonNode entry : all) {
+            if (permission.equals(entry.path("_id").asText())) {
+                entry.path("roles").forEach(r -> roles.add(r.asText()));
+            }
         }
+        if (add) {
+            roles.add(role);
+        } else {
+            roles.remove(role);
+        }
+        RestClient.Response updated = admin.post("/api/v1/permissions.update",
+                Map.of("permissions", List.of(Map.of("_id", permission, "roles", roles))));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
     }
 
     private static void sleep(long millis) {
