@@ -1,0 +1,131 @@
+package chat.caravan.presence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.testing.CaravanTestProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The presence routes over the bus, as ddp-streamer and core call them, and the status rules behind them. */
+@SpringBootTest(classes = PresenceRoutesTest.App.class)
+class PresenceRoutesTest {
+
+    @SpringBootApplication(scanBasePackages = {"chat.caravan.common", "chat.caravan.presence"})
+    static class App {
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        CaravanTestProperties.register(registry);
+        registry.add("caravan.presence.instance-timeout", () -> "2s");
+        registry.add("caravan.presence.sweep-every", () -> "300");
+    }
+
+    @Autowired
+    BusClient bus;
+
+    @Autowired
+    MongoDatabase database;
+
+    @ParameterizedTest(name = "connections {0}, chosen {1}: shown {2}")
+    @CsvSource({"'', online, offline", "online, online, online", "away, online, away", "online|away, online, online",
+            "away|away, online, away", "online, busy, busy", "away, busy, busy", "online, offline, offline",
+            "'', busy, offline", "online, away, away"})
+    void statusRules(String connections, String chosen, String shown) {
+        List<String> statuses = connections.isEmpty() ? List.of() : List.of(connections.split("\\|"));
+        assertThat(PresenceRules.shownStatus(PresenceRules.connectionStatus(statuses), chosen)).isEqualTo(shown);
+    }
+
+    @Test
+    void connectionsDecideTheStatusAndChangesAreBroadcast() throws Exception {
+        String uid = user();
+        List<JsonNode> events = new CopyOnWriteArrayList<>();
+        try (AutoCloseable subscription = bus.subscribe("presence.status", events::add)) {
+            open(uid, "c1", "i1");
+            open(uid, "c2", "i1");
+            assertThat(status(uid)).isEqualTo("online");
+            bus.call("presence.activity", Map.of("userId", uid, "connectionId", "c1", "instanceId", "i1", "status", "away"));
+            assertThat(status(uid)).isEqualTo("online");
+            bus.call("presence.activity", Map.of("userId", uid, "connectionId", "c2", "instanceId", "i1", "status", "away"));
+            assertThat(status(uid)).isEqualTo("away");
+            bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "c1", "instanceId", "i1"));
+            bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "c2", "instanceId", "i1"));
+            assertThat(status(uid)).isEqualTo("offline");
+            Thread.sleep(300);
+            assertThat(events).extracting(e -> e.path("status").asText()).containsSubsequence("online", "away", "offline");
+        }
+    }
+
+    @Test
+    void aChosenStatusSurvivesReconnectsAndInvisibleShowsOffline() {
+        String uid = user();
+        bus.call("presence.setStatus", Map.of("userId", uid, "status", "busy", "statusText", "in a meeting"));
+        open(uid, "c1", "i2");
+        assertThat(status(uid)).isEqualTo("busy");
+        bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "c1", "instanceId", "i2"));
+        open(uid, "c2", "i2");
+        assertThat(status(uid)).isEqualTo("busy");
+        Document user = database.getCollection("users").find(Filters.eq("_id", uid)).first();
+        assertThat(user.getString("statusDefault")).isEqualTo("busy");
+        assertThat(user.getString("statusText")).isEqualTo("in a meeting");
+        assertThat(user.getString("statusConnection")).isEqualTo("online");
+        bus.call("presence.setStatus", Map.of("userId", uid, "status", "offline"));
+        assertThat(status(uid)).isEqualTo("offline");
+        assertThatThrownBy(() -> bus.call("presence.setStatus", Map.of("userId", uid, "status", "sleeping")))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.errorType()).isEqualTo("error-invalid-status"));
+    }
+
+    @Test
+    void aDeadInstanceLosesItsConnectionsAndAStoppedOneAtOnce() throws Exception {
+        String onDead = user();
+        String onLive = user();
+        String onStopped = user();
+        open(onDead, "d1", "dead");
+        open(onLive, "l1", "live");
+        open(onStopped, "s1", "stopped");
+        bus.call("presence.instanceStopped", Map.of("instanceId", "stopped"));
+        assertThat(status(onStopped)).isEqualTo("offline");
+        long deadline = System.nanoTime() + 8_000_000_000L;
+        while (!"offline".equals(status(onDead)) && System.nanoTime() < deadline) {
+            bus.call("presence.instanceHeartbeat", Map.of("instanceId", "live"));
+            Thread.sleep(200);
+        }
+        assertThat(status(onDead)).isEqualTo("offline");
+        assertThat(status(onLive)).isEqualTo("online");
+    }
+
+    private void open(String uid, String connection, String instance) {
+        bus.call("presence.connectionOpened", Map.of("userId", uid, "connectionId", connection, "instanceId", instance));
+    }
+
+    private String status(String uid) {
+        return database.getCollection("users").find(Filters.eq("_id", uid)).first().getString("status");
+    }
+
+    private String user() {
+        String uid = "p" + System.nanoTime();
+        database.getCollection("users").insertOne(new Document("_id", uid).append("username", uid).append("active", true)
+                .append("roles", List.of("user")).append("status", "offline").append("_updatedAt", new Date()));
+        database.getCollection("users").updateOne(Filters.eq("_id", uid), Updates.set("statusDefault", "online"));
+        return uid;
+    }
+}
