@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import chat.caravan.it.harness.DdpTestClient;
+import chat.caravan.common.testing.DdpTestClient;
 import chat.caravan.it.harness.RestClient;
 import chat.caravan.it.harness.Topology;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import chat.caravan.it.harness.DdpTestClient;
+import chat.caravan.common.testing.DdpTestClient;
 import chat.caravan.it.harness.RestClient;
 import chat.caravan.it.harness.Topology;
 import chat.caravan.it.harness.Users;

@@ -1,4 +1,4 @@
-package chat.caravan.it.harness;
+package chat.caravan.common.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,19 +23,27 @@ public final class DdpTestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final WebSocket socket;
+    private volatile WebSocket socket;
     private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
-    private DdpTestClient(WebSocket socket) {
-        this.socket = socket;
+    private DdpTestClient() {
     }
 
     /** Connects to {@code ws://host:port/websocket} and completes the DDP handshake. */
     public static DdpTestClient connect(String websocketUrl) {
-        DdpTestClient[] holder = new DdpTestClient[1];
+        DdpTestClient client = open(websocketUrl);
+        client.send(Map.of("msg", "connect", "version", "1", "support", List.of("1")));
+        client.await(m -> "connected".equals(m.path("msg").asText()), Duration.ofSeconds(10));
+        return client;
+    }
+
+    /** Opens the socket only: the test speaks first (or wrongly). */
+    public static DdpTestClient open(String websocketUrl) {
+        // the client exists before the socket, so frames the server sends at once (SockJS "o") are not lost
+        DdpTestClient[] holder = {new DdpTestClient()};
         StringBuilder partial = new StringBuilder();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(websocketUrl), new WebSocket.Listener() {
@@ -62,10 +70,22 @@ public final class DdpTestClient implements AutoCloseable {
                         holder[0].closed.complete(-1);
                     }
                 }).orTimeout(10, TimeUnit.SECONDS).join();
-        holder[0] = new DdpTestClient(socket);
-        holder[0].send(Map.of("msg", "connect", "version", "1", "support", List.of("1")));
-        holder[0].await(m -> "connected".equals(m.path("msg").asText()), Duration.ofSeconds(10));
+        holder[0].socket = socket;
         return holder[0];
+    }
+
+    /** Sends a text frame as is, well-formed or not. */
+    public void sendRaw(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The close code the server sent, or -1 if the socket did not close within the timeout. */
+    public int awaitClose(Duration timeout) {
+        try {
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private void receive(String text) {
