@@ -13,11 +13,18 @@ package chat.caravan.common.bus;
  *       -> {@code {userId, token, tokenExpires, type, user}}</li>
  *   <li>{@code accounts.validateToken} {@code {userId, token}} -> {@code {user}} (401 error when invalid)</li>
  *   <li>{@code accounts.logout} {@code {userId, token}}</li>
+ *   <li>{@code accounts.createUser}, {@code accounts.updateUser}, {@code accounts.setActiveStatus},
+ *       {@code accounts.deleteUser}: account writes (passwords, identities), permissions checked by the caller</li>
  *   <li>{@code authorization.hasPermission} {@code {uid, permission, scope?}} -> boolean;
  *       {@code authorization.hasAllPermission} / {@code hasAtLeastOnePermission} {@code {uid, permissions[], scope?}}
  *       -> boolean; {@code authorization.canAccessRoom} / {@code canReadRoom} {@code {uid, rid}} -> boolean;
  *       {@code authorization.canSendMessage} {@code {uid, rid}} -> {@code {room}} or a coded error</li>
- *   <li>{@code presence.*}: connection open/close/activity, instance heartbeat, status changes</li>
+ *   <li>{@code authorization.permissions} {@code {updatedSince?}} -> {@code {update, remove}}</li>
+ *   <li>{@code presence.connectionOpened} / {@code connectionClosed} {@code {userId, connectionId, instanceId}},
+ *       {@code presence.activity} {@code {userId, connectionId, instanceId, status: online|away}},
+ *       {@code presence.setStatus} / {@code setDefaultStatus} {@code {userId, status?, statusText?}},
+ *       {@code presence.getStatus} {@code {userId}}, {@code presence.instanceHeartbeat} {@code {instanceId}},
+ *       {@code presence.instanceStopped} {@code {instanceId}}</li>
  *   <li>{@code core.method} {@code {method, params, userId, connectionId}}: DDP methods that core owns</li>
  * </ul>
  *
@@ -26,7 +33,8 @@ package chat.caravan.common.bus;
  *   <li>{@code watch.<collection>} from stream-hub, {@code {eventId, clientAction, id, data?, diff?, unset?}}:
  *       {@code watch.messages}, {@code watch.users}, {@code watch.rooms}, {@code watch.subscriptions},
  *       {@code watch.roles}, {@code watch.permissions}, {@code watch.settings}, {@code watch.userSessions}</li>
- *   <li>{@code accounts.login}, {@code accounts.logout} {@code {userId}}</li>
+ *   <li>{@code accounts.login}, {@code accounts.logout} {@code {userId}}; {@code accounts.userCreated}
+ *       {@code {user, joinDefaultChannels}} (core joins new users to the default channels)</li>
  *   <li>{@code presence.status} {@code {userId, username, status, statusText}}</li>
  *   <li>{@code stream.notify} {@code {stream, eventName, args}}: realtime notifications not tied to a collection
  *       change (typing, deleteMessage, ...), delivered by ddp-streamer</li>
