@@ -16,7 +16,7 @@ import chat.caravan.it.harness.Topology;
  * prints every figure and writes results under benchmarks/results/. Figures, never pass/fail.
  *
  * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
- * (fanout,throughput,capacity,login), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
+ * (fanout,throughput,capacity,login,change-to-nats), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
  * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code sources} (source addresses, 8).
@@ -28,7 +28,7 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         List<String> modes = list("modes", "all-in-one,microservices");
-        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login");
+        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,change-to-nats");
         List<Result> results = new ArrayList<>();
         for (String mode : modes) {
             try (Topology topology = start(mode)) {
@@ -46,6 +46,9 @@ public final class BenchmarkSuite {
                                     Integer.getInteger("throughput.members", 50), ints("throughput.rates", "50,100,200,400,800,1600"));
                             case "capacity" -> ConnectionCapacity.run(ctx, capacityTarget(), 100);
                             case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);
+                            case "change-to-nats" -> "microservices".equals(mode)
+                                    ? ChangeToNatsLatency.run(ctx, Integer.getInteger("streamhub.paced", 500),
+                                    Integer.getInteger("streamhub.burst", 5000)) : List.of();
                             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                         };
                         found.forEach(System.out::println);

@@ -99,6 +99,11 @@ public class RestAuth {
         return exchange.getProperty(USER, JsonNode.class);
     }
 
+    /** Forgets a token at once (this replica's logout); other replicas hear the accounts.logout event. */
+    public void forget(String userId, String token) {
+        validated.remove(userId + ":" + hash(token));
+    }
+
     private void evictUser(String userId) {
         validated.values().removeIf(cached -> cached.userId.equals(userId));
     }

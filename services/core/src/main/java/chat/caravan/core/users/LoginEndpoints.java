@@ -24,10 +24,12 @@ public class LoginEndpoints {
 
     private final BusClient bus;
     private final UserViews views;
+    private final RestAuth auth;
 
-    public LoginEndpoints(BusClient bus, UserViews views) {
+    public LoginEndpoints(BusClient bus, UserViews views, RestAuth auth) {
         this.bus = bus;
         this.views = views;
+        this.auth = auth;
     }
 
     public void login(Exchange exchange) {
@@ -85,7 +87,9 @@ public class LoginEndpoints {
 
     public void logout(Exchange exchange) {
         String userId = RestAuth.userId(exchange);
-        bus.call("accounts.logout", Map.of("userId", userId, "token", exchange.getProperty(RestAuth.AUTH_TOKEN, String.class)));
+        String token = exchange.getProperty(RestAuth.AUTH_TOKEN, String.class);
+        bus.call("accounts.logout", Map.of("userId", userId, "token", token));
+        auth.forget(userId, token);
         RestReplies.ok(exchange, Map.of("status", "success", "data", Map.of("message", "You've been logged out!")));
     }
 

@@ -46,7 +46,10 @@ public class StreamEvents {
         this.database = database;
     }
 
-    /** {@code watch.messages}: the message to its room's stream and to members' {@code __my_messages__}. */
+    /**
+     * {@code watch.messages}: the message to its room's stream and to members' {@code __my_messages__}; a new message
+     * that mentions someone, or arrives in a direct conversation, becomes a desktop notification for them.
+     */
     public void onMessage(JsonNode event) {
         if (duplicate(event) || "removed".equals(action(event)) || !event.path("data").isObject()) {
             return;
@@ -55,15 +58,55 @@ public class StreamEvents {
         String rid = message.path("rid").asText();
         fanout.deliver("stream-room-messages", rid, List.of(message), null, null);
         Collection<DdpSession> mine = index.listeners("stream-room-messages", StreamPermissions.MY_MESSAGES);
+        Document room = null;
+        if (!mine.isEmpty() || "inserted".equals(action(event))) {
+            room = database.getCollection(chat.caravan.common.model.Collections.ROOMS)
+                    .find(Filters.eq("_id", rid)).projection(new Document("t", 1).append("name", 1).append("uids", 1)).first();
+        }
+        if ("inserted".equals(action(event)) && !message.has("t")) {
+            notifyRecipients(message, room);
+        }
         if (!mine.isEmpty()) {
-            Document room = database.getCollection(chat.caravan.common.model.Collections.ROOMS)
-                    .find(Filters.eq("_id", rid)).projection(new Document("t", 1).append("name", 1)).first();
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("roomParticipant", true);
             context.put("roomType", room == null ? null : room.getString(RoomFields.TYPE));
             context.put("roomName", room == null ? null : room.getString(RoomFields.NAME));
             String frame = DdpFrames.streamEvent("stream-room-messages", StreamPermissions.MY_MESSAGES, List.of(message, context));
             fanout.send(mine, frame, session -> session.rooms().contains(rid), null);
+        }
+    }
+
+    private void notifyRecipients(JsonNode message, Document room) {
+        String sender = message.path("u").path("_id").asText();
+        java.util.Set<String> recipients = new java.util.LinkedHashSet<>();
+        message.path("mentions").forEach(mention -> recipients.add(mention.path("_id").asText()));
+        if (room != null && RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE))) {
+            recipients.addAll(room.getList(RoomFields.UIDS, String.class, List.of()));
+        }
+        recipients.remove(sender);
+        recipients.remove("all");
+        recipients.remove("here");
+        if (recipients.isEmpty()) {
+            return;
+        }
+        String type = room == null ? null : room.getString(RoomFields.TYPE);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("_id", message.path("_id").asText());
+        payload.put("rid", message.path("rid").asText());
+        payload.put("sender", message.path("u"));
+        payload.put("type", type);
+        payload.put("name", room == null ? null : room.getString(RoomFields.NAME));
+        payload.put("message", Map.of("msg", message.path("msg").asText("")));
+        if (message.hasNonNull("tmid")) {
+            payload.put("tmid", message.get("tmid").asText());
+        }
+        Map<String, Object> notification = new LinkedHashMap<>();
+        notification.put("title", RoomFields.DIRECT.equals(type) ? "@" + message.path("u").path("username").asText()
+                : "#" + (room == null ? "" : room.getString(RoomFields.NAME)));
+        notification.put("text", message.path("msg").asText(""));
+        notification.put("payload", payload);
+        for (String uid : recipients) {
+            fanout.deliver("stream-notify-user", uid + "/notification", List.of(notification), null, null);
         }
     }
 

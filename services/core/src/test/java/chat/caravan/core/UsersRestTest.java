@@ -1,0 +1,90 @@
+package chat.caravan.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** login, me and users.* over REST, with the accounts service answering over the bus. */
+@SpringBootTest(classes = CoreRestTestBase.App.class)
+class UsersRestTest extends CoreRestTestBase {
+
+    @Test
+    void loginReplyMeAndLogout() {
+        Reply login = anonymous().post("/api/v1/login", Map.of("username", "admin", "password", "admin-pass"));
+        JsonNode data = login.json().path("data");
+        assertThat(login.json().path("status").asText()).isEqualTo("success");
+        assertThat(data.path("me").path("username").asText()).isEqualTo("admin");
+        assertThat(data.path("me").path("services").path("password").path("exists").asBoolean()).isTrue();
+        assertThat(login.body()).doesNotContain("bcrypt").doesNotContain("loginTokens");
+        Client admin = new Client(data.path("userId").asText(), data.path("authToken").asText(), "admin");
+        assertThat(admin.get("/api/v1/me").json().path("email").asText()).isEqualTo("admin@core.test");
+        assertThat(admin.post("/api/v1/logout", Map.of()).json().path("data").path("message").asText())
+                .isEqualTo("You've been logged out!");
+        assertThat(admin.get("/api/v1/me").status()).isEqualTo(401);
+
+        Reply wrong = anonymous().post("/api/v1/login", Map.of("user", "admin", "password", "nope"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().path("message").asText()).isEqualTo("Unauthorized");
+        assertThat(anonymous().post("/api/v1/login", Map.of("user", "admin", "password", "x", "extra", 1)).status()).isEqualTo(400);
+    }
+
+    @Test
+    void usersInfoListAndPrivateFields() {
+        Client alice = newUser("alice");
+        JsonNode asAdmin = admin().get("/api/v1/users.info?userId=" + alice.userId()).json().path("user");
+        assertThat(asAdmin.has("emails")).isTrue();
+        JsonNode asPeer = newUser("peer").get("/api/v1/users.info?username=" + alice.username()).json().path("user");
+        assertThat(asPeer.path("username").asText()).isEqualTo(alice.username());
+        assertThat(asPeer.has("emails")).isFalse();
+        assertThat(asPeer.has("services")).isFalse();
+        assertThat(alice.get("/api/v1/users.info?username=nobody-here").json().path("error").asText()).isEqualTo("User not found.");
+
+        JsonNode page = admin().get("/api/v1/users.list?count=1&offset=1&sort=%7B%22username%22%3A1%7D").json();
+        assertThat(page.path("count").asInt()).isEqualTo(1);
+        assertThat(page.path("total").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(page.toString()).doesNotContain("bcrypt");
+    }
+
+    @Test
+    void adminsManageAccountsAndOthersCannot() {
+        Client bob = newUser("bob");
+        assertThat(bob.post("/api/v1/users.create", Map.of("username", unique("x"), "email", "x@y.io", "password", "p", "name", "X"))
+                .json().path("error").asText()).isEqualTo("Adding user is not allowed [error-action-not-allowed]");
+        assertThat(bob.post("/api/v1/users.update", Map.of("userId", admin().userId(), "data", Map.of("name", "Evil"))).json()
+                .path("errorType").asText()).isEqualTo("error-action-not-allowed");
+        assertThat(bob.post("/api/v1/users.update", Map.of("userId", bob.userId(), "data", Map.of("name", "Bobby"))).json()
+                .path("user").path("name").asText()).isEqualTo("Bobby");
+        Reply duplicate = admin().post("/api/v1/users.create", Map.of("username", bob.username(), "email", "other@y.io",
+                "password", "p", "name", "Dup"));
+        assertThat(duplicate.json().path("errorType").asText()).isEqualTo("error-field-unavailable");
+
+        Client carol = newUser("carol");
+        assertThat(admin().post("/api/v1/users.setActiveStatus", Map.of("userId", carol.userId(), "activeStatus", false))
+                .json().path("user").path("active").asBoolean()).isFalse();
+        assertThat(carol.get("/api/v1/me").status()).isEqualTo(401);
+        Reply inactive = anonymous().post("/api/v1/login", Map.of("user", carol.username(), "password", "pw-" + carol.username()));
+        assertThat(inactive.status()).isEqualTo(401);
+        assertThat(inactive.json().path("error").asText()).isEqualTo("error-user-is-not-activated");
+        assertThat(bob.post("/api/v1/users.delete", Map.of("userId", carol.userId())).status()).isEqualTo(403);
+        assertThat(admin().post("/api/v1/users.delete", Map.of("userId", carol.userId())).status()).isEqualTo(200);
+        assertThat(admin().get("/api/v1/users.info?userId=" + carol.userId()).json().path("success").asBoolean()).isFalse();
+        assertThat(bob.post("/api/v1/users.resetAvatar", Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void registrationCreatesAUserWhoCanLogIn() {
+        String username = unique("reg");
+        Reply registered = anonymous().post("/api/v1/users.register", Map.of("username", username, "email", username + "@r.io",
+                "pass", "pw-reg-1", "name", "Reg"));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(200);
+        assertThat(registered.json().path("user").path("username").asText()).isEqualTo(username);
+        assertThat(registered.json().path("user").has("emails")).isFalse();
+        assertThat(login(username, "pw-reg-1").userId()).isNotBlank();
+        assertThat(admin().post("/api/v1/users.register", Map.of("username", unique("again"), "email", "a@r.io", "pass", "p",
+                "name", "A")).json().path("error").asText()).isEqualTo("Logged in users can not register again.");
+    }
+}
