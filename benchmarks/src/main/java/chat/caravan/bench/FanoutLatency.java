@@ -79,7 +79,7 @@ public final class FanoutLatency {
         }
         try (BareRelay relay = new BareRelay(ctx.clients().vertx(), ctx.natsUrl(), port);
              Connection nats = Nats.connect(ctx.natsUrl())) {
-            WebSocketClient client = ctx.clients().vertx().createWebSocketClient(new WebSocketClientOptions()
+            WebSocketClient client = ctx.clients().vertx().createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
                     .setLocalAddress("127.0.0.9").setIdleTimeout(0));
             List<CompletableFuture<Void>> ready = new ArrayList<>();
             List<io.vertx.core.http.WebSocket> sockets = new ArrayList<>();

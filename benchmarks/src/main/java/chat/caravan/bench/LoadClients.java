@@ -35,7 +35,7 @@ public final class LoadClients implements AutoCloseable {
     public LoadClients(int sourceAddresses) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         for (int i = 0; i < sourceAddresses; i++) {
-            clients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+            clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
                     .setLocalAddress("127.0.0." + (2 + i)).setMaxFrameSize(1 << 20)
                     .setConnectTimeout(30_000).setIdleTimeout(0)));
         }

@@ -24,6 +24,8 @@ public class CaravanProperties {
     private String transporter = "";
     /** Where the embedded store keeps its data. */
     private Path dataDir = Path.of("data");
+    /** Changes the embedded store's oplog keeps: how far behind a change stream may fall and still resume. */
+    private int oplogEntries = 50_000;
     /** A directory of route groups (one sub-folder per group) used instead of the packaged route files. */
     private String routesDir = "";
     /** Public URL of the server. */
@@ -92,6 +94,8 @@ public class CaravanProperties {
     public void setTransporter(String transporter) { this.transporter = transporter; }
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
+    public int getOplogEntries() { return oplogEntries; }
+    public void setOplogEntries(int oplogEntries) { this.oplogEntries = oplogEntries; }
     public String getRoutesDir() { return routesDir; }
     public void setRoutesDir(String routesDir) { this.routesDir = routesDir; }
     public String getRootUrl() { return rootUrl; }

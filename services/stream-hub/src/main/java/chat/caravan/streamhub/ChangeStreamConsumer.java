@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import chat.caravan.common.bus.BusClient;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
@@ -30,6 +31,11 @@ class ChangeStreamConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamConsumer.class);
     static final Duration SAVE_EVERY = Duration.ofMillis(100);
+    /** MongoDB's code when a resume token points before the oldest entry the oplog keeps. */
+    static final int HISTORY_LOST = 286;
+    /** A getMore answered this fast did not wait for data (the embedded store never does): ask again a bit later. */
+    private static final long NO_AWAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long IDLE_PAUSE_MILLIS = 10;
 
     private final MongoCollection<Document> collection;
     private final StreamPositions positions;
@@ -86,7 +92,11 @@ class ChangeStreamConsumer extends DefaultConsumer {
                 BsonDocument unsaved = null;
                 long lastSave = System.nanoTime();
                 while (running && lease.isHeld()) {
+                    long asked = System.nanoTime();
                     ChangeStreamDocument<Document> change = cursor.tryNext();
+                    if (change == null && System.nanoTime() - asked < NO_AWAIT_NANOS) {
+                        pause(IDLE_PAUSE_MILLIS);
+                    }
                     if (change != null) {
                         if (!publish(change)) {
                             break;
@@ -99,6 +109,17 @@ class ChangeStreamConsumer extends DefaultConsumer {
                         unsaved = null;
                         lastSave = System.nanoTime();
                     }
+                }
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() == HISTORY_LOST) {
+                    // the store no longer holds the changes since the saved position: they cannot be replayed
+                    LOG.error("Change stream of {} cannot resume: the oplog no longer holds the changes since its saved "
+                            + "position; following it from now on", name);
+                    positions.forget(name);
+                } else {
+                    LOG.warn("Change stream of {} interrupted ({}); resuming from the last confirmed event", name,
+                            e.getMessage());
+                    pause(1000);
                 }
             } catch (MongoException | IllegalStateException e) {
                 LOG.warn("Change stream of {} interrupted ({}); resuming from the last confirmed event", name, e.getMessage());

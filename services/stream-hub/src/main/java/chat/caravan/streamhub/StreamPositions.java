@@ -33,6 +33,11 @@ public class StreamPositions {
         return BsonDocument.parse(position.getString("resumeToken"));
     }
 
+    /** Forgets a position the store can no longer resume from, so the next follow starts from now. */
+    public void forget(String collection) {
+        positions.deleteOne(Filters.eq("_id", collection));
+    }
+
     public void save(String collection, BsonDocument resumeToken, String holder) {
         positions.replaceOne(Filters.eq("_id", collection), new Document("_id", collection)
                         .append("resumeToken", resumeToken.toJson()).append("savedBy", holder).append("savedAt", new Date()),

@@ -29,15 +29,23 @@ public class EmbeddedMongoServer implements AutoCloseable {
         this.connectionString = connectionString;
     }
 
+    /** The changes the oplog keeps by default: how far behind a change stream may fall and still resume. */
+    public static final int DEFAULT_OPLOG_ENTRIES = 50_000;
+
     /** Starts on {@code host:port} (port 0 picks a free one) with its data under {@code dataDir}. */
     public static EmbeddedMongoServer start(Path dataDir, String host, int port) {
+        return start(dataDir, host, port, DEFAULT_OPLOG_ENTRIES);
+    }
+
+    /** As {@link #start(Path, String, int)}, the oplog keeping the newest {@code oplogEntries} changes. */
+    public static EmbeddedMongoServer start(Path dataDir, String host, int port, int oplogEntries) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
-        H2Backend backend = new ReplicaSetH2Backend(file.toString());
+        H2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries);
         MongoServer server = new MongoServer(backend);
         server.enableOplog();
         server.bind(host, port);

@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the embedded MongoDB-compatible server as a process of its own, so the services of a local microservices
- * topology share it through MONGO_URL. Arguments: {@code [port] [dataDir] [host]}, defaults 27017, ./data, 127.0.0.1.
+ * topology share it through MONGO_URL. Arguments: {@code [port] [dataDir] [host]}, defaults 27017, ./data, 127.0.0.1;
+ * env {@code CARAVAN_OPLOG_ENTRIES} caps the oplog.
  */
 public final class EmbeddedMongoServerMain {
 
@@ -16,7 +17,9 @@ public final class EmbeddedMongoServerMain {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 27017;
         Path dataDir = Path.of(args.length > 1 ? args[1] : "data");
         String host = args.length > 2 ? args[2] : "127.0.0.1";
-        EmbeddedMongoServer server = EmbeddedMongoServer.start(dataDir, host, port);
+        String entries = System.getenv("CARAVAN_OPLOG_ENTRIES");
+        EmbeddedMongoServer server = EmbeddedMongoServer.start(dataDir, host, port, entries == null || entries.isBlank()
+                ? EmbeddedMongoServer.DEFAULT_OPLOG_ENTRIES : Integer.parseInt(entries.trim()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

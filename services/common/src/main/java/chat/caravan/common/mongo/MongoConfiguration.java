@@ -32,7 +32,8 @@ public class MongoConfiguration {
         if (!properties.getMongoUrl().isBlank()) {
             return new EmbeddedMongoHolder(null);
         }
-        return new EmbeddedMongoHolder(EmbeddedMongoServer.start(properties.getDataDir(), "127.0.0.1", 0));
+        return new EmbeddedMongoHolder(EmbeddedMongoServer.start(properties.getDataDir(), "127.0.0.1", 0,
+                properties.getOplogEntries()));
     }
 
     @Bean(name = CLIENT_BEAN, destroyMethod = "close")

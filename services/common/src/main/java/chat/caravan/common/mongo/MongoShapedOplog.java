@@ -1,138 +1,289 @@
 package chat.caravan.common.mongo;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.AbstractCursor;
 import de.bwaldvogel.mongo.backend.Cursor;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
+import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Makes mongo-java-server's change events look like MongoDB's, so stream-hub has one code path for both stores.
- * Its own oplog (1.47) writes update events whose {@code documentKey} is the update operators, with no
- * {@code updateDescription}, and {@code updateLookup} yielding the {@code $set} content. This oplog records each
- * update with its document id beside the operators, then reshapes the events it serves: {@code documentKey = {_id}},
- * {@code updateDescription = {updatedFields, removedFields, truncatedArrays}}, the current document as
- * {@code fullDocument} when {@code updateLookup} was asked for, and {@code replace} for a whole-document update.
+ * The embedded store's oplog: change events shaped like MongoDB's, kept on disk (so a change stream resumes across a
+ * restart) and in memory (so following it costs a lookup, not a scan), capped like MongoDB's oplog.
+ *
+ * <p>mongo-java-server's own oplog (1.47) answers every {@code getMore} by deserializing and sorting the whole oplog
+ * collection, which grows without bound; its update events carry the update operators as {@code documentKey}. This
+ * one records each change once, in clusterTime order, under the {@code oplog.rs} collection keyed by its timestamp,
+ * and mirrors the newest {@code capacity} entries in a skip list that cursors read without locks. Its events carry
+ * {@code documentKey = {_id}}, {@code updateDescription = {updatedFields, removedFields, truncatedArrays}},
+ * {@code fullDocument} on insert, on replace and, when {@code updateLookup} was asked for, on update; a cursor asked
+ * to resume from a position older than the oldest kept entry fails with MongoDB's {@code ChangeStreamHistoryLost}.
  */
 public class MongoShapedOplog implements Oplog {
 
-    static final String ID_KEY = "caravanDocumentId";
-    static final String DESCRIPTION_KEY = "caravanUpdateDescription";
-    static final String REPLACED_KEY = "caravanReplaced";
+    private static final Logger LOG = LoggerFactory.getLogger(MongoShapedOplog.class);
+    /** MongoDB's error code when a resume token points before the oldest oplog entry. */
+    static final int CHANGE_STREAM_HISTORY_LOST = 286;
+    /** Entries removed from disk at a time once the cap is passed. */
+    private static final int TRIM_BATCH = 1000;
 
-    private final Oplog delegate;
     private final MongoBackend backend;
+    private final MongoCollection<Document> collection;
     private final CursorRegistry cursors;
+    private final Clock clock;
+    private final int capacity;
+    private final ConcurrentSkipListMap<Long, Document> entries = new ConcurrentSkipListMap<>();
+    private final Object appendLock = new Object();
+    /** The newest timestamp handed out; a cursor opened "now" starts after it. */
+    private volatile long last;
+    /** Positions before this one may have been trimmed away. */
+    private volatile long trimmedBefore;
 
-    public MongoShapedOplog(Oplog delegate, MongoBackend backend, CursorRegistry cursors) {
-        this.delegate = delegate;
+    public MongoShapedOplog(MongoBackend backend, MongoCollection<Document> collection, CursorRegistry cursors,
+                            int capacity) {
         this.backend = backend;
+        this.collection = collection;
         this.cursors = cursors;
+        this.clock = backend.getClock();
+        this.capacity = Math.max(capacity, TRIM_BATCH);
+        load();
+    }
+
+    /** Reads the kept entries back; entries of another format (an older oplog) are dropped. */
+    private void load() {
+        List<Object> foreign = new ArrayList<>();
+        for (Document entry : collection.queryAll()) {
+            if (entry.get("_id") instanceof Long ts && entry.get("ts") instanceof BsonTimestamp) {
+                entries.put(ts, entry);
+            } else {
+                foreign.add(entry.get("_id"));
+            }
+        }
+        for (Object id : foreign) {
+            collection.deleteDocuments(new Document("_id", id), 1);
+        }
+        if (!foreign.isEmpty()) {
+            LOG.info("Dropped {} oplog entries written by an older version", foreign.size());
+        }
+        last = entries.isEmpty() ? 0 : entries.lastKey();
+        trimmedBefore = entries.isEmpty() ? 0 : entries.firstKey();
+        trim();
     }
 
     @Override
     public void handleInsert(String namespace, List<Document> documents) {
-        delegate.handleInsert(namespace, documents);
+        if (isOplog(namespace)) {
+            return;
+        }
+        for (Document document : documents) {
+            append(namespace, "i", new Document("o", document.cloneDeeply()));
+        }
     }
 
     @Override
     public void handleUpdate(String namespace, Document selector, Document update, List<Object> modifiedIds) {
+        if (isOplog(namespace)) {
+            return;
+        }
         boolean replacement = update.keySet().stream().noneMatch(k -> k.startsWith("$"));
         for (Object id : modifiedIds) {
-            // the values as this update left them, as MongoDB's oplog records them
-            Document entry = new Document(ID_KEY, id);
+            Document current = currentDocument(namespace, id);
+            Document change = new Document("o2", new Document("_id", id));
             if (replacement) {
-                Document replaced = currentDocument(namespace, id);
-                entry.append(REPLACED_KEY, replaced == null ? new Document("_id", id) : replaced);
+                // a replace event carries the new document, as MongoDB's does
+                change.append("replacement", current == null ? new Document("_id", id) : current);
             } else {
-                entry.append(DESCRIPTION_KEY, describe(update, currentDocument(namespace, id)));
+                // the values as this update left them, as MongoDB's oplog records them
+                change.append("o", describe(update, current));
             }
-            delegate.handleUpdate(namespace, selector, entry, List.of(id));
+            append(namespace, "u", change);
         }
     }
 
     @Override
     public void handleDelete(String namespace, Document query, List<Object> deletedIds) {
-        delegate.handleDelete(namespace, query, deletedIds);
+        if (isOplog(namespace)) {
+            return;
+        }
+        for (Object id : deletedIds) {
+            append(namespace, "d", new Document("o", new Document("_id", id)));
+        }
     }
 
     @Override
     public void handleDropCollection(String namespace) {
-        delegate.handleDropCollection(namespace);
+        if (isOplog(namespace)) {
+            return;
+        }
+        int dot = namespace.indexOf('.');
+        append(namespace.substring(0, dot) + ".$cmd", "c", new Document("o", new Document("drop", namespace.substring(dot + 1))));
+    }
+
+    /** Stamps the change with the next clusterTime and keeps it; stamping and keeping happen in one order. */
+    private void append(String namespace, String op, Document change) {
+        synchronized (appendLock) {
+            long seconds = clock.instant().getEpochSecond();
+            long ts = Math.max(seconds << 32, last + 1);
+            Document entry = new Document("_id", ts).append("ts", new BsonTimestamp(ts)).append("op", op)
+                    .append("ns", namespace).append("wall", clock.instant());
+            entry.putAll(change);
+            collection.addDocument(entry);
+            entries.put(ts, entry);
+            last = ts;
+            if (entries.size() >= capacity + TRIM_BATCH) {
+                trim();
+            }
+        }
+    }
+
+    /** Drops the oldest entries beyond the cap, from memory and disk. */
+    private void trim() {
+        while (entries.size() > capacity) {
+            Map.Entry<Long, Document> oldest = entries.pollFirstEntry();
+            collection.deleteDocuments(new Document("_id", oldest.getKey()), 1);
+            trimmedBefore = oldest.getKey() + 1;
+        }
     }
 
     @Override
     public Cursor createCursor(Document changeStream, String namespace, Aggregation aggregation) {
-        Cursor cursor = delegate.createCursor(changeStream, namespace, aggregation);
-        Cursor shaped = new ShapedCursor(cursor, changeStream, namespace);
-        // later getMore calls find the cursor by id: serve them the reshaped events too
-        if (cursors.getCursor(cursor.getId()) == cursor) {
-            cursors.remove(cursor.getId());
-            cursors.add(shaped);
+        long start;
+        boolean inclusive = false;
+        if (changeStream.get("startAfter") instanceof Document token) {
+            start = position(token);
+        } else if (changeStream.get("resumeAfter") instanceof Document token) {
+            start = position(token);
+        } else if (changeStream.get("startAtOperationTime") instanceof BsonTimestamp time) {
+            start = time.getValue();
+            inclusive = true;
+        } else {
+            start = last;
         }
-        return shaped;
+        long next = inclusive ? start : start + 1;
+        if (next < trimmedBefore && !entries.isEmpty() && next < entries.firstKey()) {
+            throw new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost",
+                    "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+        }
+        Tail cursor = new Tail(cursors.generateCursorId(), namespace, changeStream, aggregation, next);
+        cursors.add(cursor);
+        return cursor;
     }
 
-    private final class ShapedCursor implements Cursor {
-        private final Cursor inner;
-        private final boolean lookup;
-        private final String namespace;
-
-        ShapedCursor(Cursor inner, Document changeStream, String namespace) {
-            this.inner = inner;
-            this.lookup = "updateLookup".equals(changeStream.get("fullDocument"));
-            this.namespace = namespace;
+    private static long position(Document token) {
+        try {
+            return Long.parseUnsignedLong(String.valueOf(token.get("_data")), 16);
+        } catch (NumberFormatException e) {
+            throw new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost",
+                    "Resume token not recognised: " + token);
         }
+    }
 
-        @Override
-        public long getId() {
-            return inner.getId();
+    /** A change stream on one namespace: the entries after its position, as events, through its pipeline. */
+    private final class Tail extends AbstractCursor {
+        private final String namespace;
+        private final String commands;
+        private final boolean lookup;
+        private final Aggregation aggregation;
+        /** The next timestamp this cursor has not looked at. */
+        private long next;
+
+        Tail(long id, String namespace, Document changeStream, Aggregation aggregation, long next) {
+            super(id);
+            this.namespace = namespace;
+            int dot = namespace.indexOf('.');
+            this.commands = (dot < 0 ? namespace : namespace.substring(0, dot)) + ".$cmd";
+            this.lookup = "updateLookup".equals(changeStream.get("fullDocument"));
+            this.aggregation = aggregation;
+            this.next = next;
         }
 
         @Override
         public boolean isEmpty() {
-            return inner.isEmpty();
+            return false;
         }
 
         @Override
-        public List<Document> takeDocuments(int count) {
-            List<Document> events = inner.takeDocuments(count);
-            List<Document> shaped = new ArrayList<>(events.size());
-            for (Document event : events) {
-                shaped.add(reshape(event));
+        public synchronized List<Document> takeDocuments(int count) {
+            if (next < trimmedBefore && !entries.isEmpty() && next < entries.firstKey()) {
+                throw new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost",
+                        "The change stream fell behind the oldest oplog entry.");
             }
-            return shaped;
+            int limit = count > 0 ? count : Integer.MAX_VALUE;
+            List<Document> events = new ArrayList<>();
+            ConcurrentNavigableMap<Long, Document> tail = entries.tailMap(next, true);
+            for (Map.Entry<Long, Document> entry : tail.entrySet()) {
+                if (events.size() >= limit) {
+                    break;
+                }
+                next = entry.getKey() + 1;
+                Document oplog = entry.getValue();
+                Object ns = oplog.get("ns");
+                boolean command = commands.equals(ns);
+                if (!namespace.equals(ns) && !command) {
+                    continue;
+                }
+                if (command && !namespace.endsWith("." + ((Document) oplog.get("o")).get("drop"))) {
+                    continue;
+                }
+                aggregation.runStagesAsStream(java.util.stream.Stream.of(toEvent(oplog))).forEach(events::add);
+            }
+            return events;
         }
 
-        private Document reshape(Document event) {
-            if (!"update".equals(event.get("operationType")) || !(event.get("documentKey") instanceof Document key)
-                    || !key.containsKey(ID_KEY)) {
-                return event;
+        private Document toEvent(Document oplog) {
+            BsonTimestamp ts = (BsonTimestamp) oplog.get("ts");
+            String ns = (String) oplog.get("ns");
+            int dot = ns.indexOf('.');
+            Document event = new Document("_id", new Document("_data", Long.toHexString(ts.getValue())));
+            switch ((String) oplog.get("op")) {
+                case "i" -> {
+                    Document document = ((Document) oplog.get("o")).cloneDeeply();
+                    event.append("operationType", "insert").append("fullDocument", document)
+                            .append("documentKey", new Document("_id", document.get("_id")));
+                }
+                case "u" -> {
+                    Document key = ((Document) oplog.get("o2")).cloneDeeply();
+                    if (oplog.get("replacement") instanceof Document replacement) {
+                        event.append("operationType", "replace").append("fullDocument", replacement.cloneDeeply());
+                    } else {
+                        event.append("operationType", "update");
+                        if (lookup) {
+                            event.append("fullDocument", currentDocument(ns, key.get("_id")));
+                        }
+                        event.append("updateDescription", ((Document) oplog.get("o")).cloneDeeply());
+                    }
+                    event.append("documentKey", key);
+                }
+                case "d" -> event.append("operationType", "delete")
+                        .append("documentKey", ((Document) oplog.get("o")).cloneDeeply());
+                default -> {
+                    return event.append("operationType", "drop").append("clusterTime", ts)
+                            .append("ns", new Document("db", ns.substring(0, dot))
+                                    .append("coll", ((Document) oplog.get("o")).get("drop")));
+                }
             }
-            Object id = key.get(ID_KEY);
-            event.put("documentKey", new Document("_id", id));
-            if (key.get(REPLACED_KEY) instanceof Document replacement) {
-                // a replace event carries the new document, as MongoDB's does
-                event.put("operationType", "replace");
-                event.put("fullDocument", replacement);
-                return event;
-            }
-            event.put("updateDescription", key.get(DESCRIPTION_KEY));
-            if (lookup) {
-                event.put("fullDocument", currentDocument(namespace, id));
-            } else {
-                event.remove("fullDocument");
-            }
-            return event;
+            return event.append("clusterTime", ts).append("wallTime", oplog.get("wall"))
+                    .append("ns", new Document("db", ns.substring(0, dot)).append("coll", ns.substring(dot + 1)));
         }
+    }
+
+    private boolean isOplog(String namespace) {
+        return collection.getFullName().equals(namespace);
     }
 
     private Document currentDocument(String namespace, Object id) {
@@ -140,12 +291,12 @@ public class MongoShapedOplog implements Oplog {
         if (dot < 0) {
             return null;
         }
-        MongoCollection<?> collection = backend.resolveDatabase(namespace.substring(0, dot))
+        MongoCollection<?> target = backend.resolveDatabase(namespace.substring(0, dot))
                 .resolveCollection(namespace.substring(dot + 1), false);
-        if (collection == null) {
+        if (target == null) {
             return null;
         }
-        for (Document found : collection.handleQuery(new Document("_id", id), 0, 1)) {
+        for (Document found : target.handleQuery(new Document("_id", id), 0, 1)) {
             return found.cloneDeeply();
         }
         return null;

@@ -1,5 +1,7 @@
 package chat.caravan.common.mongo;
 
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -15,14 +17,25 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** The replica-set name the embedded store reports. */
     public static final String SET_NAME = "caravan";
 
-    public ReplicaSetH2Backend(String fileName) {
+    private final int oplogEntries;
+
+    /** A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes. */
+    public ReplicaSetH2Backend(String fileName, int oplogEntries) {
         super(fileName);
+        this.oplogEntries = oplogEntries;
     }
 
-    /** Change events shaped like MongoDB's (see {@link MongoShapedOplog}). */
+    /** Change events shaped like MongoDB's, from a capped oplog (see {@link MongoShapedOplog}). */
     @Override
     protected Oplog createOplog() {
-        return new MongoShapedOplog(super.createOplog(), this, getCursorRegistry());
+        MongoDatabase local = resolveDatabase("local");
+        MongoCollection<?> collection = local.resolveCollection(OPLOG_COLLECTION_NAME, false);
+        if (collection == null) {
+            collection = local.createCollectionOrThrowIfExists(OPLOG_COLLECTION_NAME);
+        }
+        @SuppressWarnings("unchecked") // the oplog collection holds documents
+        MongoCollection<Document> entries = (MongoCollection<Document>) collection;
+        return new MongoShapedOplog(this, entries, getCursorRegistry(), oplogEntries);
     }
 
     @Override

@@ -1,12 +1,16 @@
 package chat.caravan.common.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -99,6 +103,76 @@ class EmbeddedChangeStreamTest {
             List<ChangeStreamDocument<Document>> events = next(resumed, 1);
             assertThat(events.get(0).getOperationType()).isEqualTo(OperationType.UPDATE);
             assertThat(events.get(0).getDocumentKey()).isEqualTo(BsonDocument.parse("{_id: 'r2'}"));
+        }
+    }
+
+    @Test
+    void aStreamResumesAcrossARestartOfTheStore() {
+        BsonDocument resumeToken;
+        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = rooms.watch().cursor()) {
+            rooms.insertOne(new Document("_id", "before"));
+            resumeToken = next(stream, 1).get(0).getResumeToken();
+        }
+        rooms.insertOne(new Document("_id", "missed-1"));
+        rooms.insertOne(new Document("_id", "missed-2"));
+        client.close();
+        server.close();
+        server = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0);
+        client = MongoClients.create(server.connectionString());
+        rooms = client.getDatabase("rocketchat").getCollection("rocketchat_room");
+        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> resumed =
+                     rooms.watch().resumeAfter(resumeToken).cursor()) {
+            rooms.insertOne(new Document("_id", "after"));
+            assertThat(next(resumed, 3)).extracting(e -> e.getDocumentKey().getString("_id").getValue())
+                    .containsExactly("missed-1", "missed-2", "after");
+        }
+    }
+
+    @Test
+    void theOplogIsCappedAndAResumeBeyondItFailsLikeMongoDb() {
+        client.close();
+        server.close();
+        server = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0, 1000);
+        client = MongoClients.create(server.connectionString());
+        rooms = client.getDatabase("rocketchat").getCollection("rocketchat_room");
+        BsonDocument oldest;
+        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = rooms.watch().cursor()) {
+            rooms.insertOne(new Document("_id", "first"));
+            oldest = next(stream, 1).get(0).getResumeToken();
+        }
+        List<Document> many = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            many.add(new Document("_id", "bulk-" + i));
+        }
+        rooms.insertMany(many);
+        assertThat(client.getDatabase("local").getCollection("oplog.rs").countDocuments()).isLessThanOrEqualTo(2000);
+        assertThatThrownBy(() -> {
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stale = rooms.watch().resumeAfter(oldest).cursor()) {
+                stale.tryNext();
+            }
+        }).isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(286));
+    }
+
+    @Test
+    void concurrentWritersAreSeenOnceEachInClusterTimeOrder() throws Exception {
+        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = rooms.watch().cursor()) {
+            int writers = 4;
+            int each = 250;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        rooms.insertOne(new Document("_id", writer + "-" + i));
+                    }
+                });
+            }
+            pool.shutdown();
+            List<ChangeStreamDocument<Document>> events = next(stream, writers * each);
+            assertThat(events).extracting(e -> e.getDocumentKey().getString("_id").getValue())
+                    .doesNotHaveDuplicates().hasSize(writers * each);
+            assertThat(events).extracting(ChangeStreamDocument::getClusterTime).isSorted();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
