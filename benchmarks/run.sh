@@ -10,4 +10,7 @@ if ! ls services/*/target/*-exec.jar >/dev/null 2>&1 || [ "${REBUILD:-0}" = 1 ];
   mvn -q -B -DskipTests install
 fi
 mvn -q -B -DskipTests install -pl integration-tests,benchmarks
-exec mvn -q -B -pl benchmarks exec:java -Dexec.args="" "$@"
+classpath="$(mktemp)"
+trap 'rm -f "$classpath"' EXIT
+mvn -q -B -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$classpath"
+java -Xmx2g -cp "benchmarks/target/classes:$(cat "$classpath")" -Dcaravan.repo.dir="$PWD" "$@" chat.caravan.bench.BenchmarkSuite

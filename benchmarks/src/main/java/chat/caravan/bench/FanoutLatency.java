@@ -25,6 +25,16 @@ import io.vertx.core.http.WebSocketConnectOptions;
 public final class FanoutLatency {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Messages sent before measuring, on both sides. */
+    private static final int WARM_UP = 3;
+    /**
+     * Pause between measured messages once the previous one reached every subscriber (-Dfanout.gap): each message
+     * also bumps the unread counters of every member, whose thousand change events are still being fanned out when
+     * messages follow closer; the throughput scenario measures sustained load.
+     */
+    private static final long GAP_MILLIS = Long.getLong("fanout.gap", 1000);
+    /** Prints each message's figures too (-Dfanout.debug=true). */
+    private static final boolean DEBUG = Boolean.getBoolean("fanout.debug");
 
     private FanoutLatency() {
     }
@@ -36,6 +46,9 @@ public final class FanoutLatency {
         Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
         Map<Integer, CountDownLatch> arrivals = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        Map<Integer, ConcurrentLinkedQueue<Double>> perMessage = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<Integer, Long> stampedAt = new ConcurrentHashMap<>();
+        Map<Integer, Long> postedAt = new ConcurrentHashMap<>();
         for (int seq = 0; seq < messages; seq++) {
             arrivals.put(seq, new CountDownLatch(subscribers));
         }
@@ -46,20 +59,36 @@ public final class FanoutLatency {
                 int seq = sequenceOf(event.path("fields").path("args").path(0).path("msg").asText());
                 Long sent = sentAt.get(seq);
                 if (seq >= 0 && sent != null && seen.add(seq)) {
-                    latencies.add((System.nanoTime() - sent) / 1e6);
+                    double ms = (System.nanoTime() - sent) / 1e6;
+                    latencies.add(ms);
+                    if (DEBUG) {
+                        perMessage.computeIfAbsent(seq, k -> new ConcurrentLinkedQueue<>()).add(ms);
+                        stampedAt.putIfAbsent(seq, event.path("fields").path("args").path(0).path("ts").path("$date").asLong());
+                    }
                     arrivals.get(seq).countDown();
                 }
             }));
         }
         List<DdpSession> sessions = join(opening);
         Fixtures.BenchUser poster = users.get(0);
+        for (int warm = 0; warm < WARM_UP; warm++) {
+            // not measured: the first deliveries pay for class loading and JIT compilation, on both sides
+            ctx.clients().postMessage(ctx.clientUrl(), poster, rid, "warm-up").get(30, TimeUnit.SECONDS);
+            Thread.sleep(500);
+        }
         for (int seq = 0; seq < messages; seq++) {
             sentAt.put(seq, System.nanoTime());
+            postedAt.put(seq, System.currentTimeMillis());
             ctx.clients().postMessage(ctx.clientUrl(), poster, rid, "bench-" + seq).get(30, TimeUnit.SECONDS);
             arrivals.get(seq).await(10, TimeUnit.SECONDS);
-            Thread.sleep(50);
+            Thread.sleep(GAP_MILLIS);
         }
         sessions.forEach(DdpSession::close);
+        perMessage.forEach((seq, values) -> {
+            Stats one = Stats.of(values.stream().mapToDouble(Double::doubleValue).toArray());
+            System.out.printf("fanout message %d: p50 %.1f ms, p99 %.1f ms, n %d, stamped by the server %d ms after posting%n",
+                    seq, one.p50(), one.p99(), one.samples(), stampedAt.getOrDefault(seq, 0L) - postedAt.get(seq));
+        });
         Stats caravan = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
         Stats baseline = baseline(ctx, subscribers, messages);
         double expected = (double) subscribers * messages;
@@ -112,11 +141,15 @@ public final class FanoutLatency {
                         }).onFailure(subscribed::completeExceptionally);
             }
             CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            for (int warm = 0; warm < WARM_UP; warm++) {
+                nats.publish("bench.room.fanout", frame("fanout", -1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                Thread.sleep(500);
+            }
             for (int seq = 0; seq < messages; seq++) {
                 sentAt.put(seq, System.nanoTime());
                 nats.publish("bench.room.fanout", frame("fanout", seq).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 arrivals.get(seq).await(10, TimeUnit.SECONDS);
-                Thread.sleep(50);
+                Thread.sleep(GAP_MILLIS);
             }
             sockets.forEach(io.vertx.core.http.WebSocket::close);
             client.close();

@@ -2,6 +2,7 @@ package chat.caravan.common.mongo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,6 +19,13 @@ public class EmbeddedMongoServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMongoServer.class);
     static final String DATA_FILE = "caravan-mongo.mv";
+    /**
+     * Netty event loops serving connections. mongo-java-server runs each command on its connection's event loop, so
+     * a long command (an updateMany over a thousand subscriptions) stalls every connection sharing that loop, such as
+     * the change stream that should deliver the message just written. Connections are spread round-robin: with more
+     * loops than the drivers' pooled connections, no two share one. An idle loop costs a parked thread.
+     */
+    static final int WORKER_THREADS = 64;
 
     private final H2Backend backend;
     private final MongoServer server;
@@ -48,7 +56,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
         H2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries);
         MongoServer server = new MongoServer(backend);
         server.enableOplog();
-        server.bind(host, port);
+        server.bind(new InetSocketAddress(host, port), 0, WORKER_THREADS);
         String connectionString = "mongodb://" + host + ":" + server.getLocalAddress().getPort();
         LOG.info("Embedded MongoDB-compatible server on {} with data in {}", connectionString, file);
         return new EmbeddedMongoServer(backend, server, connectionString);
