@@ -65,12 +65,17 @@ public final class BenchmarkSuite {
 
     /** The all-in-one (one JVM, in-process bus, its store as a process so fixtures can reach it) or microservices. */
     private static Topology start(String mode) {
-        String heap = "-Xmx2g";
-        if ("microservices".equals(mode)) {
-            return Topology.microservices("bench").jvmOptions("ddp-streamer", heap, "-XX:+UseG1GC")
-                    .jvmOptions("core", "-Xmx1g").start();
+        List<String> heap = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseG1GC"));
+        // e.g. -Dbench.profile=true records a Java Flight Recording of the server under test
+        if (Boolean.getBoolean("bench.profile")) {
+            heap.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + Topology.repoDir().resolve("benchmarks/results/" + mode + "-" + System.currentTimeMillis() + ".jfr"));
         }
-        return Topology.allInOne("bench").externalStore().spareNats().jvmOptions("all-in-one", heap, "-XX:+UseG1GC")
+        String[] options = heap.toArray(String[]::new);
+        if ("microservices".equals(mode)) {
+            return Topology.microservices("bench").jvmOptions("ddp-streamer", options).jvmOptions("core", "-Xmx1g").start();
+        }
+        return Topology.allInOne("bench").externalStore().spareNats().jvmOptions("all-in-one", options)
                 .env("all-in-one", "TRANSPORTER", "").start();
     }
 

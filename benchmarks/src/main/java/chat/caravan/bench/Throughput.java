@@ -25,6 +25,8 @@ public final class Throughput {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STEP_SECONDS = 5;
+    /** Where the raw NATS baseline stops doubling its rate if it has not fallen behind before. */
+    private static final int MAX_BASELINE_RATE = 100_000;
 
     private Throughput() {
     }
@@ -71,8 +73,53 @@ public final class Throughput {
             }
         }
         sessions.forEach(DdpSession::close);
-        results.addAll(baseline(ctx, rooms, members, rates));
+        List<Result> baseline = baseline(ctx, rooms, members, rates);
+        results.addAll(baseline);
+        results.add(summary(ctx.mode(), members, results, baseline));
         return results;
+    }
+
+    /**
+     * The knee (the highest step Caravan kept up with: 95% delivered, p99 under a second) beside raw NATS at the same
+     * offered load: deliveries per second and p99, and their ratios.
+     */
+    static Result summary(String mode, int members, List<Result> caravan, List<Result> baseline) {
+        Result knee = null;
+        for (Result step : caravan) {
+            if ("throughput".equals(step.scenario()) && mode.equals(step.mode())
+                    && step.figures().get("delivered_ratio") >= 0.95 && step.figures().get("latency_p99_ms") <= 1000) {
+                knee = step;
+            }
+        }
+        Result summary = Result.of("throughput", mode, "knee x" + members);
+        if (knee == null) {
+            return summary.put("delivered_per_s", 0);
+        }
+        Result raw = null;
+        Result rawKnee = null;
+        for (Result step : baseline) {
+            if (step.load().equals(knee.load())) {
+                raw = step;
+            }
+            if (step.figures().get("delivered_ratio") >= 0.95 && step.figures().get("latency_p99_ms") <= 1000) {
+                rawKnee = step;
+            }
+        }
+        summary.put("knee_msgs_per_s", Double.parseDouble(knee.load().substring(0, knee.load().indexOf(' '))))
+                .put("delivered_per_s", knee.figures().get("delivered_per_s"))
+                .put("p99_ms", knee.figures().get("latency_p99_ms"));
+        if (raw != null) {
+            // at the same offered load
+            summary.put("baseline_p99_ms", raw.figures().get("latency_p99_ms"))
+                    .put("p99_ratio_to_baseline", knee.figures().get("latency_p99_ms") / raw.figures().get("latency_p99_ms"));
+        }
+        if (rawKnee != null) {
+            // raw NATS's own knee: how many times more it delivers per second
+            summary.put("baseline_knee_delivered_per_s", rawKnee.figures().get("delivered_per_s"))
+                    .put("baseline_throughput_ratio",
+                            rawKnee.figures().get("delivered_per_s") / knee.figures().get("delivered_per_s"));
+        }
+        return summary;
     }
 
     /** Raw NATS with the same payloads and fan-out: M subscriber connections, each on every room's subject. */
@@ -98,7 +145,13 @@ public final class Throughput {
                 connection.flush(java.time.Duration.ofSeconds(5));
             }
             AtomicLong sequence = new AtomicLong();
+            // the same steps as Caravan's, then doubling on to raw NATS's own knee
+            List<Integer> steps = new ArrayList<>();
             for (int rate : rates) {
+                steps.add(rate);
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                int rate = steps.get(i);
                 latencies.clear();
                 delivered.set(0);
                 long posted = pace(rate, seq -> {
@@ -113,6 +166,10 @@ public final class Throughput {
                         .put("delivered_ratio", delivered.get() / (posted * (double) members)).put("latency", stats);
                 results.add(result);
                 System.out.println(result);
+                boolean keptUp = delivered.get() >= 0.95 * posted * members && stats.p99() <= 1000;
+                if (i == steps.size() - 1 && keptUp && rate < MAX_BASELINE_RATE) {
+                    steps.add(rate * 2);
+                }
             }
         } finally {
             for (Connection connection : subscribers) {

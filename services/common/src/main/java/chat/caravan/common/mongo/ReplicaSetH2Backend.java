@@ -25,6 +25,12 @@ public class ReplicaSetH2Backend extends H2Backend {
         this.oplogEntries = oplogEntries;
     }
 
+    /** Databases whose non-unique indexes serve queries (mongo-java-server ignores them). */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
+    }
+
     /** Change events shaped like MongoDB's, from a capped oplog (see {@link MongoShapedOplog}). */
     @Override
     protected Oplog createOplog() {

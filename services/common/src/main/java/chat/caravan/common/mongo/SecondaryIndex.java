@@ -1,0 +1,206 @@
+package chat.caravan.common.mongo;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * A non-unique index for the embedded store, which mongo-java-server (1.47) accepts but ignores, so that a find, an
+ * update or a delete by room, by user or by any other indexed field looks up its documents instead of deserializing
+ * the whole collection. It lives in memory and is rebuilt from the documents when the store opens.
+ *
+ * <p>It serves a query whose first indexed field is matched by a value or an {@code $in} (a compound index by its
+ * first field alone, like MongoDB's index prefix, or by all its fields); the store then applies the whole query to the
+ * documents found. Positions come back in the store's natural order, as a collection scan would return them.
+ */
+final class SecondaryIndex extends Index<Object> {
+
+    private static final String ID = "_id";
+
+    private final boolean compound;
+    private final Map<KeyValue, Set<Object>> byKey = new HashMap<>();
+    private final Map<Object, Set<Object>> byFirst = new HashMap<>();
+    private long count;
+
+    SecondaryIndex(String name, List<IndexKey> keys) {
+        // declared sparse: a document the index has nothing for is no inconsistency to the store
+        super(name, keys, true);
+        this.compound = keys.size() > 1;
+    }
+
+    @Override
+    public Object getPosition(Document document) {
+        return null;
+    }
+
+    @Override
+    public void checkAdd(Document document, MongoCollection<Object> collection) {
+        // never a constraint
+    }
+
+    @Override
+    public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        for (KeyValue key : getKeyValues(document)) {
+            byKey.computeIfAbsent(key, k -> new HashSet<>()).add(position);
+            if (compound) {
+                byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).add(position);
+            }
+        }
+        count++;
+    }
+
+    @Override
+    public synchronized Object remove(Document document) {
+        Object position = document.get(ID);
+        if (position == null) {
+            return null;
+        }
+        unlink(document, position);
+        count--;
+        return position;
+    }
+
+    private void unlink(Document document, Object position) {
+        for (KeyValue key : getKeyValues(document)) {
+            drop(byKey, key, position);
+            if (compound) {
+                drop(byFirst, key.get(0), position);
+            }
+        }
+    }
+
+    private static <K> void drop(Map<K, Set<Object>> map, K key, Object position) {
+        Set<Object> positions = map.get(key);
+        if (positions != null && positions.remove(position) && positions.isEmpty()) {
+            map.remove(key);
+        }
+    }
+
+    @Override
+    public synchronized boolean canHandle(Document query) {
+        return lookupValues(query.get(keys().get(0)), query.containsKey(keys().get(0))) != null;
+    }
+
+    @Override
+    public synchronized Iterable<Object> getPositions(Document query) {
+        List<String> fields = keys();
+        List<List<Object>> values = new ArrayList<>();
+        boolean full = true;
+        for (String field : fields) {
+            List<Object> found = lookupValues(query.get(field), query.containsKey(field));
+            if (found == null) {
+                full = false;
+                break;
+            }
+            values.add(found);
+        }
+        Set<Object> positions = new LinkedHashSet<>();
+        if (full) {
+            for (List<Object> combination : combinations(values)) {
+                positions.addAll(byKey.getOrDefault(new KeyValue(combination).normalized(), Set.of()));
+            }
+        } else {
+            for (Object value : values.get(0)) {
+                positions.addAll(byFirst.getOrDefault(new KeyValue(value).normalized().get(0), Set.of()));
+            }
+        }
+        List<Object> ordered = new ArrayList<>(positions);
+        ordered.sort(ValueComparator.asc());
+        return ordered;
+    }
+
+    /** The values a query condition asks for by equality ({@code v}, {@code {$eq: v}}, {@code {$in: [...]}}), else null. */
+    private static List<Object> lookupValues(Object condition, boolean present) {
+        if (!present) {
+            return null;
+        }
+        if (condition instanceof Document operators) {
+            if (operators.size() != 1) {
+                return null;
+            }
+            if (operators.get("$eq") != null && scalar(operators.get("$eq"))) {
+                return List.of(operators.get("$eq"));
+            }
+            if (operators.get("$in") instanceof Collection<?> in && !in.isEmpty() && in.stream().allMatch(SecondaryIndex::scalar)) {
+                return new ArrayList<>(in);
+            }
+            return null;
+        }
+        return scalar(condition) ? List.of(condition) : null;
+    }
+
+    /** A value equality can look up: not null (which also matches a missing field), no array, no pattern. */
+    private static boolean scalar(Object value) {
+        return value != null && !(value instanceof Document) && !(value instanceof Collection<?>)
+                && !(value instanceof Pattern) && !(value instanceof BsonRegularExpression)
+                && !value.getClass().getSimpleName().equals("Missing");
+    }
+
+    private static List<List<Object>> combinations(List<List<Object>> values) {
+        List<List<Object>> result = new ArrayList<>();
+        result.add(new ArrayList<>());
+        for (List<Object> choices : values) {
+            List<List<Object>> next = new ArrayList<>();
+            for (List<Object> prefix : result) {
+                for (Object choice : choices) {
+                    List<Object> combination = new ArrayList<>(prefix);
+                    combination.add(choice);
+                    next.add(combination);
+                }
+            }
+            result = next;
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized long getCount() {
+        return count;
+    }
+
+    @Override
+    public long getDataSize() {
+        return 0;
+    }
+
+    @Override
+    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
+        // never a constraint
+    }
+
+    @Override
+    public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
+                                           MongoCollection<Object> collection) {
+        if (nullAwareEqualsKeys(oldDocument, newDocument)) {
+            return;
+        }
+        unlink(oldDocument, position);
+        for (KeyValue key : getKeyValues(newDocument)) {
+            byKey.computeIfAbsent(key, k -> new HashSet<>()).add(position);
+            if (compound) {
+                byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).add(position);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void drop() {
+        byKey.clear();
+        byFirst.clear();
+        count = 0;
+    }
+}

@@ -1,0 +1,138 @@
+package chat.caravan.common.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded store's non-unique indexes answer exactly what a collection scan answers: the same collection is kept
+ * twice, once indexed and once not, through random writes, a restart and the queries the services make.
+ */
+class EmbeddedSecondaryIndexTest {
+
+    @TempDir
+    Path dataDir;
+
+    EmbeddedMongoServer server;
+    MongoClient client;
+    MongoCollection<Document> indexed;
+    MongoCollection<Document> plain;
+
+    @BeforeEach
+    void start() {
+        open();
+        indexed.createIndex(Indexes.ascending("rid", "u._id"));
+        indexed.createIndex(Indexes.ascending("uids"));
+        indexed.createIndex(Indexes.ascending("n"));
+    }
+
+    private void open() {
+        server = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0);
+        client = MongoClients.create(server.connectionString());
+        MongoDatabase database = client.getDatabase("rocketchat");
+        indexed = database.getCollection("indexed");
+        plain = database.getCollection("plain");
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void queriesAnswerAsAScanWouldThroughWritesAndARestart() {
+        Random random = new Random(42);
+        for (int i = 0; i < 400; i++) {
+            both(document(random, "d" + i));
+        }
+        for (int i = 0; i < 300; i++) {
+            String id = "d" + random.nextInt(400);
+            switch (random.nextInt(4)) {
+                case 0 -> {
+                    Bson change = Updates.combine(Updates.set("rid", "r" + random.nextInt(6)), Updates.inc("n", 1));
+                    indexed.updateOne(Filters.eq("_id", id), change);
+                    plain.updateOne(Filters.eq("_id", id), change);
+                }
+                case 1 -> {
+                    Bson filter = Filters.and(Filters.eq("rid", "r" + random.nextInt(6)), Filters.ne("u._id", "u1"));
+                    indexed.updateMany(filter, Updates.inc("unread", 1));
+                    plain.updateMany(filter, Updates.inc("unread", 1));
+                }
+                case 2 -> {
+                    indexed.deleteOne(Filters.eq("_id", id));
+                    plain.deleteOne(Filters.eq("_id", id));
+                }
+                default -> {
+                    Bson change = Updates.addToSet("uids", "u" + random.nextInt(8));
+                    indexed.updateOne(Filters.eq("_id", id), change);
+                    plain.updateOne(Filters.eq("_id", id), change);
+                }
+            }
+        }
+        assertSameAnswers();
+        client.close();
+        server.close();
+        open();
+        assertSameAnswers();
+    }
+
+    private void assertSameAnswers() {
+        List<Bson> queries = new ArrayList<>();
+        for (int r = 0; r < 6; r++) {
+            queries.add(Filters.eq("rid", "r" + r));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.eq("u._id", "u" + r)));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.ne("u._id", "u2")));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.gt("n", 2)));
+        }
+        queries.add(Filters.in("rid", "r1", "r3"));
+        queries.add(Filters.and(Filters.in("rid", "r1", "r3"), Filters.in("u._id", "u1", "u2", "u5")));
+        for (int u = 0; u < 8; u++) {
+            queries.add(Filters.eq("uids", "u" + u));
+        }
+        queries.add(Filters.eq("n", 3));
+        queries.add(Filters.eq("n", 3.0));
+        queries.add(Filters.eq("rid", null));
+        queries.add(Filters.exists("rid", false));
+        for (Bson query : queries) {
+            assertThat(indexed.find(query).into(new ArrayList<>())).as(query.toString())
+                    .isEqualTo(plain.find(query).into(new ArrayList<>()));
+        }
+        assertThat(indexed.countDocuments()).isEqualTo(plain.countDocuments());
+    }
+
+    private void both(Document document) {
+        indexed.insertOne(new Document(document));
+        plain.insertOne(new Document(document));
+    }
+
+    private static Document document(Random random, String id) {
+        Document document = new Document("_id", id).append("n", random.nextInt(5));
+        if (random.nextInt(10) > 0) {
+            document.append("rid", "r" + random.nextInt(6));
+        }
+        document.append("u", new Document("_id", "u" + random.nextInt(8)).append("username", "user"));
+        List<String> uids = new ArrayList<>();
+        for (int i = random.nextInt(3); i > 0; i--) {
+            uids.add("u" + random.nextInt(8));
+        }
+        return document.append("uids", uids);
+    }
+}
