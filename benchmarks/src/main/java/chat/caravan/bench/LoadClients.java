@@ -28,7 +28,8 @@ public final class LoadClients implements AutoCloseable {
 
     private final Vertx vertx;
     private final List<WebSocketClient> clients = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final Semaphore handshakes = new Semaphore(200);
     private int next;
 

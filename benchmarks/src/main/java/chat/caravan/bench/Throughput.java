@@ -37,6 +37,8 @@ public final class Throughput {
         Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong delivered = new AtomicLong();
+        Map<Integer, Long> postedAt = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Double> stampDelays = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<DdpSession>> opening = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
             List<Fixtures.BenchUser> users = ctx.fixtures().users("tp" + ctx.mode().charAt(0) + r, members);
@@ -45,8 +47,16 @@ public final class Throughput {
             rids.add(rid);
             for (Fixtures.BenchUser user : users) {
                 opening.add(ctx.clients().session(ctx.clientUrl(), user.token(), List.of(rid),
-                        event -> record(event.path("fields").path("args").path(0).path("msg").asText(), sentAt,
-                                latencies, delivered)));
+                        event -> {
+                            JsonNode message = event.path("fields").path("args").path(0);
+                            int seq = FanoutLatency.sequenceOf(message.path("msg").asText());
+                            Long posted = seq < 0 ? null : postedAt.remove(seq);
+                            if (posted != null) {
+                                // the first delivery of each message: how long the server took to stamp it
+                                stampDelays.add((double) (message.path("ts").path("$date").asLong() - posted));
+                            }
+                            record(message.path("msg").asText(), sentAt, latencies, delivered);
+                        }));
             }
         }
         List<DdpSession> sessions = FanoutLatency.join(opening);
@@ -54,10 +64,12 @@ public final class Throughput {
         AtomicLong sequence = new AtomicLong();
         for (int rate : rates) {
             latencies.clear();
+            stampDelays.clear();
             delivered.set(0);
             long posted = pace(rate, seq -> {
                 int room = (int) (seq % rooms);
                 sentAt.put((int) seq, System.nanoTime());
+                postedAt.put((int) seq, System.currentTimeMillis());
                 ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), "bench-" + seq);
             }, sequence);
             Thread.sleep(2000);
@@ -65,7 +77,8 @@ public final class Throughput {
             double expected = posted * (double) members;
             Result result = Result.of("throughput", ctx.mode(), rate + " msg/s x" + members)
                     .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
-                    .put("delivered_ratio", delivered.get() / expected).put("latency", stats);
+                    .put("delivered_ratio", delivered.get() / expected).put("latency", stats)
+                    .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()));
             results.add(result);
             System.out.println(result);
             if (delivered.get() < 0.95 * expected || stats.p99() > 1000) {

@@ -5,40 +5,68 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.wire.MongoDatabaseHandler;
+import de.bwaldvogel.mongo.wire.MongoExceptionHandler;
+import de.bwaldvogel.mongo.wire.MongoWireMessageEncoder;
+import de.bwaldvogel.mongo.wire.MongoWireProtocolHandler;
+import de.bwaldvogel.mongo.wire.MongoWireReplyEncoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The MongoDB-compatible server Caravan runs when MONGO_URL is unset: mongo-java-server on its H2 backend, keeping
  * its data in one file under the data directory so it survives a restart, with its oplog on so change streams work.
+ *
+ * <p>It serves the wire protocol like mongo-java-server's own server, except that commands run on a pool of their
+ * own instead of on the connection's event loop: a command waiting for a busy collection (an updateMany over a
+ * thousand subscriptions) holds one pool thread, not every connection that shares its event loop, such as the change
+ * stream that should deliver the message just written. A driver sends one command at a time on a connection, so
+ * running each connection's commands wherever a thread is free keeps their order.
  */
 public class EmbeddedMongoServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMongoServer.class);
     static final String DATA_FILE = "caravan-mongo.mv";
-    /**
-     * Netty event loops serving connections. mongo-java-server runs each command on its connection's event loop, so
-     * a long command (an updateMany over a thousand subscriptions) stalls every connection sharing that loop, such as
-     * the change stream that should deliver the message just written. Connections are spread round-robin: with more
-     * loops than the drivers' pooled connections, no two share one. An idle loop costs a parked thread.
-     */
-    static final int WORKER_THREADS = 64;
-
-    private final H2Backend backend;
-    private final MongoServer server;
-    private final String connectionString;
-
-    private EmbeddedMongoServer(H2Backend backend, MongoServer server, String connectionString) {
-        this.backend = backend;
-        this.server = server;
-        this.connectionString = connectionString;
-    }
-
+    /** Threads running commands; more than the commands that may wait on one collection at once. */
+    static final int COMMAND_THREADS = 64;
     /** The changes the oplog keeps by default: how far behind a change stream may fall and still resume. */
     public static final int DEFAULT_OPLOG_ENTRIES = 50_000;
+
+    private final H2Backend backend;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup io;
+    private final EventExecutorGroup commands;
+    private final ChannelGroup clients;
+    private final Channel listener;
+    private final String connectionString;
+
+    private EmbeddedMongoServer(H2Backend backend, EventLoopGroup acceptor, EventLoopGroup io,
+                                EventExecutorGroup commands, ChannelGroup clients, Channel listener) {
+        this.backend = backend;
+        this.acceptor = acceptor;
+        this.io = io;
+        this.commands = commands;
+        this.clients = clients;
+        this.listener = listener;
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+        this.connectionString = "mongodb://" + address.getHostString() + ":" + address.getPort();
+    }
 
     /** Starts on {@code host:port} (port 0 picks a free one) with its data under {@code dataDir}. */
     public static EmbeddedMongoServer start(Path dataDir, String host, int port) {
@@ -54,12 +82,34 @@ public class EmbeddedMongoServer implements AutoCloseable {
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
         H2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries);
-        MongoServer server = new MongoServer(backend);
-        server.enableOplog();
-        server.bind(new InetSocketAddress(host, port), 0, WORKER_THREADS);
-        String connectionString = "mongodb://" + host + ":" + server.getLocalAddress().getPort();
-        LOG.info("Embedded MongoDB-compatible server on {} with data in {}", connectionString, file);
-        return new EmbeddedMongoServer(backend, server, connectionString);
+        backend.enableOplog();
+        EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-accept", true));
+        EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("embedded-mongo-io", true));
+        EventExecutorGroup commands = new UnorderedThreadPoolEventExecutor(COMMAND_THREADS,
+                new DefaultThreadFactory("embedded-mongo-command", true));
+        ChannelGroup clients = new DefaultChannelGroup("embedded-mongo-clients", io.next());
+        try {
+            Channel listener = new ServerBootstrap().group(acceptor, io).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024).childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new MongoWireReplyEncoder(), new MongoWireMessageEncoder(),
+                                    new MongoWireProtocolHandler());
+                            channel.pipeline().addLast(commands, new MongoDatabaseHandler(backend, clients),
+                                    new MongoExceptionHandler());
+                        }
+                    }).bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+            EmbeddedMongoServer server = new EmbeddedMongoServer(backend, acceptor, io, commands, clients, listener);
+            LOG.info("Embedded MongoDB-compatible server on {} with data in {}", server.connectionString, file);
+            return server;
+        } catch (RuntimeException e) {
+            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            commands.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            backend.close();
+            throw e;
+        }
     }
 
     public String connectionString() {
@@ -67,12 +117,16 @@ public class EmbeddedMongoServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getLocalAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     @Override
     public void close() {
-        server.shutdownNow();
+        listener.close().syncUninterruptibly();
+        clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        acceptor.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        commands.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         backend.close();
     }
 }

@@ -19,8 +19,6 @@ import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store's oplog: change events shaped like MongoDB's, kept on disk (so a change stream resumes across a
@@ -28,22 +26,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>mongo-java-server's own oplog (1.47) answers every {@code getMore} by deserializing and sorting the whole oplog
  * collection, which grows without bound; its update events carry the update operators as {@code documentKey}. This
- * one records each change once, in clusterTime order, under the {@code oplog.rs} collection keyed by its timestamp,
- * and mirrors the newest {@code capacity} entries in a skip list that cursors read without locks. Its events carry
+ * one records each change once, in clusterTime order, in a map of the store keyed by its timestamp (no collection,
+ * so no index to maintain), and mirrors the newest {@code capacity} entries in a skip list that cursors read without locks. Its events carry
  * {@code documentKey = {_id}}, {@code updateDescription = {updatedFields, removedFields, truncatedArrays}},
  * {@code fullDocument} on insert, on replace and, when {@code updateLookup} was asked for, on update; a cursor asked
  * to resume from a position older than the oldest kept entry fails with MongoDB's {@code ChangeStreamHistoryLost}.
  */
 public class MongoShapedOplog implements Oplog {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MongoShapedOplog.class);
     /** MongoDB's error code when a resume token points before the oldest oplog entry. */
     static final int CHANGE_STREAM_HISTORY_LOST = 286;
     /** Entries removed from disk at a time once the cap is passed. */
     private static final int TRIM_BATCH = 1000;
 
     private final MongoBackend backend;
-    private final MongoCollection<Document> collection;
+    /** The kept entries on disk, by timestamp. */
+    private final Map<Long, Document> stored;
     private final CursorRegistry cursors;
     private final Clock clock;
     private final int capacity;
@@ -54,32 +52,18 @@ public class MongoShapedOplog implements Oplog {
     /** Positions before this one may have been trimmed away. */
     private volatile long trimmedBefore;
 
-    public MongoShapedOplog(MongoBackend backend, MongoCollection<Document> collection, CursorRegistry cursors,
-                            int capacity) {
+    public MongoShapedOplog(MongoBackend backend, Map<Long, Document> stored, CursorRegistry cursors, int capacity) {
         this.backend = backend;
-        this.collection = collection;
+        this.stored = stored;
         this.cursors = cursors;
         this.clock = backend.getClock();
         this.capacity = Math.max(capacity, TRIM_BATCH);
         load();
     }
 
-    /** Reads the kept entries back; entries of another format (an older oplog) are dropped. */
+    /** Reads the kept entries back. */
     private void load() {
-        List<Object> foreign = new ArrayList<>();
-        for (Document entry : collection.queryAll()) {
-            if (entry.get("_id") instanceof Long ts && entry.get("ts") instanceof BsonTimestamp) {
-                entries.put(ts, entry);
-            } else {
-                foreign.add(entry.get("_id"));
-            }
-        }
-        for (Object id : foreign) {
-            collection.deleteDocuments(new Document("_id", id), 1);
-        }
-        if (!foreign.isEmpty()) {
-            LOG.info("Dropped {} oplog entries written by an older version", foreign.size());
-        }
+        entries.putAll(stored);
         last = entries.isEmpty() ? 0 : entries.lastKey();
         trimmedBefore = entries.isEmpty() ? 0 : entries.firstKey();
         trim();
@@ -142,7 +126,7 @@ public class MongoShapedOplog implements Oplog {
             Document entry = new Document("_id", ts).append("ts", new BsonTimestamp(ts)).append("op", op)
                     .append("ns", namespace).append("wall", clock.instant());
             entry.putAll(change);
-            collection.addDocument(entry);
+            stored.put(ts, entry);
             entries.put(ts, entry);
             last = ts;
             if (entries.size() >= capacity + TRIM_BATCH) {
@@ -155,7 +139,7 @@ public class MongoShapedOplog implements Oplog {
     private void trim() {
         while (entries.size() > capacity) {
             Map.Entry<Long, Document> oldest = entries.pollFirstEntry();
-            collection.deleteDocuments(new Document("_id", oldest.getKey()), 1);
+            stored.remove(oldest.getKey());
             trimmedBefore = oldest.getKey() + 1;
         }
     }
@@ -282,8 +266,8 @@ public class MongoShapedOplog implements Oplog {
         }
     }
 
-    private boolean isOplog(String namespace) {
-        return collection.getFullName().equals(namespace);
+    private static boolean isOplog(String namespace) {
+        return namespace.startsWith("local.");
     }
 
     private Document currentDocument(String namespace, Object id) {

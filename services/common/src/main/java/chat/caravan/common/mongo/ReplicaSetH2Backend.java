@@ -1,11 +1,11 @@
 package chat.caravan.common.mongo;
 
-import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import org.h2.mvstore.MVMap;
 
 /**
  * The H2 backend of the embedded store, answering the handshake like the primary of a one-member replica set: it
@@ -16,6 +16,9 @@ public class ReplicaSetH2Backend extends H2Backend {
 
     /** The replica-set name the embedded store reports. */
     public static final String SET_NAME = "caravan";
+
+    /** The MVStore map holding the oplog. */
+    static final String OPLOG_MAP = "caravan.oplog";
 
     private final int oplogEntries;
 
@@ -31,17 +34,11 @@ public class ReplicaSetH2Backend extends H2Backend {
         return new IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
     }
 
-    /** Change events shaped like MongoDB's, from a capped oplog (see {@link MongoShapedOplog}). */
+    /** Change events shaped like MongoDB's, from a capped oplog kept in its own map (see {@link MongoShapedOplog}). */
     @Override
     protected Oplog createOplog() {
-        MongoDatabase local = resolveDatabase("local");
-        MongoCollection<?> collection = local.resolveCollection(OPLOG_COLLECTION_NAME, false);
-        if (collection == null) {
-            collection = local.createCollectionOrThrowIfExists(OPLOG_COLLECTION_NAME);
-        }
-        @SuppressWarnings("unchecked") // the oplog collection holds documents
-        MongoCollection<Document> entries = (MongoCollection<Document>) collection;
-        return new MongoShapedOplog(this, entries, getCursorRegistry(), oplogEntries);
+        MVMap<Long, Document> stored = getMvStore().openMap(OPLOG_MAP);
+        return new MongoShapedOplog(this, stored, getCursorRegistry(), oplogEntries);
     }
 
     @Override

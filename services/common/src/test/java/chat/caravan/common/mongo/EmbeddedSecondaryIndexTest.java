@@ -1,17 +1,20 @@
 package chat.caravan.common.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
@@ -92,6 +95,42 @@ class EmbeddedSecondaryIndexTest {
         server.close();
         open();
         assertSameAnswers();
+    }
+
+    @Test
+    void aCompoundUniqueIndexServesItsFirstFieldAndStaysUniqueAcrossARestart() {
+        MongoCollection<Document> subs = client.getDatabase("rocketchat").getCollection("subs");
+        MongoCollection<Document> twin = client.getDatabase("rocketchat").getCollection("subs_plain");
+        subs.createIndex(Indexes.ascending("rid", "u._id"), new IndexOptions().unique(true));
+        for (int r = 0; r < 5; r++) {
+            for (int u = 0; u < 7; u++) {
+                Document sub = new Document("_id", "s" + r + u).append("rid", "r" + r)
+                        .append("u", new Document("_id", "u" + u)).append("unread", 0);
+                subs.insertOne(new Document(sub));
+                twin.insertOne(new Document(sub));
+            }
+        }
+        Bson others = Filters.and(Filters.eq("rid", "r2"), Filters.ne("u._id", "u3"));
+        subs.updateMany(others, Updates.inc("unread", 1));
+        twin.updateMany(others, Updates.inc("unread", 1));
+        subs.deleteOne(Filters.eq("_id", "s41"));
+        twin.deleteOne(Filters.eq("_id", "s41"));
+        for (int round = 0; round < 2; round++) {
+            for (int r = 0; r < 5; r++) {
+                Bson byRoom = Filters.eq("rid", "r" + r);
+                assertThat(subs.find(byRoom).into(new ArrayList<>())).isEqualTo(twin.find(byRoom).into(new ArrayList<>()));
+                Bson exact = Filters.and(Filters.eq("rid", "r" + r), Filters.eq("u._id", "u" + r));
+                assertThat(subs.find(exact).into(new ArrayList<>())).isEqualTo(twin.find(exact).into(new ArrayList<>()));
+            }
+            MongoCollection<Document> current = subs;
+            assertThatThrownBy(() -> current.insertOne(new Document("_id", "dup").append("rid", "r1")
+                    .append("u", new Document("_id", "u1")))).isInstanceOf(MongoWriteException.class);
+            client.close();
+            server.close();
+            open();
+            subs = client.getDatabase("rocketchat").getCollection("subs");
+            twin = client.getDatabase("rocketchat").getCollection("subs_plain");
+        }
     }
 
     private void assertSameAnswers() {

@@ -1,0 +1,112 @@
+package chat.caravan.common.mongo;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.KeyConstraintError;
+
+/**
+ * A compound unique index of the embedded store that also serves queries on its first field, as MongoDB serves them
+ * from the index prefix: mongo-java-server's unique index only answers a query naming all its fields, so a find or an
+ * updateMany by room on the (room, user) index of subscriptions would scan the collection. Uniqueness stays with the
+ * stored unique index; the prefix is a {@link SecondaryIndex} kept beside it, rebuilt when the store opens.
+ */
+final class PrefixedUniqueIndex extends Index<Object> {
+
+    private final Index<Object> unique;
+    private final SecondaryIndex prefix;
+    /** True while the store refills the prefix beside a unique index that was read back from disk. */
+    private boolean refilling;
+
+    PrefixedUniqueIndex(Index<Object> unique) {
+        super(unique.getName(), unique.getKeys(), false);
+        this.unique = unique;
+        this.prefix = new SecondaryIndex(unique.getName(), unique.getKeys());
+    }
+
+    @Override
+    public boolean isUnique() {
+        return true;
+    }
+
+    @Override
+    public Document toIndexDescription() {
+        return unique.toIndexDescription();
+    }
+
+    /** Empty to the store while the prefix is, so that it is filled from the documents when the store opens. */
+    @Override
+    public synchronized boolean isEmpty() {
+        if (prefix.isEmpty() && !unique.isEmpty()) {
+            refilling = true;
+        }
+        return prefix.isEmpty();
+    }
+
+    @Override
+    public Object getPosition(Document document) {
+        return unique.getPosition(document);
+    }
+
+    @Override
+    public synchronized void checkAdd(Document document, MongoCollection<Object> collection) {
+        if (!refilling) {
+            unique.checkAdd(document, collection);
+        }
+    }
+
+    @Override
+    public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        if (!refilling) {
+            unique.add(document, position, collection);
+        }
+        prefix.add(document, position, collection);
+        if (refilling && prefix.getCount() >= collection.count()) {
+            refilling = false;
+        }
+    }
+
+    @Override
+    public synchronized Object remove(Document document) {
+        prefix.remove(document);
+        return unique.remove(document);
+    }
+
+    @Override
+    public boolean canHandle(Document query) {
+        return unique.canHandle(query) || prefix.canHandle(query);
+    }
+
+    @Override
+    public Iterable<Object> getPositions(Document query) {
+        return unique.canHandle(query) ? unique.getPositions(query) : prefix.getPositions(query);
+    }
+
+    @Override
+    public long getCount() {
+        return unique.getCount();
+    }
+
+    @Override
+    public long getDataSize() {
+        return unique.getDataSize();
+    }
+
+    @Override
+    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
+        unique.checkUpdate(oldDocument, newDocument, collection);
+    }
+
+    @Override
+    public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
+                                           MongoCollection<Object> collection) throws KeyConstraintError {
+        unique.updateInPlace(oldDocument, newDocument, position, collection);
+        prefix.updateInPlace(oldDocument, newDocument, position, collection);
+    }
+
+    @Override
+    public synchronized void drop() {
+        unique.drop();
+        prefix.drop();
+    }
+}
