@@ -5,43 +5,78 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import io.nats.client.Connection;
+import io.nats.client.Message;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.nats.NatsConstants;
 import org.apache.camel.component.nats.NatsConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The bus over NATS through camel-nats endpoints that share one connection (the bean
- * {@value #CONNECTION_BEAN}): a request is an InOut exchange to {@code nats:<subject>}, a served call a camel-nats
- * consumer with a queue group that replies to the message's reply subject, an event a plain publish.
+ * The bus over NATS, on one connection shared with the camel-nats endpoints (the bean {@value #CONNECTION_BEAN}): a
+ * served call is a camel-nats consumer in a queue group whose calls run on a pool and reply to the message's reply
+ * subject; an event is a plain publish, received in order by a camel-nats consumer; a request uses the client's
+ * asynchronous request.
  */
 public class NatsBusTransport implements BusTransport {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NatsBusTransport.class);
     public static final String CONNECTION_BEAN = "caravanNatsConnection";
+    /** Calls a replica answers at once: they mostly wait on MongoDB. */
+    static final int CALL_THREADS = 32;
+    static final int CALL_QUEUE = 10_000;
 
     private final CamelContext camelContext;
     private final Connection connection;
     private final ProducerTemplate producer;
     private final String servers;
+    /** Runs served calls; when all are busy and the queue is full, the dispatcher runs the call itself. */
+    private final ThreadPoolExecutor callWorkers;
 
     public NatsBusTransport(CamelContext camelContext, Connection connection, String servers) {
         this.camelContext = camelContext;
         this.connection = connection;
         this.servers = servers;
         this.producer = camelContext.createProducerTemplate();
+        AtomicInteger threads = new AtomicInteger();
+        this.callWorkers = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(CALL_QUEUE), runnable -> {
+                    Thread thread = new Thread(runnable, "bus-call-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        this.callWorkers.allowCoreThreadTimeOut(true);
     }
 
     @Override
     public AutoCloseable serve(String subject, String queueGroup, UnaryOperator<byte[]> handler) {
-        return consume(uri(subject) + "&queueName=" + encode(queueGroup), exchange -> {
-            byte[] reply = handler.apply(exchange.getIn().getBody(byte[].class));
-            exchange.getMessage().setBody(reply);
+        // camel-nats runs a consumer's messages one at a time on its dispatcher thread: calls are handed to a pool so
+        // a replica answers many at once (events, below, stay in order on the dispatcher)
+        return consume(uri(subject) + "&queueName=" + encode(queueGroup) + "&replyToDisabled=true", exchange -> {
+            byte[] request = exchange.getIn().getBody(byte[].class);
+            String replyTo = exchange.getIn().getHeader(NatsConstants.NATS_REPLY_TO, String.class);
+            callWorkers.execute(() -> {
+                byte[] reply = handler.apply(request);
+                if (replyTo != null && reply != null) {
+                    try {
+                        connection.publish(replyTo, reply);
+                    } catch (IllegalStateException e) {
+                        // the connection closed meanwhile: the caller times out and may retry elsewhere
+                        LOG.warn("Reply on {} lost: {}", subject, e.getMessage());
+                    }
+                }
+            });
         });
     }
 
@@ -51,20 +86,29 @@ public class NatsBusTransport implements BusTransport {
                 exchange -> listener.accept(exchange.getIn().getBody(byte[].class)));
     }
 
+    /**
+     * A request through the NATS client's own asynchronous request, so a call in flight holds no thread while it waits
+     * (camel-nats' InOut producer would block one of a small pool for each).
+     */
     @Override
     public CompletableFuture<byte[]> request(String subject, byte[] payload, Duration timeout) {
-        Endpoint endpoint = camelContext.getEndpoint(uri(subject) + "&requestTimeout=" + timeout.toMillis());
-        Exchange exchange = endpoint.createExchange(ExchangePattern.InOut);
-        exchange.getIn().setBody(payload);
-        return producer.asyncSend(endpoint, exchange).thenApply(done -> {
-            Exception failure = done.getException();
-            if (failure instanceof CancellationException) {
+        CompletableFuture<Message> reply;
+        try {
+            reply = connection.requestWithTimeout(subject, payload, timeout);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(
+                    new BusUnavailableException("request on " + subject + " failed: " + e.getMessage(), e));
+        }
+        return reply.handle((message, failure) -> {
+            if (failure == null) {
+                return message.getData();
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof CancellationException) {
+                // no responders, or nothing came back in time
                 throw new BusUnavailableException("no service answers " + subject);
             }
-            if (failure != null) {
-                throw new BusUnavailableException("request on " + subject + " failed: " + failure.getMessage(), failure);
-            }
-            return done.getMessage().getBody(byte[].class);
+            throw new BusUnavailableException("request on " + subject + " failed: " + cause.getMessage(), cause);
         });
     }
 

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import chat.caravan.common.error.CaravanException;
@@ -66,6 +69,33 @@ class BusComponentTest {
                         assertThat(e.errorType()).isEqualTo("error-invalid-name");
                         assertThat(e.getMessage()).isEqualTo("Who are you? [error-invalid-name]");
                     });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-process", "nats"})
+    void oneServerAnswersManyCallsAtOnce(String transport) throws Exception {
+        int calls = 8;
+        // each call waits until all have arrived: served one at a time, the first would wait alone until it timed out
+        CountDownLatch arrived = new CountDownLatch(calls);
+        try (Node server = new Node(transport); Node client = server.peer()) {
+            server.camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("bus:rpc:gate.pass").process(exchange -> {
+                        arrived.countDown();
+                        boolean all = arrived.await(4, TimeUnit.SECONDS);
+                        exchange.getMessage().setBody(Map.of("all", all));
+                    });
+                }
+            });
+            List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                replies.add(CompletableFuture.supplyAsync(() -> client.bus.call("gate.pass", Map.of())));
+            }
+            for (CompletableFuture<JsonNode> reply : replies) {
+                assertThat(reply.get(10, TimeUnit.SECONDS).path("all").asBoolean()).isTrue();
+            }
         }
     }
 
