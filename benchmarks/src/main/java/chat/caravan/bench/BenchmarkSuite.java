@@ -30,6 +30,8 @@ public final class BenchmarkSuite {
         List<String> modes = list("modes", "all-in-one,microservices");
         List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,change-to-nats");
         List<Result> results = new ArrayList<>();
+        Path dir = Topology.repoDir().resolve("benchmarks/results")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         for (String mode : modes) {
             try (Topology topology = start(mode)) {
                 String ddp = "microservices".equals(mode) ? "ddp-streamer" : "all-in-one";
@@ -53,12 +55,12 @@ public final class BenchmarkSuite {
                         };
                         found.forEach(System.out::println);
                         results.addAll(found);
+                        // written after every scenario, so a long run cut short keeps what it measured
+                        ResultsWriter.write(dir, results);
                     }
                 }
             }
         }
-        Path dir = Topology.repoDir().resolve("benchmarks/results")
-                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ResultsWriter.write(dir, results);
         System.out.println("results: " + dir);
     }
