@@ -68,17 +68,21 @@ public final class ResultsWriter {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString("End-to-end latency against load (throughput scenario)", left, 25);
+        // the load axis is logarithmic: raw NATS goes on doubling far past where Caravan stops
+        double minX = Double.MAX_VALUE;
         double maxX = 1;
         double maxY = 1;
         for (List<double[]> points : series.values()) {
             for (double[] p : points) {
+                minX = Math.min(minX, Math.max(1, p[0]));
                 maxX = Math.max(maxX, p[0]);
                 maxY = Math.max(maxY, p[1]);
             }
         }
+        double logMin = Math.log(Math.min(minX, maxX));
+        double logSpan = Math.max(1e-9, Math.log(maxX) - logMin);
         int plotW = width - left - right;
         int plotH = height - top - bottom;
-        double scaleX = maxX;
         double scaleY = maxY;
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawRect(left, top, plotW, plotH);
@@ -86,9 +90,9 @@ public final class ResultsWriter {
             int y = top + plotH - i * plotH / 5;
             g.drawString(String.format("%.0f ms", maxY * i / 5), 10, y + 4);
             int x = left + i * plotW / 5;
-            g.drawString(String.format("%.0f", maxX * i / 5), x - 10, top + plotH + 18);
+            g.drawString(String.format("%.0f", Math.exp(logMin + logSpan * i / 5)), x - 10, top + plotH + 18);
         }
-        g.drawString("messages posted per second", left + plotW / 2 - 70, height - 15);
+        g.drawString("messages posted per second (log scale)", left + plotW / 2 - 100, height - 15);
         Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
                 new Color(0x9467bd), new Color(0x8c564b)};
         int index = 0;
@@ -98,9 +102,14 @@ public final class ResultsWriter {
             g.setStroke(entry.getKey().endsWith("p50")
                     ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
                     : new BasicStroke(2.5f));
-            int[] xs = entry.getValue().stream().mapToInt(p -> left + (int) (p[0] / scaleX * plotW)).toArray();
+            int[] xs = entry.getValue().stream()
+                    .mapToInt(p -> left + (int) ((Math.log(Math.max(1, p[0])) - logMin) / logSpan * plotW)).toArray();
             int[] ys = entry.getValue().stream().mapToInt(p -> top + plotH - (int) (p[1] / scaleY * plotH)).toArray();
             g.drawPolyline(xs, ys, xs.length);
+            for (int i = 0; i < xs.length; i++) {
+                // each measured step, so a series of one step shows too
+                g.fillOval(xs[i] - 4, ys[i] - 4, 8, 8);
+            }
             g.drawString(entry.getKey(), width - right + 15, top + 20 + index * 20);
             index++;
         }
