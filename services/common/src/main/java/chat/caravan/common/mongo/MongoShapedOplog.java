@@ -49,6 +49,8 @@ public class MongoShapedOplog implements Oplog {
     private final Object appendLock = new Object();
     /** The newest timestamp handed out; a cursor opened "now" starts after it. */
     private volatile long last;
+    /** How many entries are kept (a skip list counts itself by walking it), changed under the append lock. */
+    private int kept;
     /** Positions before this one may have been trimmed away. */
     private volatile long trimmedBefore;
 
@@ -64,6 +66,7 @@ public class MongoShapedOplog implements Oplog {
     /** Reads the kept entries back. */
     private void load() {
         entries.putAll(stored);
+        kept = entries.size();
         last = entries.isEmpty() ? 0 : entries.lastKey();
         trimmedBefore = entries.isEmpty() ? 0 : entries.firstKey();
         trim();
@@ -128,8 +131,9 @@ public class MongoShapedOplog implements Oplog {
             entry.putAll(change);
             stored.put(ts, entry);
             entries.put(ts, entry);
+            kept++;
             last = ts;
-            if (entries.size() >= capacity + TRIM_BATCH) {
+            if (kept >= capacity + TRIM_BATCH) {
                 trim();
             }
         }
@@ -137,8 +141,9 @@ public class MongoShapedOplog implements Oplog {
 
     /** Drops the oldest entries beyond the cap, from memory and disk. */
     private void trim() {
-        while (entries.size() > capacity) {
+        while (kept > capacity) {
             Map.Entry<Long, Document> oldest = entries.pollFirstEntry();
+            kept--;
             stored.remove(oldest.getKey());
             trimmedBefore = oldest.getKey() + 1;
         }
