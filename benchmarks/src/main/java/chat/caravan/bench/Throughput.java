@@ -81,7 +81,7 @@ public final class Throughput {
                     .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()));
             results.add(result);
             System.out.println(result);
-            if (delivered.get() < 0.95 * expected || stats.p99() > 1000) {
+            if (!keptUp(result)) {
                 break;
             }
         }
@@ -99,8 +99,7 @@ public final class Throughput {
     static Result summary(String mode, int members, List<Result> caravan, List<Result> baseline) {
         Result knee = null;
         for (Result step : caravan) {
-            if ("throughput".equals(step.scenario()) && mode.equals(step.mode())
-                    && step.figures().get("delivered_ratio") >= 0.95 && step.figures().get("latency_p99_ms") <= 1000) {
+            if ("throughput".equals(step.scenario()) && mode.equals(step.mode()) && keptUp(step)) {
                 knee = step;
             }
         }
@@ -114,7 +113,7 @@ public final class Throughput {
             if (step.load().equals(knee.load())) {
                 raw = step;
             }
-            if (step.figures().get("delivered_ratio") >= 0.95 && step.figures().get("latency_p99_ms") <= 1000) {
+            if (keptUp(step)) {
                 rawKnee = step;
             }
         }
@@ -133,6 +132,11 @@ public final class Throughput {
                             rawKnee.figures().get("delivered_per_s") / knee.figures().get("delivered_per_s"));
         }
         return summary;
+    }
+
+    /** A step the system kept up with: 95% of the deliveries made, p99 under a second. */
+    private static boolean keptUp(Result step) {
+        return step.figures().get("delivered_ratio") >= 0.95 && step.figures().get("latency_p99_ms") <= 1000;
     }
 
     /** Raw NATS with the same payloads and fan-out: M subscriber connections, each on every room's subject. */
@@ -179,8 +183,7 @@ public final class Throughput {
                         .put("delivered_ratio", delivered.get() / (posted * (double) members)).put("latency", stats);
                 results.add(result);
                 System.out.println(result);
-                boolean keptUp = delivered.get() >= 0.95 * posted * members && stats.p99() <= 1000;
-                if (i == steps.size() - 1 && keptUp && rate < MAX_BASELINE_RATE) {
+                if (i == steps.size() - 1 && keptUp(result) && rate < MAX_BASELINE_RATE) {
                     steps.add(rate * 2);
                 }
             }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import chat.caravan.common.mongo.EmbeddedMongoServer;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -25,7 +26,7 @@ public class CaravanProperties {
     /** Where the embedded store keeps its data. */
     private Path dataDir = Path.of("data");
     /** Changes the embedded store's oplog keeps: how far behind a change stream may fall and still resume. */
-    private int oplogEntries = 50_000;
+    private int oplogEntries = EmbeddedMongoServer.DEFAULT_OPLOG_ENTRIES;
     /** A directory of route groups (one sub-folder per group) used instead of the packaged route files. */
     private String routesDir = "";
     /** Public URL of the server. */

@@ -110,18 +110,14 @@ class ChangeStreamConsumer extends DefaultConsumer {
                         lastSave = System.nanoTime();
                     }
                 }
-            } catch (MongoCommandException e) {
-                if (e.getErrorCode() == HISTORY_LOST) {
+            } catch (MongoException | IllegalStateException e) {
+                if (e instanceof MongoCommandException command && command.getErrorCode() == HISTORY_LOST) {
                     // the store no longer holds the changes since the saved position: they cannot be replayed
                     LOG.error("Change stream of {} cannot resume: the oplog no longer holds the changes since its saved "
                             + "position; following it from now on", name);
                     positions.forget(name);
-                } else {
-                    LOG.warn("Change stream of {} interrupted ({}); resuming from the last confirmed event", name,
-                            e.getMessage());
-                    pause(1000);
+                    continue;
                 }
-            } catch (MongoException | IllegalStateException e) {
                 LOG.warn("Change stream of {} interrupted ({}); resuming from the last confirmed event", name, e.getMessage());
                 pause(1000);
             } catch (RuntimeException e) {

@@ -26,7 +26,7 @@ class IndexedH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                     boolean sparse) {
-        Index<Object> unique = new MemoryUniqueIndex(indexName, keys, sparse);
+        MemoryUniqueIndex unique = new MemoryUniqueIndex(indexName, keys, sparse);
         return keys.size() > 1 && !sparse ? new PrefixedUniqueIndex(unique) : unique;
     }
 

@@ -1,6 +1,7 @@
 package chat.caravan.common.mongo;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,10 +125,10 @@ public class MongoShapedOplog implements Oplog {
     /** Stamps the change with the next clusterTime and keeps it; stamping and keeping happen in one order. */
     private void append(String namespace, String op, Document change) {
         synchronized (appendLock) {
-            long seconds = clock.instant().getEpochSecond();
-            long ts = Math.max(seconds << 32, last + 1);
+            Instant now = clock.instant();
+            long ts = Math.max(now.getEpochSecond() << 32, last + 1);
             Document entry = new Document("_id", ts).append("ts", new BsonTimestamp(ts)).append("op", op)
-                    .append("ns", namespace).append("wall", clock.instant());
+                    .append("ns", namespace).append("wall", now);
             entry.putAll(change);
             stored.put(ts, entry);
             entries.put(ts, entry);
@@ -164,9 +165,8 @@ public class MongoShapedOplog implements Oplog {
             start = last;
         }
         long next = inclusive ? start : start + 1;
-        if (next < trimmedBefore && !entries.isEmpty() && next < entries.firstKey()) {
-            throw new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost",
-                    "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+        if (lost(next)) {
+            throw historyLost("Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
         }
         Tail cursor = new Tail(cursors.generateCursorId(), namespace, changeStream, aggregation, next);
         cursors.add(cursor);
@@ -177,9 +177,17 @@ public class MongoShapedOplog implements Oplog {
         try {
             return Long.parseUnsignedLong(String.valueOf(token.get("_data")), 16);
         } catch (NumberFormatException e) {
-            throw new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost",
-                    "Resume token not recognised: " + token);
+            throw historyLost("Resume token not recognised: " + token);
         }
+    }
+
+    /** Whether changes from {@code next} on may have been trimmed away (the oldest kept entry is never before it). */
+    private boolean lost(long next) {
+        return next < trimmedBefore;
+    }
+
+    private static MongoServerError historyLost(String message) {
+        return new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost", message);
     }
 
     /** A change stream on one namespace: the entries after its position, as events, through its pipeline. */
@@ -208,9 +216,8 @@ public class MongoShapedOplog implements Oplog {
 
         @Override
         public synchronized List<Document> takeDocuments(int count) {
-            if (next < trimmedBefore && !entries.isEmpty() && next < entries.firstKey()) {
-                throw new MongoServerError(CHANGE_STREAM_HISTORY_LOST, "ChangeStreamHistoryLost",
-                        "The change stream fell behind the oldest oplog entry.");
+            if (lost(next)) {
+                throw historyLost("The change stream fell behind the oldest oplog entry.");
             }
             int limit = count > 0 ? count : Integer.MAX_VALUE;
             List<Document> events = new ArrayList<>();

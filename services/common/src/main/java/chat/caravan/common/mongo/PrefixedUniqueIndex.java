@@ -9,16 +9,15 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
  * A compound unique index of the embedded store that also serves queries on its first field, as MongoDB serves them
  * from the index prefix: mongo-java-server's unique index only answers a query naming all its fields, so a find or an
  * updateMany by room on the (room, user) index of subscriptions would scan the collection. Uniqueness stays with the
- * stored unique index; the prefix is a {@link SecondaryIndex} kept beside it, rebuilt when the store opens.
+ * unique index it wraps; the prefix is a {@link SecondaryIndex} kept beside it. Both live in memory and are filled
+ * together from the documents when the store opens.
  */
 final class PrefixedUniqueIndex extends Index<Object> {
 
-    private final Index<Object> unique;
+    private final MemoryUniqueIndex unique;
     private final SecondaryIndex prefix;
-    /** True while the store refills the prefix beside a unique index that was read back from disk. */
-    private boolean refilling;
 
-    PrefixedUniqueIndex(Index<Object> unique) {
+    PrefixedUniqueIndex(MemoryUniqueIndex unique) {
         super(unique.getName(), unique.getKeys(), false);
         this.unique = unique;
         this.prefix = new SecondaryIndex(unique.getName(), unique.getKeys());
@@ -34,36 +33,20 @@ final class PrefixedUniqueIndex extends Index<Object> {
         return unique.toIndexDescription();
     }
 
-    /** Empty to the store while the prefix is, so that it is filled from the documents when the store opens. */
-    @Override
-    public synchronized boolean isEmpty() {
-        if (prefix.isEmpty() && !unique.isEmpty()) {
-            refilling = true;
-        }
-        return prefix.isEmpty();
-    }
-
     @Override
     public Object getPosition(Document document) {
         return unique.getPosition(document);
     }
 
     @Override
-    public synchronized void checkAdd(Document document, MongoCollection<Object> collection) {
-        if (!refilling) {
-            unique.checkAdd(document, collection);
-        }
+    public void checkAdd(Document document, MongoCollection<Object> collection) {
+        unique.checkAdd(document, collection);
     }
 
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
-        if (!refilling) {
-            unique.add(document, position, collection);
-        }
+        unique.add(document, position, collection);
         prefix.add(document, position, collection);
-        if (refilling && prefix.getCount() >= collection.count()) {
-            refilling = false;
-        }
     }
 
     @Override

@@ -54,13 +54,17 @@ final class SecondaryIndex extends Index<Object> {
 
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        link(document, position);
+        count++;
+    }
+
+    private void link(Document document, Object position) {
         for (KeyValue key : getKeyValues(document)) {
             byKey.computeIfAbsent(key, k -> new HashSet<>()).add(position);
             if (compound) {
                 byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).add(position);
             }
         }
-        count++;
     }
 
     @Override
@@ -189,12 +193,7 @@ final class SecondaryIndex extends Index<Object> {
             return;
         }
         unlink(oldDocument, position);
-        for (KeyValue key : getKeyValues(newDocument)) {
-            byKey.computeIfAbsent(key, k -> new HashSet<>()).add(position);
-            if (compound) {
-                byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).add(position);
-            }
-        }
+        link(newDocument, position);
     }
 
     @Override
