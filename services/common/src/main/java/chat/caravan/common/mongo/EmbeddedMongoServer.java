@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.wire.MongoDatabaseHandler;
 import de.bwaldvogel.mongo.wire.MongoExceptionHandler;
 import de.bwaldvogel.mongo.wire.MongoWireMessageEncoder;
@@ -48,7 +47,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
     /** The changes the oplog keeps by default: how far behind a change stream may fall and still resume. */
     public static final int DEFAULT_OPLOG_ENTRIES = 50_000;
 
-    private final H2Backend backend;
+    private final ReplicaSetH2Backend backend;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
     private final EventExecutorGroup commands;
@@ -56,7 +55,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
     private final Channel listener;
     private final String connectionString;
 
-    private EmbeddedMongoServer(H2Backend backend, EventLoopGroup acceptor, EventLoopGroup io,
+    private EmbeddedMongoServer(ReplicaSetH2Backend backend, EventLoopGroup acceptor, EventLoopGroup io,
                                 EventExecutorGroup commands, ChannelGroup clients, Channel listener) {
         this.backend = backend;
         this.acceptor = acceptor;
@@ -81,7 +80,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
-        H2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries);
+        ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries);
         backend.enableOplog();
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-accept", true));
         EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("embedded-mongo-io", true));
@@ -114,6 +113,11 @@ public class EmbeddedMongoServer implements AutoCloseable {
 
     public String connectionString() {
         return connectionString;
+    }
+
+    /** The group commit that makes each write durable before its reply. */
+    GroupCommit commits() {
+        return backend.commits();
     }
 
     public int port() {

@@ -1,16 +1,21 @@
 package chat.caravan.common.mongo;
 
+import java.util.Locale;
+import java.util.Set;
+
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 
 /**
  * The H2 backend of the embedded store, answering the handshake like the primary of a one-member replica set: it
  * serves change streams (shaped like MongoDB's), so services pointed at it through MONGO_URL pass the replica-set
- * check that a real MongoDB must pass.
+ * check that a real MongoDB must pass. Every command that may write answers only once its changes are on disk (see
+ * {@link GroupCommit}), so an acknowledged write survives a crash of the process or the machine.
  */
 public class ReplicaSetH2Backend extends H2Backend {
 
@@ -20,12 +25,32 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** The MVStore map holding the oplog. */
     static final String OPLOG_MAP = "caravan.oplog";
 
+    /** Commands that never change data: they answer without waiting for a commit. */
+    private static final Set<String> READ_ONLY = Set.of("find", "getmore", "count", "distinct", "listcollections",
+            "listindexes", "listdatabases", "hello", "ismaster", "ping", "buildinfo", "whatsmyuri", "serverstatus",
+            "killcursors", "endsessions", "getparameter", "dbstats", "collstats", "getlasterror", "connectionstatus",
+            "hostinfo", "getcmdlineopts", "getlog", "getfreemonitoringstatus", "saslstart", "saslcontinue");
+
     private final int oplogEntries;
+    private final GroupCommit commits;
 
     /** A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes. */
     public ReplicaSetH2Backend(String fileName, int oplogEntries) {
-        super(fileName);
+        this(open(fileName), oplogEntries);
+    }
+
+    private ReplicaSetH2Backend(MVStore store, int oplogEntries) {
+        super(store);
         this.oplogEntries = oplogEntries;
+        this.commits = new GroupCommit(store);
+    }
+
+    /**
+     * The MVStore keeps committing in the background as well (every second, and when its write buffer fills), which
+     * also compacts the file; durability comes from the commit each write waits for.
+     */
+    private static MVStore open(String fileName) {
+        return new MVStore.Builder().fileName(fileName).open();
     }
 
     /** Databases whose non-unique indexes serve queries (mongo-java-server ignores them). */
@@ -44,11 +69,34 @@ public class ReplicaSetH2Backend extends H2Backend {
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
         boolean handshake = command.equalsIgnoreCase("hello") || command.equalsIgnoreCase("isMaster");
-        Document reply = super.handleCommand(channel, database, handshake ? "isMaster" : command, query);
+        Document reply;
+        try {
+            reply = super.handleCommand(channel, database, handshake ? "isMaster" : command, query);
+        } finally {
+            // a write that failed half-way (a duplicate key in a batch) still acknowledges the part it applied
+            if (!handshake && mayWrite(command, query)) {
+                commits.awaitDurable();
+            }
+        }
         if (handshake && reply != null) {
             reply.put("setName", SET_NAME);
             reply.put("isWritablePrimary", Boolean.TRUE);
         }
         return reply;
+    }
+
+    /** Whether {@code command} may change data (an aggregation only with {@code $out} or {@code $merge}). */
+    static boolean mayWrite(String command, Document query) {
+        String name = command.toLowerCase(Locale.ROOT);
+        if (name.equals("aggregate")) {
+            return query.get("pipeline") instanceof java.util.List<?> stages && stages.stream().anyMatch(stage ->
+                    stage instanceof Document d && (d.containsKey("$out") || d.containsKey("$merge")));
+        }
+        return !READ_ONLY.contains(name);
+    }
+
+    /** The group commit every write waits for (its counters show how well commits are grouped). */
+    GroupCommit commits() {
+        return commits;
     }
 }

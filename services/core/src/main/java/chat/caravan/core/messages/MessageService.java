@@ -17,6 +17,8 @@ import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
@@ -68,15 +70,17 @@ public class MessageService {
             if (clientId.isBlank() || clientId.length() > 64) {
                 throw CaravanException.invalidParams("must be a valid id '_id'");
             }
-            Document existing = store.messages().find(Filters.eq("_id", clientId)).first();
-            if (existing != null) {
-                return existing;
-            }
         }
         JsonNode permitted = authorization.canSendMessage(caller.id(), rid);
         Document room = store.room(rid);
         if (room == null || permitted == null) {
             throw CaravanException.coded("error-invalid-room", "Invalid room");
+        }
+        if (clientId != null) {
+            Document retried = retriedSend(caller, rid, clientId);
+            if (retried != null) {
+                return retried;
+            }
         }
         Document doc = new Document();
         if (clientId != null) {
@@ -121,7 +125,40 @@ public class MessageService {
             }
             doc.put(MessageFields.ATTACHMENTS, attachments);
         }
-        return writer.insertUserMessage(room, caller.user(), doc);
+        try {
+            return writer.insertUserMessage(room, caller.user(), doc);
+        } catch (MongoWriteException e) {
+            if (clientId == null || e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            // the same id sent twice at once: the other send won
+            Document retried = retriedSend(caller, rid, clientId);
+            if (retried == null) {
+                throw duplicateId();
+            }
+            return retried;
+        }
+    }
+
+    /**
+     * A client {@code _id} that already exists: Meteor retries a send with the same id, which answers the message it
+     * stored, but only to its author in the same room; any other existing id is refused without a word of the message.
+     */
+    private Document retriedSend(Caller caller, String rid, String clientId) {
+        Document existing = store.messages().find(Filters.eq("_id", clientId)).first();
+        if (existing == null) {
+            return null;
+        }
+        Document author = existing.get(MessageFields.USER, Document.class);
+        if (rid.equals(existing.getString(MessageFields.ROOM_ID)) && author != null
+                && caller.id().equals(author.getString("_id"))) {
+            return existing;
+        }
+        throw duplicateId();
+    }
+
+    private static CaravanException duplicateId() {
+        return CaravanException.coded("error-message-already-exists", "A message with this _id already exists");
     }
 
     public Document update(Caller caller, String rid, String msgId, String text) {
