@@ -27,6 +27,8 @@ public class CaravanProperties {
     private Path dataDir = Path.of("data");
     /** Changes the embedded store's oplog keeps: how far behind a change stream may fall and still resume. */
     private int oplogEntries = EmbeddedMongoServer.DEFAULT_OPLOG_ENTRIES;
+    /** Bytes the embedded store's oplog keeps at most on disk, whatever its entries. */
+    private long oplogBytes = EmbeddedMongoServer.DEFAULT_OPLOG_BYTES;
     /** A directory of route groups (one sub-folder per group) used instead of the packaged route files. */
     private String routesDir = "";
     /** Public URL of the server. */
@@ -97,6 +99,8 @@ public class CaravanProperties {
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
     public int getOplogEntries() { return oplogEntries; }
     public void setOplogEntries(int oplogEntries) { this.oplogEntries = oplogEntries; }
+    public long getOplogBytes() { return oplogBytes; }
+    public void setOplogBytes(long oplogBytes) { this.oplogBytes = oplogBytes; }
     public String getRoutesDir() { return routesDir; }
     public void setRoutesDir(String routesDir) { this.routesDir = routesDir; }
     public String getRootUrl() { return rootUrl; }

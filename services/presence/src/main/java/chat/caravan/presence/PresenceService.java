@@ -42,15 +42,18 @@ public class PresenceService {
     private final BusClient bus;
     private final Settings settings;
     private final Duration instanceTimeout;
+    private final int maxConnectionsPerUser;
 
     public PresenceService(MongoDatabase database, BusClient bus, Settings settings,
-            @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout) {
+            @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout,
+            @Value("${caravan.presence.max-connections-per-user:50}") int maxConnectionsPerUser) {
         this.sessions = database.getCollection(Collections.USERS_SESSIONS);
         this.users = database.getCollection(Collections.USERS);
         this.instances = database.getCollection(INSTANCES);
         this.bus = bus;
         this.settings = settings;
         this.instanceTimeout = instanceTimeout;
+        this.maxConnectionsPerUser = Math.max(1, maxConnectionsPerUser);
     }
 
     public Map<String, Object> connectionOpened(JsonNode request) {
@@ -59,11 +62,32 @@ public class PresenceService {
         String instanceId = text(request, "instanceId");
         Date now = new Date();
         seen(instanceId, now);
-        sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", connectionId)));
-        sessions.updateOne(Filters.eq("_id", userId), Updates.push("connections", new Document("id", connectionId)
-                .append("instanceId", instanceId).append("status", "online").append("_createdAt", now).append("_updatedAt", now)),
-                new UpdateOptions().upsert(true));
+        Document connection = new Document("id", connectionId).append("instanceId", instanceId).append("status", "online")
+                .append("_createdAt", now).append("_updatedAt", now);
+        // appended when new (an announcement repeated is a no-op), so the change records one element, not the list
+        if (sessions.updateOne(Filters.and(Filters.eq("_id", userId), Filters.ne("connections.id", connectionId)),
+                Updates.push("connections", connection)).getMatchedCount() == 0) {
+            sessions.updateOne(Filters.eq("_id", userId), Updates.setOnInsert("connections", List.of(connection)),
+                    new UpdateOptions().upsert(true));
+        }
+        keepNewestConnections(userId);
         return recompute(userId);
+    }
+
+    /**
+     * A user's connections beyond {@code maxConnectionsPerUser} are forgotten, oldest first: one account opening
+     * sessions without end must not grow its presence record (and every change event carrying it) without end.
+     */
+    private void keepNewestConnections(String userId) {
+        Document session = sessions.find(Filters.eq("_id", userId)).projection(new Document("connections.id", 1)).first();
+        List<Document> connections = session == null ? List.of() : session.getList("connections", Document.class, List.of());
+        if (connections.size() <= maxConnectionsPerUser) {
+            return;
+        }
+        List<String> oldest = connections.subList(0, connections.size() - maxConnectionsPerUser).stream()
+                .map(c -> c.getString("id")).toList();
+        LOG.debug("user {} has {} connections; forgetting the {} oldest", userId, connections.size(), oldest.size());
+        sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", Filters.in("id", oldest)));
     }
 
     public Map<String, Object> connectionClosed(JsonNode request) {

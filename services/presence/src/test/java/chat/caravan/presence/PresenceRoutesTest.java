@@ -38,6 +38,7 @@ class PresenceRoutesTest {
         CaravanTestProperties.register(registry);
         registry.add("caravan.presence.instance-timeout", () -> "2s");
         registry.add("caravan.presence.sweep-every", () -> "300");
+        registry.add("caravan.presence.max-connections-per-user", () -> "5");
     }
 
     @Autowired
@@ -111,6 +112,23 @@ class PresenceRoutesTest {
         }
         assertThat(status(onDead)).isEqualTo("offline");
         assertThat(status(onLive)).isEqualTo("online");
+    }
+
+    @Test
+    void oneAccountKeepsItsNewestConnectionsOnlyAndARepeatedAnnouncementIsNoNewConnection() {
+        String uid = user();
+        for (int i = 0; i < 40; i++) {
+            open(uid, "churn" + i, "i3");
+            open(uid, "churn" + i, "i3");
+        }
+        Document session = database.getCollection("usersSessions").find(Filters.eq("_id", uid)).first();
+        assertThat(session.getList("connections", Document.class)).extracting(c -> c.getString("id"))
+                .containsExactly("churn35", "churn36", "churn37", "churn38", "churn39");
+        assertThat(status(uid)).isEqualTo("online");
+        for (int i = 35; i < 40; i++) {
+            bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "churn" + i, "instanceId", "i3"));
+        }
+        assertThat(status(uid)).isEqualTo("offline");
     }
 
     private void open(String uid, String connection, String instance) {

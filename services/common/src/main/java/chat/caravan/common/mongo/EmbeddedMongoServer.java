@@ -46,6 +46,8 @@ public class EmbeddedMongoServer implements AutoCloseable {
     static final int COMMAND_THREADS = 64;
     /** The changes the oplog keeps by default: how far behind a change stream may fall and still resume. */
     public static final int DEFAULT_OPLOG_ENTRIES = 50_000;
+    /** The bytes the oplog keeps on disk at most by default, whatever its entries. */
+    public static final long DEFAULT_OPLOG_BYTES = 256L << 20;
 
     private final ReplicaSetH2Backend backend;
     private final EventLoopGroup acceptor;
@@ -74,13 +76,25 @@ public class EmbeddedMongoServer implements AutoCloseable {
 
     /** As {@link #start(Path, String, int)}, the oplog keeping the newest {@code oplogEntries} changes. */
     public static EmbeddedMongoServer start(Path dataDir, String host, int port, int oplogEntries) {
+        return start(dataDir, host, port, oplogEntries, DEFAULT_OPLOG_BYTES);
+    }
+
+    /** As {@link #start(Path, String, int, int)}, the oplog also kept within {@code oplogBytes}. */
+    public static EmbeddedMongoServer start(Path dataDir, String host, int port, int oplogEntries, long oplogBytes) {
+        return start(dataDir, host, port, oplogEntries, oplogBytes, MongoShapedOplog.MEMORY_BYTES);
+    }
+
+    /** As {@link #start(Path, String, int, int, long)}, the oplog's newest {@code oplogMemory} bytes kept in memory. */
+    static EmbeddedMongoServer start(Path dataDir, String host, int port, int oplogEntries, long oplogBytes,
+                                     long oplogMemory) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
-        ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries);
+        ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries, oplogBytes,
+                oplogMemory);
         backend.enableOplog();
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-accept", true));
         EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("embedded-mongo-io", true));
@@ -113,6 +127,11 @@ public class EmbeddedMongoServer implements AutoCloseable {
 
     public String connectionString() {
         return connectionString;
+    }
+
+    /** The oplog's entries and bytes kept on disk, and its bytes held in memory. */
+    long[] oplogFootprint() {
+        return backend.oplogFootprint();
     }
 
     /** The group commit that makes each write durable before its reply. */

@@ -33,7 +33,7 @@ public class MongoConfiguration {
             return new EmbeddedMongoHolder(null);
         }
         return new EmbeddedMongoHolder(EmbeddedMongoServer.start(properties.getDataDir(), "127.0.0.1", 0,
-                properties.getOplogEntries()));
+                properties.getOplogEntries(), properties.getOplogBytes()));
     }
 
     @Bean(name = CLIENT_BEAN, destroyMethod = "close")

@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import de.bwaldvogel.mongo.MongoBackend;
@@ -20,57 +19,143 @@ import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * The embedded store's oplog: change events shaped like MongoDB's, kept on disk (so a change stream resumes across a
- * restart) and in memory (so following it costs a lookup, not a scan), capped like MongoDB's oplog.
+ * restart) and its newest part in memory (so following it costs a lookup, not a scan), capped like MongoDB's oplog by
+ * entries and by bytes.
  *
  * <p>mongo-java-server's own oplog (1.47) answers every {@code getMore} by deserializing and sorting the whole oplog
  * collection, which grows without bound; its update events carry the update operators as {@code documentKey}. This
- * one records each change once, in clusterTime order, in a map of the store keyed by its timestamp (no collection,
- * so no index to maintain), and mirrors the newest {@code capacity} entries in a skip list that cursors read without locks. Its events carry
- * {@code documentKey = {_id}}, {@code updateDescription = {updatedFields, removedFields, truncatedArrays}},
- * {@code fullDocument} on insert, on replace and, when {@code updateLookup} was asked for, on update; a cursor asked
- * to resume from a position older than the oldest kept entry fails with MongoDB's {@code ChangeStreamHistoryLost}.
+ * one records each change once, in clusterTime order, as BSON bytes in a map of the store keyed by its timestamp (no
+ * collection, so no index to maintain). Memory holds only the newest entries within {@link #MEMORY_BYTES}, as
+ * BSON bytes tagged with their namespace (a cursor decodes only the entries of its own collection); a cursor that
+ * fell behind that window reads on from disk. Its events carry {@code documentKey = {_id}}, {@code updateDescription
+ * = {updatedFields, removedFields, truncatedArrays}} (an appending {@code $push} names only the new elements, as
+ * MongoDB's does), {@code fullDocument} on insert, on replace and, when {@code updateLookup} was asked for, on update;
+ * a cursor asked to resume from a position older than the oldest kept entry fails with MongoDB's
+ * {@code ChangeStreamHistoryLost}.
  */
 public class MongoShapedOplog implements Oplog {
 
     /** MongoDB's error code when a resume token points before the oldest oplog entry. */
     static final int CHANGE_STREAM_HISTORY_LOST = 286;
+    /** The newest changes kept in memory, in bytes: what change streams that keep up read without touching the disk. */
+    static final long MEMORY_BYTES = 32L << 20;
+    /** What one kept entry costs the heap beyond its bytes (the entry, its key and the skip list's node). */
+    private static final int ENTRY_OVERHEAD = 96;
     /** Entries removed from disk at a time once the cap is passed. */
     private static final int TRIM_BATCH = 1000;
 
+    /** One change as kept: its namespace (to filter without decoding) and its BSON. */
+    record Entry(String namespace, byte[] bson) {
+        long heapBytes() {
+            return bson.length + ENTRY_OVERHEAD + 2L * namespace.length();
+        }
+    }
+
     private final MongoBackend backend;
-    /** The kept entries on disk, by timestamp. */
-    private final Map<Long, Document> stored;
+    /** The kept entries on disk, by timestamp: BSON bytes (older stores hold documents, read alike). */
+    private final Map<Long, Object> stored;
     private final CursorRegistry cursors;
     private final Clock clock;
     private final int capacity;
-    private final ConcurrentSkipListMap<Long, Document> entries = new ConcurrentSkipListMap<>();
+    private final long maxBytes;
+    private final long memoryBytes;
+    /** The newest entries, within the memory budget; the disk holds them too. */
+    private final ConcurrentSkipListMap<Long, Entry> entries = new ConcurrentSkipListMap<>();
+    /** Sizes of the entries on disk, oldest first, to trim by bytes without reading them back. */
+    private final ConcurrentSkipListMap<Long, Integer> sizes = new ConcurrentSkipListMap<>();
     private final Object appendLock = new Object();
     /** The newest timestamp handed out; a cursor opened "now" starts after it. */
     private volatile long last;
-    /** How many entries are kept (a skip list counts itself by walking it), changed under the append lock. */
+    /** How many entries are kept on disk and their bytes (a skip list counts itself by walking it), under the append lock. */
     private int kept;
+    private long keptBytes;
+    /** Bytes of the entries in memory, under the append lock. */
+    private long memoryUsed;
     /** Positions before this one may have been trimmed away. */
     private volatile long trimmedBefore;
 
-    public MongoShapedOplog(MongoBackend backend, Map<Long, Document> stored, CursorRegistry cursors, int capacity) {
+    public MongoShapedOplog(MongoBackend backend, Map<Long, Object> stored, CursorRegistry cursors, int capacity) {
+        this(backend, stored, cursors, capacity, Long.MAX_VALUE, MEMORY_BYTES);
+    }
+
+    /**
+     * An oplog keeping at most {@code capacity} entries and {@code maxBytes} of them on disk, the newest
+     * {@code memoryBytes} of them in memory too.
+     */
+    public MongoShapedOplog(MongoBackend backend, Map<Long, Object> stored, CursorRegistry cursors, int capacity,
+                            long maxBytes, long memoryBytes) {
         this.backend = backend;
         this.stored = stored;
         this.cursors = cursors;
         this.clock = backend.getClock();
         this.capacity = Math.max(capacity, TRIM_BATCH);
+        this.maxBytes = Math.max(maxBytes, 1L << 20);
+        this.memoryBytes = Math.max(1, memoryBytes);
         load();
     }
 
-    /** Reads the kept entries back. */
+    /** Reads the kept entries back: their sizes all, the newest of them into memory. */
     private void load() {
-        entries.putAll(stored);
-        kept = entries.size();
-        last = entries.isEmpty() ? 0 : entries.lastKey();
-        trimmedBefore = entries.isEmpty() ? 0 : entries.firstKey();
+        List<Long> keys = new ArrayList<>(stored.keySet());
+        keys.sort(null);
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            Long key = keys.get(i);
+            Entry entry = entry(stored.get(key));
+            if (entry == null) {
+                continue;
+            }
+            sizes.put(key, entry.bson().length);
+            kept++;
+            keptBytes += entry.bson().length;
+            if (memoryUsed + entry.heapBytes() <= memoryBytes || entries.isEmpty()) {
+                entries.put(key, entry);
+                memoryUsed += entry.heapBytes();
+            }
+        }
+        last = sizes.isEmpty() ? 0 : sizes.lastKey();
+        trimmedBefore = sizes.isEmpty() ? 0 : sizes.firstKey();
         trim();
+    }
+
+    /** A stored value as an entry: BSON bytes as written now, or a document as older stores kept it. */
+    private static Entry entry(Object value) {
+        byte[] bson;
+        if (value instanceof byte[] bytes) {
+            bson = bytes;
+        } else if (value instanceof Document document) {
+            bson = encode(document);
+        } else {
+            return null;
+        }
+        return new Entry(namespaceOf(bson), bson);
+    }
+
+    static byte[] encode(Document document) {
+        ByteBuf buffer = Unpooled.buffer(256);
+        try {
+            BsonEncoder.encodeDocument(document, buffer);
+            byte[] bytes = new byte[buffer.readableBytes()];
+            buffer.readBytes(bytes);
+            return bytes;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    static Document decode(byte[] bson) {
+        return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+    }
+
+    private static String namespaceOf(byte[] bson) {
+        Object ns = decode(bson).get("ns");
+        return ns == null ? "" : ns.toString();
     }
 
     @Override
@@ -79,7 +164,7 @@ public class MongoShapedOplog implements Oplog {
             return;
         }
         for (Document document : documents) {
-            append(namespace, "i", new Document("o", document.cloneDeeply()));
+            append(namespace, "i", new Document("o", document));
         }
     }
 
@@ -127,27 +212,70 @@ public class MongoShapedOplog implements Oplog {
         synchronized (appendLock) {
             Instant now = clock.instant();
             long ts = Math.max(now.getEpochSecond() << 32, last + 1);
-            Document entry = new Document("_id", ts).append("ts", new BsonTimestamp(ts)).append("op", op)
+            Document document = new Document("_id", ts).append("ts", new BsonTimestamp(ts)).append("op", op)
                     .append("ns", namespace).append("wall", now);
-            entry.putAll(change);
-            stored.put(ts, entry);
+            document.putAll(change);
+            Entry entry = new Entry(namespace, encode(document));
+            stored.put(ts, entry.bson());
+            sizes.put(ts, entry.bson().length);
             entries.put(ts, entry);
             kept++;
+            keptBytes += entry.bson().length;
+            memoryUsed += entry.heapBytes();
             last = ts;
-            if (kept >= capacity + TRIM_BATCH) {
+            // memory keeps the newest entries within its budget (always the newest one); the disk keeps them all
+            while (memoryUsed > memoryBytes && entries.size() > 1) {
+                memoryUsed -= entries.pollFirstEntry().getValue().heapBytes();
+            }
+            if (kept >= capacity + TRIM_BATCH || keptBytes > maxBytes) {
                 trim();
             }
         }
     }
 
-    /** Drops the oldest entries beyond the cap, from memory and disk. */
+    /** Drops the oldest entries beyond the caps (entries and bytes), from memory and disk. */
     private void trim() {
-        while (kept > capacity) {
-            Map.Entry<Long, Document> oldest = entries.pollFirstEntry();
+        while (kept > capacity || (keptBytes > maxBytes && kept > 1)) {
+            Map.Entry<Long, Integer> oldest = sizes.pollFirstEntry();
             kept--;
+            keptBytes -= oldest.getValue();
+            Entry inMemory = entries.remove(oldest.getKey());
+            if (inMemory != null) {
+                memoryUsed -= inMemory.heapBytes();
+            }
             stored.remove(oldest.getKey());
             trimmedBefore = oldest.getKey() + 1;
         }
+    }
+
+    /** Entries kept on disk, their bytes, and the bytes held in memory (for tests and metrics). */
+    long[] footprint() {
+        synchronized (appendLock) {
+            return new long[] {kept, keptBytes, memoryUsed};
+        }
+    }
+
+    /** The kept entries from {@code next} on: from memory, or from disk for a cursor behind the memory window. */
+    private Iterable<Map.Entry<Long, Entry>> from(long next) {
+        Map.Entry<Long, Entry> firstInMemory = entries.firstEntry();
+        if (firstInMemory == null || next >= firstInMemory.getKey()) {
+            return entries.tailMap(next, true).entrySet();
+        }
+        long memoryStart = firstInMemory.getKey();
+        List<Map.Entry<Long, Entry>> fromDisk = new ArrayList<>();
+        for (Long key : sizes.subMap(next, true, memoryStart, false).keySet()) {
+            Entry entry = entry(stored.get(key));
+            if (entry != null) {
+                fromDisk.add(Map.entry(key, entry));
+            }
+            if (fromDisk.size() >= TRIM_BATCH) {
+                // one batch from disk per getMore; the next one continues from here
+                return fromDisk;
+            }
+        }
+        List<Map.Entry<Long, Entry>> all = new ArrayList<>(fromDisk);
+        all.addAll(entries.tailMap(memoryStart, true).entrySet());
+        return all;
     }
 
     @Override
@@ -221,18 +349,17 @@ public class MongoShapedOplog implements Oplog {
             }
             int limit = count > 0 ? count : Integer.MAX_VALUE;
             List<Document> events = new ArrayList<>();
-            ConcurrentNavigableMap<Long, Document> tail = entries.tailMap(next, true);
-            for (Map.Entry<Long, Document> entry : tail.entrySet()) {
+            for (Map.Entry<Long, Entry> entry : from(next)) {
                 if (events.size() >= limit) {
                     break;
                 }
                 next = entry.getKey() + 1;
-                Document oplog = entry.getValue();
-                Object ns = oplog.get("ns");
+                String ns = entry.getValue().namespace();
                 boolean command = commands.equals(ns);
                 if (!namespace.equals(ns) && !command) {
                     continue;
                 }
+                Document oplog = decode(entry.getValue().bson());
                 if (command && !namespace.endsWith("." + ((Document) oplog.get("o")).get("drop"))) {
                     continue;
                 }
@@ -248,25 +375,25 @@ public class MongoShapedOplog implements Oplog {
             Document event = new Document("_id", new Document("_data", Long.toHexString(ts.getValue())));
             switch ((String) oplog.get("op")) {
                 case "i" -> {
-                    Document document = ((Document) oplog.get("o")).cloneDeeply();
+                    Document document = (Document) oplog.get("o");
                     event.append("operationType", "insert").append("fullDocument", document)
                             .append("documentKey", new Document("_id", document.get("_id")));
                 }
                 case "u" -> {
-                    Document key = ((Document) oplog.get("o2")).cloneDeeply();
+                    Document key = (Document) oplog.get("o2");
                     if (oplog.get("replacement") instanceof Document replacement) {
-                        event.append("operationType", "replace").append("fullDocument", replacement.cloneDeeply());
+                        event.append("operationType", "replace").append("fullDocument", replacement);
                     } else {
                         event.append("operationType", "update");
                         if (lookup) {
                             event.append("fullDocument", currentDocument(ns, key.get("_id")));
                         }
-                        event.append("updateDescription", ((Document) oplog.get("o")).cloneDeeply());
+                        event.append("updateDescription", oplog.get("o"));
                     }
                     event.append("documentKey", key);
                 }
                 case "d" -> event.append("operationType", "delete")
-                        .append("documentKey", ((Document) oplog.get("o")).cloneDeeply());
+                        .append("documentKey", oplog.get("o"));
                 default -> {
                     return event.append("operationType", "drop").append("clusterTime", ts)
                             .append("ns", new Document("db", ns.substring(0, dot))
@@ -317,6 +444,19 @@ public class MongoShapedOplog implements Oplog {
                         String target = String.valueOf(field.getValue());
                         updated.put(target, valueAt(current, target, null));
                     }
+                    case "$push" -> {
+                        String path = withoutPositional(field.getKey());
+                        int appended = path.equals(field.getKey()) ? appendedCount(field.getValue()) : 0;
+                        Object array = valueAt(current, path, null);
+                        if (appended > 0 && array instanceof List<?> list && list.size() > appended) {
+                            // appended at the end: MongoDB names each new element, not the whole array
+                            for (int i = list.size() - appended; i < list.size(); i++) {
+                                updated.put(path + "." + i, list.get(i));
+                            }
+                        } else {
+                            updated.put(path, array);
+                        }
+                    }
                     default -> {
                         String path = withoutPositional(field.getKey());
                         Object fallback = "$set".equals(operator.getKey()) ? field.getValue() : null;
@@ -327,6 +467,18 @@ public class MongoShapedOplog implements Oplog {
         }
         return new Document("updatedFields", updated).append("removedFields", new ArrayList<>(removed))
                 .append("truncatedArrays", new ArrayList<>());
+    }
+
+    /**
+     * How many elements a {@code $push} appends at the end: one, or its {@code $each}; 0 when {@code $position},
+     * {@code $slice} or {@code $sort} may move the array's other elements (the whole array is reported then).
+     */
+    private static int appendedCount(Object push) {
+        if (push instanceof Document modifiers && modifiers.containsKey("$each")) {
+            boolean plainAppend = modifiers.keySet().stream().allMatch("$each"::equals);
+            return plainAppend && modifiers.get("$each") instanceof List<?> each ? each.size() : 0;
+        }
+        return 1;
     }
 
     /** {@code a.$.b} or {@code a.$[x].b} changed some element of {@code a}: report the array. */

@@ -32,16 +32,26 @@ public class ReplicaSetH2Backend extends H2Backend {
             "hostinfo", "getcmdlineopts", "getlog", "getfreemonitoringstatus", "saslstart", "saslcontinue");
 
     private final int oplogEntries;
+    private final long oplogBytes;
+    private final long oplogMemory;
+    private MongoShapedOplog oplog;
     private final GroupCommit commits;
 
-    /** A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes. */
-    public ReplicaSetH2Backend(String fileName, int oplogEntries) {
-        this(open(fileName), oplogEntries);
+    /** A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes, {@code oplogBytes} at most. */
+    public ReplicaSetH2Backend(String fileName, int oplogEntries, long oplogBytes) {
+        this(fileName, oplogEntries, oplogBytes, MongoShapedOplog.MEMORY_BYTES);
     }
 
-    private ReplicaSetH2Backend(MVStore store, int oplogEntries) {
+    /** As above, the oplog's newest {@code oplogMemory} bytes also kept in memory. */
+    ReplicaSetH2Backend(String fileName, int oplogEntries, long oplogBytes, long oplogMemory) {
+        this(open(fileName), oplogEntries, oplogBytes, oplogMemory);
+    }
+
+    private ReplicaSetH2Backend(MVStore store, int oplogEntries, long oplogBytes, long oplogMemory) {
         super(store);
         this.oplogEntries = oplogEntries;
+        this.oplogBytes = oplogBytes;
+        this.oplogMemory = oplogMemory;
         this.commits = new GroupCommit(store);
     }
 
@@ -62,8 +72,9 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** Change events shaped like MongoDB's, from a capped oplog kept in its own map (see {@link MongoShapedOplog}). */
     @Override
     protected Oplog createOplog() {
-        MVMap<Long, Document> stored = getMvStore().openMap(OPLOG_MAP);
-        return new MongoShapedOplog(this, stored, getCursorRegistry(), oplogEntries);
+        MVMap<Long, Object> stored = getMvStore().openMap(OPLOG_MAP);
+        oplog = new MongoShapedOplog(this, stored, getCursorRegistry(), oplogEntries, oplogBytes, oplogMemory);
+        return oplog;
     }
 
     @Override
@@ -93,6 +104,11 @@ public class ReplicaSetH2Backend extends H2Backend {
                     stage instanceof Document d && (d.containsKey("$out") || d.containsKey("$merge")));
         }
         return !READ_ONLY.contains(name);
+    }
+
+    /** The oplog's entries and bytes on disk and its bytes in memory (zeros before the oplog is on). */
+    long[] oplogFootprint() {
+        return oplog == null ? new long[3] : oplog.footprint();
     }
 
     /** The group commit every write waits for (its counters show how well commits are grouped). */
