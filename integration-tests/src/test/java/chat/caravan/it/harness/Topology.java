@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import chat.caravan.common.mongo.StoreCredentials;
+
 /**
  * A real Caravan deployment on this machine, every part its own process: nats-server, the MongoDB-compatible
  * server, the six services (several replicas where asked) and nginx routing like the Kubernetes ingress; or the
@@ -205,8 +207,14 @@ public final class Topology implements AutoCloseable {
         return instance(service, index).process().pid();
     }
 
+    /** The MongoDB-compatible server's URL, with the account it generated in its data dir (it refuses anonymous clients). */
     public String mongoUrl() {
-        return "mongodb://127.0.0.1:" + mongoPort + "/rocketchat";
+        try {
+            return StoreCredentials.read(workDir.resolve("mongo-data").resolve(StoreCredentials.FILE))
+                    .connectionString("127.0.0.1", mongoPort, "rocketchat");
+        } catch (IOException e) {
+            throw new UncheckedIOException("the embedded store's account is not readable", e);
+        }
     }
 
     public ServiceInstance instance(String service, int index) {

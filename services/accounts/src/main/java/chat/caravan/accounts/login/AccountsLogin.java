@@ -13,6 +13,7 @@ import chat.caravan.common.model.UserFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,14 +100,16 @@ public class AccountsLogin {
     }
 
     /** {@code accounts.logout}: removes the token; returns {userId} for the logout event. */
-    public Map<String, Object> logout(JsonNode request) {
+    public Map<String, Object> logout(JsonNode request, Exchange exchange) {
         String userId = text(request, "userId");
         String token = text(request, "token");
         if (userId == null || token == null) {
             throw CaravanException.notLoggedIn();
         }
+        String hashed = LoginTokens.hash(token);
         users.collection().updateOne(Filters.eq(UserFields.ID, userId),
-                Updates.pull(UserFields.LOGIN_TOKENS, new Document(UserFields.HASHED_TOKEN, LoginTokens.hash(token))));
+                Updates.pull(UserFields.LOGIN_TOKENS, new Document(UserFields.HASHED_TOKEN, hashed)));
+        TokenRevocations.some(exchange, userId, List.of(hashed));
         LOG.info("User {} logged out", userId);
         return Map.of("userId", userId);
     }

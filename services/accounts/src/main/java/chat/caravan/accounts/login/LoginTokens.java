@@ -1,14 +1,12 @@
 package chat.caravan.accounts.login;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 
+import chat.caravan.common.model.LoginTokenHash;
 import chat.caravan.common.settings.Settings;
 import org.springframework.stereotype.Component;
 
@@ -34,12 +32,7 @@ public class LoginTokens {
     }
 
     public static String hash(String token) {
-        try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return LoginTokenHash.of(token);
     }
 
     public Duration lifetime() {

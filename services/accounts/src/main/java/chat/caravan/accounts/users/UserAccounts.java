@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import chat.caravan.accounts.login.PasswordHashing;
+import chat.caravan.accounts.login.TokenRevocations;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.UserDocuments;
@@ -18,6 +19,7 @@ import chat.caravan.common.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -118,7 +120,7 @@ public class UserAccounts {
     }
 
     /** {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}}. */
-    public Map<String, Object> updateUser(JsonNode request) {
+    public Map<String, Object> updateUser(JsonNode request, Exchange exchange) {
         String userId = requireText(request, "userId");
         Document existing = users.byId(userId);
         if (existing == null) {
@@ -129,6 +131,7 @@ public class UserAccounts {
             throw CaravanException.invalidParams("must have required property 'data'");
         }
         List<Bson> updates = new ArrayList<>();
+        boolean logoutEverywhere = data.has("active") && !data.path("active").asBoolean(true);
         for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             switch (field) {
@@ -158,6 +161,8 @@ public class UserAccounts {
                         throw CaravanException.coded("error-the-field-is-required", "The field Password is required");
                     }
                     updates.add(Updates.set(UserFields.PASSWORD_BCRYPT, passwords.hash(password)));
+                    // as Meteor's setPassword: a new password logs out every session
+                    logoutEverywhere = true;
                 }
                 case "active" -> updates.add(Updates.set(UserFields.ACTIVE, bool(data, "active")));
                 case "requirePasswordChange" -> updates.add(Updates.set(UserFields.REQUIRE_PASSWORD_CHANGE,
@@ -171,16 +176,19 @@ public class UserAccounts {
         }
         if (!updates.isEmpty()) {
             updates.add(Updates.set(UserFields.UPDATED_AT, new Date()));
+            if (logoutEverywhere) {
+                updates.add(Updates.unset(UserFields.LOGIN_TOKENS));
+            }
             users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.combine(updates));
-            if (data.has("active") && !data.path("active").asBoolean()) {
-                users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.unset(UserFields.LOGIN_TOKENS));
+            if (logoutEverywhere) {
+                TokenRevocations.all(exchange, userId);
             }
         }
         return Map.of("user", UserDocuments.withoutSecrets(users.byId(userId)));
     }
 
     /** {@code accounts.setActiveStatus}: {userId, activeStatus}; deactivation ends every session. */
-    public Map<String, Object> setActiveStatus(JsonNode request) {
+    public Map<String, Object> setActiveStatus(JsonNode request, Exchange exchange) {
         String userId = requireText(request, "userId");
         if (!request.path("activeStatus").isBoolean()) {
             throw CaravanException.invalidParams("must have required property 'activeStatus'");
@@ -193,17 +201,21 @@ public class UserAccounts {
         if (users.collection().updateOne(Filters.eq(UserFields.ID, userId), update).getMatchedCount() == 0) {
             throw CaravanException.coded("error-invalid-user", "Invalid user");
         }
+        if (!active) {
+            TokenRevocations.all(exchange, userId);
+        }
         LOG.info("User {} {}", userId, active ? "activated" : "deactivated");
         return Map.of("user", Map.of("_id", userId, "active", active));
     }
 
     /** {@code accounts.deleteUser}: {userId}; returns the removed document (for core to clean memberships). */
-    public Map<String, Object> deleteUser(JsonNode request) {
+    public Map<String, Object> deleteUser(JsonNode request, Exchange exchange) {
         String userId = requireText(request, "userId");
         Document user = users.collection().findOneAndDelete(Filters.eq(UserFields.ID, userId));
         if (user == null) {
             throw CaravanException.coded("error-invalid-user", "Invalid user");
         }
+        TokenRevocations.all(exchange, userId);
         LOG.info("User {} deleted", userId);
         return Map.of("user", UserDocuments.withoutSecrets(user));
     }

@@ -34,7 +34,9 @@ package chat.caravan.common.bus;
  *       {@code watch.messages}, {@code watch.users}, {@code watch.rooms}, {@code watch.subscriptions},
  *       {@code watch.roles}, {@code watch.permissions}, {@code watch.settings}, {@code watch.userSessions}</li>
  *   <li>{@code accounts.login}, {@code accounts.logout} {@code {userId}}; {@code accounts.userCreated}
- *       {@code {user, joinDefaultChannels}} (core joins new users to the default channels)</li>
+ *       {@code {user, joinDefaultChannels}} (core joins new users to the default channels);
+ *       {@code accounts.tokensRevoked} {@code {userId, hashedTokens?}} (no {@code hashedTokens}: all the user's
+ *       tokens; ddp-streamer closes the connections using them, core forgets them)</li>
  *   <li>{@code presence.status} {@code {userId, username, status, statusText}}</li>
  *   <li>{@code stream.notify} {@code {stream, eventName, args}}: realtime notifications not tied to a collection
  *       change (typing, deleteMessage, ...), delivered by ddp-streamer</li>

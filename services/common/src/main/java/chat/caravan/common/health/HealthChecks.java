@@ -12,11 +12,15 @@ import com.mongodb.client.MongoDatabase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.bson.Document;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.stereotype.Component;
 
 /**
- * Kubernetes probes. Live: the process answers. Ready: Camel has started, MongoDB answers a ping and the bus is
- * connected; until then the pod gets no traffic.
+ * Kubernetes probes. Live: the process answers. Ready: start-up has finished (its ready-time work such as creating
+ * the first administrator included), Camel has started, MongoDB answers a ping and the bus is connected; until then
+ * the pod gets no traffic.
  */
 @Component("healthChecks")
 public class HealthChecks {
@@ -25,8 +29,11 @@ public class HealthChecks {
     private final MongoDatabase database;
     private final BusClient bus;
     private final CaravanProperties properties;
+    private final ObjectProvider<ApplicationAvailability> availability;
 
-    public HealthChecks(CamelContext camelContext, MongoDatabase database, BusClient bus, CaravanProperties properties) {
+    public HealthChecks(CamelContext camelContext, MongoDatabase database, BusClient bus, CaravanProperties properties,
+            ObjectProvider<ApplicationAvailability> availability) {
+        this.availability = availability;
         this.camelContext = camelContext;
         this.database = database;
         this.bus = bus;
@@ -49,6 +56,9 @@ public class HealthChecks {
 
     public Map<String, Boolean> readiness() {
         Map<String, Boolean> checks = new LinkedHashMap<>();
+        ApplicationAvailability state = availability.getIfAvailable();
+        // Spring says "accepting traffic" only once every ready-time listener has run
+        checks.put("started", state == null || state.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
         checks.put("camel", camelContext.getStatus().isStarted());
         checks.put("mongodb", mongoAnswers());
         checks.put("bus", bus.isConnected());

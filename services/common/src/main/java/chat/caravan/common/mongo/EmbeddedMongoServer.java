@@ -56,17 +56,20 @@ public class EmbeddedMongoServer implements AutoCloseable {
     private final ChannelGroup clients;
     private final Channel listener;
     private final String connectionString;
+    private final String address;
 
     private EmbeddedMongoServer(ReplicaSetH2Backend backend, EventLoopGroup acceptor, EventLoopGroup io,
-                                EventExecutorGroup commands, ChannelGroup clients, Channel listener) {
+                                EventExecutorGroup commands, ChannelGroup clients, Channel listener,
+                                StoreCredentials credentials) {
         this.backend = backend;
         this.acceptor = acceptor;
         this.io = io;
         this.commands = commands;
         this.clients = clients;
         this.listener = listener;
-        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-        this.connectionString = "mongodb://" + address.getHostString() + ":" + address.getPort();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        this.address = bound.getHostString() + ":" + bound.getPort();
+        this.connectionString = credentials.connectionString(bound.getHostString(), bound.getPort(), null);
     }
 
     /** Starts on {@code host:port} (port 0 picks a free one) with its data under {@code dataDir}. */
@@ -96,6 +99,8 @@ public class EmbeddedMongoServer implements AutoCloseable {
         ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries, oplogBytes,
                 oplogMemory);
         backend.enableOplog();
+        StoreCredentials credentials = StoreCredentials.loadOrCreate(dataDir);
+        backend.requireAuthentication(credentials);
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-accept", true));
         EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("embedded-mongo-io", true));
         EventExecutorGroup commands = new UnorderedThreadPoolEventExecutor(COMMAND_THREADS,
@@ -113,8 +118,10 @@ public class EmbeddedMongoServer implements AutoCloseable {
                                     new MongoExceptionHandler());
                         }
                     }).bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
-            EmbeddedMongoServer server = new EmbeddedMongoServer(backend, acceptor, io, commands, clients, listener);
-            LOG.info("Embedded MongoDB-compatible server on {} with data in {}", server.connectionString, file);
+            EmbeddedMongoServer server = new EmbeddedMongoServer(backend, acceptor, io, commands, clients, listener,
+                    credentials);
+            LOG.info("Embedded MongoDB-compatible server on {} with data in {} (clients log in with the account in {})",
+                    server.address, file, dataDir.resolve(StoreCredentials.FILE).toAbsolutePath());
             return server;
         } catch (RuntimeException e) {
             acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -125,8 +132,14 @@ public class EmbeddedMongoServer implements AutoCloseable {
         }
     }
 
+    /** A connection string that logs in with the store's account (it holds the password: never log it). */
     public String connectionString() {
         return connectionString;
+    }
+
+    /** {@code host:port} the store listens on. */
+    public String address() {
+        return address;
     }
 
     /** The oplog's entries and bytes kept on disk, and its bytes held in memory. */

@@ -27,7 +27,8 @@ public final class EmbeddedMongoServerMain {
             server.close();
             stopped.countDown();
         }, "embedded-mongo-shutdown"));
-        System.out.println("embedded-mongo listening on " + server.connectionString());
+        System.out.println("embedded-mongo listening on " + server.address() + " (account in "
+                + dataDir.resolve(StoreCredentials.FILE).toAbsolutePath() + ")");
         stopped.await();
     }
 }

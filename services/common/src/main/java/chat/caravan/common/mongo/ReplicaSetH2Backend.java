@@ -5,8 +5,11 @@ import java.util.Set;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
+import de.bwaldvogel.mongo.wire.message.MongoQuery;
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -35,6 +38,8 @@ public class ReplicaSetH2Backend extends H2Backend {
     private final long oplogBytes;
     private final long oplogMemory;
     private MongoShapedOplog oplog;
+    /** Set when connections must authenticate (see {@link ScramAuthentication}); null: none need to. */
+    private volatile ScramAuthentication authentication;
     private final GroupCommit commits;
 
     /** A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes, {@code oplogBytes} at most. */
@@ -49,6 +54,7 @@ public class ReplicaSetH2Backend extends H2Backend {
 
     private ReplicaSetH2Backend(MVStore store, int oplogEntries, long oplogBytes, long oplogMemory) {
         super(store);
+
         this.oplogEntries = oplogEntries;
         this.oplogBytes = oplogBytes;
         this.oplogMemory = oplogMemory;
@@ -77,8 +83,20 @@ public class ReplicaSetH2Backend extends H2Backend {
         return oplog;
     }
 
+    /** From now on every connection must log in with {@code credentials} before it reads or writes. */
+    void requireAuthentication(StoreCredentials credentials) {
+        this.authentication = new ScramAuthentication(credentials);
+    }
+
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
+        ScramAuthentication auth = authentication;
+        if (auth != null) {
+            Document conversation = auth.handle(channel, command, query);
+            if (conversation != null) {
+                return conversation;
+            }
+        }
         boolean handshake = command.equalsIgnoreCase("hello") || command.equalsIgnoreCase("isMaster");
         Document reply;
         try {
@@ -92,8 +110,30 @@ public class ReplicaSetH2Backend extends H2Backend {
         if (handshake && reply != null) {
             reply.put("setName", SET_NAME);
             reply.put("isWritablePrimary", Boolean.TRUE);
+            if (auth != null) {
+                auth.describe(reply, query);
+            }
         }
         return reply;
+    }
+
+    /** Legacy queries (OP_QUERY on a collection) need a logged-in connection too. */
+    @Override
+    public QueryResult handleQuery(MongoQuery query) {
+        ScramAuthentication auth = authentication;
+        if (auth != null && !auth.isAuthenticated(query.getChannel())) {
+            throw new MongoServerError(ScramAuthentication.UNAUTHORIZED, "Unauthorized", "query requires authentication");
+        }
+        return super.handleQuery(query);
+    }
+
+    @Override
+    public void handleClose(Channel channel) {
+        ScramAuthentication auth = authentication;
+        if (auth != null) {
+            auth.forget(channel);
+        }
+        super.handleClose(channel);
     }
 
     /** Whether {@code command} may change data (an aggregation only with {@code $out} or {@code $merge}). */

@@ -42,8 +42,12 @@ class EmbeddedOplogBoundsTest {
             MongoCollection<Document> messages = client.getDatabase("rocketchat").getCollection("rocketchat_message");
             messages.insertOne(new Document("_id", "seed"));
             try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = messages.watch().cursor()) {
-                for (int i = 0; i < 300; i++) {
-                    messages.insertOne(new Document("_id", "m" + i).append("msg", KILOBYTE));
+                for (int batch = 0; batch < 10; batch++) {
+                    List<Document> documents = new ArrayList<>();
+                    for (int i = batch * 30; i < batch * 30 + 30; i++) {
+                        documents.add(new Document("_id", "m" + i).append("msg", KILOBYTE));
+                    }
+                    messages.insertMany(documents);
                 }
                 long[] footprint = server.oplogFootprint();
                 assertThat(footprint[2]).as("bytes in memory").isLessThanOrEqualTo(MEMORY + 2_000);
@@ -79,8 +83,12 @@ class EmbeddedOplogBoundsTest {
                 }
                 resumeFromStart = first.getResumeToken();
             }
-            for (int i = 0; i < 3000; i++) {
-                messages.insertOne(new Document("_id", "big" + i).append("msg", KILOBYTE));
+            for (int batch = 0; batch < 30; batch++) {
+                List<Document> documents = new ArrayList<>();
+                for (int i = batch * 100; i < batch * 100 + 100; i++) {
+                    documents.add(new Document("_id", "big" + i).append("msg", KILOBYTE));
+                }
+                messages.insertMany(documents);
             }
             long[] footprint = server.oplogFootprint();
             assertThat(footprint[0]).as("entries kept").isLessThan(3000);

@@ -1,15 +1,12 @@
 package chat.caravan.core.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.LoginTokenHash;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -36,6 +33,7 @@ public class RestAuth {
     private final Map<String, Cached> validated = new ConcurrentHashMap<>();
     private AutoCloseable logoutEvents;
     private AutoCloseable userEvents;
+    private AutoCloseable revocations;
 
     public RestAuth(BusClient bus) {
         this.bus = bus;
@@ -45,12 +43,14 @@ public class RestAuth {
     void listen() {
         logoutEvents = bus.subscribe("accounts.logout", event -> evictUser(event.path("userId").asText()));
         userEvents = bus.subscribe("watch.users", event -> evictUser(event.path("id").asText()));
+        revocations = bus.subscribe("accounts.tokensRevoked", event -> evictUser(event.path("userId").asText()));
     }
 
     @PreDestroy
     void stop() throws Exception {
         logoutEvents.close();
         userEvents.close();
+        revocations.close();
     }
 
     /** Requires a valid user; otherwise 401 "You must be logged in to do this.". */
@@ -117,12 +117,7 @@ public class RestAuth {
     }
 
     private static String hash(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return LoginTokenHash.of(token);
     }
 
     private record Cached(JsonNode user, String userId, long expiresAt) {

@@ -14,6 +14,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
+import chat.caravan.common.model.LoginTokenHash;
 import chat.caravan.ddpstreamer.protocol.DdpFrames;
 import chat.caravan.ddpstreamer.streams.StreamIndex;
 import chat.caravan.ddpstreamer.streams.StreamPermissions;
@@ -341,6 +342,28 @@ public class DdpServer {
             index.remove(removed.stream(), removed.eventName(), session);
         }
         session.send(DdpFrames.nosub(id.asText(), null));
+    }
+
+    /**
+     * {@code accounts.tokensRevoked}: the connections logged in with a removed token are closed, as Meteor closes
+     * them, and stop receiving at once; the client reconnects and finds its token gone.
+     */
+    public void tokensRevoked(JsonNode event) {
+        String userId = event.path("userId").asText(null);
+        if (userId == null) {
+            return;
+        }
+        Set<String> hashes = new java.util.HashSet<>();
+        event.path("hashedTokens").forEach(hash -> hashes.add(hash.asText()));
+        boolean all = !event.path("hashedTokens").isArray();
+        for (Map.Entry<String, DdpSession> entry : sessions.entrySet()) {
+            DdpSession session = entry.getValue();
+            if (session.isLoggedIn() && userId.equals(session.userId())
+                    && (all || hashes.contains(LoginTokenHash.of(session.token())))) {
+                LOG.info("Closing session {} of user {}: its login token was revoked", session.id(), userId);
+                close(entry.getKey());
+            }
+        }
     }
 
     /** A presence call whose failure must not break the client's flow (presence may be restarting). */

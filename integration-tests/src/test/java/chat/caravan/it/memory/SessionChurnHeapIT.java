@@ -1,0 +1,136 @@
+package chat.caravan.it.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import chat.caravan.common.testing.DdpTestClient;
+import chat.caravan.it.harness.ManagedProcess;
+import chat.caravan.it.harness.Ports;
+import chat.caravan.it.harness.RestClient;
+import chat.caravan.it.harness.Topology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One ordinary account cannot exhaust the server's heap: rounds of 400 DDP sessions of one user, opened, logged in
+ * and dropped, leave the all-in-one's live heap (measured after a full GC) flat from round to round, where the
+ * embedded store used to keep every change of the user's growing connections list on the heap.
+ */
+class SessionChurnHeapIT {
+
+    private static final int SESSIONS = 400;
+    private static final int ROUNDS = 7;
+    /** What the live heap may grow by between the second round and the last: the oplog's memory window and noise. */
+    private static final long ALLOWED_GROWTH = 64L << 20;
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void liveHeapStaysFlatUnderOneUsersSessionChurn() throws Exception {
+        int port = Ports.free();
+        String url = "http://127.0.0.1:" + port;
+        Map<String, String> env = Map.of("PORT", String.valueOf(port), "CARAVAN_DATA_DIR", work.resolve("data").toString(),
+                "ADMIN_USERNAME", "admin", "ADMIN_PASS", "admin-pass-1", "ADMIN_EMAIL", "admin@caravan.test");
+        try (ManagedProcess server = new ManagedProcess("all-in-one-churn", List.of(java("java"), "-Xmx768m",
+                "-XX:+UseG1GC", "-jar", Topology.jarOf("all-in-one").toString()), env, work.resolve("logs")).start()) {
+            server.awaitHttpOk(url + "/health/ready", Duration.ofSeconds(60));
+            RestClient admin = new RestClient(url).login("admin", "admin-pass-1");
+            String websocket = "ws://127.0.0.1:" + port + "/websocket";
+            long afterWarmUp = 0;
+            long last = 0;
+            List<Long> perRound = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                churn(websocket, admin.authToken(), round);
+                awaitOffline(admin);
+                last = liveHeap(server.pid());
+                perRound.add(last >> 20);
+                if (round == 2) {
+                    afterWarmUp = last;
+                }
+            }
+            System.out.println("live heap after each round of " + SESSIONS + " sessions (MiB): " + perRound);
+            assertThat(last - afterWarmUp).as("live heap growth from round 2 to round " + ROUNDS + " (MiB per round: "
+                    + perRound + ")").isLessThan(ALLOWED_GROWTH);
+            assertThat(server.isAlive()).isTrue();
+        }
+    }
+
+    /** Opens SESSIONS sessions of one user, logs each in, then drops them: half closed, half vanished. */
+    private void churn(String websocket, String token, int round) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<DdpTestClient>> opened = new ArrayList<>();
+            for (int i = 0; i < SESSIONS; i++) {
+                opened.add(pool.submit(() -> {
+                    DdpTestClient client = DdpTestClient.connect(websocket);
+                    client.loginWithToken(token);
+                    return client;
+                }));
+            }
+            int i = 0;
+            for (Future<DdpTestClient> future : opened) {
+                DdpTestClient client = future.get(2, TimeUnit.MINUTES);
+                if (i++ % 2 == 0) {
+                    client.close();
+                } else {
+                    client.abort();
+                }
+            }
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).as("round " + round + " finished").isTrue();
+        }
+    }
+
+    /** Waits until presence has seen every session of the round go. */
+    private static void awaitOffline(RestClient admin) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            RestClient.Response presence = admin.get("/api/v1/users.getPresence?userId=" + admin.userId());
+            if (presence.status() == 200 && "offline".equals(presence.json().path("presence").asText())) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the user still shows online 90 s after every session was dropped");
+    }
+
+    /** The process's live heap: used heap right after a full GC, as jcmd reports it. */
+    private static long liveHeap(long pid) throws IOException, InterruptedException {
+        run(java("jcmd"), String.valueOf(pid), "GC.run");
+        String info = run(java("jcmd"), String.valueOf(pid), "GC.heap_info");
+        Matcher used = USED.matcher(info);
+        if (!used.find()) {
+            throw new AssertionError("no heap figure in: " + info);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+
+    private static String java(String tool) {
+        return Path.of(System.getProperty("java.home"), "bin", tool).toString();
+    }
+}
