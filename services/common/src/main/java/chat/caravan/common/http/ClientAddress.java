@@ -6,6 +6,7 @@ import java.util.List;
 import chat.caravan.common.CaravanProperties;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +24,7 @@ public class ClientAddress {
 
     private final int trustedProxies;
 
+    @Autowired
     public ClientAddress(CaravanProperties properties) {
         this(properties.getHttp().getTrustedProxies());
     }
