@@ -1,5 +1,7 @@
 package chat.caravan.common.http;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -61,6 +63,29 @@ public class ClientAddress {
             exchange.setProperty(PROPERTY, address);
         }
         return address;
+    }
+
+    /**
+     * The key rate limits count an address under: an IPv4 address itself, an IPv6 address by its /64 network (one
+     * client usually holds a whole /64, and counting single addresses would let it rotate past every limit).
+     */
+    public static String rateLimitKey(String address) {
+        if (address == null || address.indexOf(':') < 0 || !address.matches("[0-9A-Fa-f:.]+")) {
+            return address;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(address).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return prefix.append(":/64").toString();
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 
     public int trustedProxies() {

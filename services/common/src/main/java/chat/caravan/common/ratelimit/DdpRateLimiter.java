@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.http.ClientAddress;
 import chat.caravan.common.settings.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ public class DdpRateLimiter {
     public void check(Call call) {
         RateLimiter.Decision refused = null;
         if (call.clientAddress() != null && !LOCALHOST.equals(call.clientAddress())) {
-            refused = worse(refused, configured("IP", call.clientAddress(), 1));
+            refused = worse(refused, configured("IP", ClientAddress.rateLimitKey(call.clientAddress()), 1));
         }
         if (call.userId() != null) {
             refused = worse(refused, configured("User", call.userId(), 1));

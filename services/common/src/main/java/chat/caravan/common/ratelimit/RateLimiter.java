@@ -13,11 +13,13 @@ import java.util.function.LongSupplier;
  */
 public final class RateLimiter {
 
-    /** Keys kept before expired windows are swept. */
+    /** Keys kept before expired windows are swept (at most once a second, so a flood of keys cannot make every call pay). */
     private static final int SWEEP_AT = 10_000;
+    private static final long SWEEP_EVERY_MS = 1000;
 
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private volatile long nextSweepAt;
 
     public RateLimiter() {
         this(System::currentTimeMillis);
@@ -39,7 +41,8 @@ public final class RateLimiter {
     /** Counts one invocation of {@code key} under {@code rule} (limit invocations per intervalMs) and decides. */
     public Decision hit(String rule, String key, int limit, long intervalMs) {
         long now = clock.getAsLong();
-        if (windows.size() > SWEEP_AT) {
+        if (windows.size() > SWEEP_AT && now >= nextSweepAt) {
+            nextSweepAt = now + SWEEP_EVERY_MS;
             sweep(now);
         }
         String id = rule + '\u0000' + key;

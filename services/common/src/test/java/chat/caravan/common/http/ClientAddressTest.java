@@ -26,4 +26,12 @@ class ClientAddressTest {
         assertThat(new ClientAddress(1).of("192.0.2.1", null)).isEqualTo("192.0.2.1");
         assertThat(new ClientAddress(2).of("192.0.2.1", "198.51.100.4")).isEqualTo("192.0.2.1");
     }
+
+    @Test
+    void rateLimitsCountIpv6ByItsSlash64() {
+        assertThat(ClientAddress.rateLimitKey("2001:db8:1:2:aaaa::1")).isEqualTo(ClientAddress.rateLimitKey("2001:db8:1:2:bbbb::9"))
+                .isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientAddress.rateLimitKey("2001:db8:1:3::1")).isNotEqualTo(ClientAddress.rateLimitKey("2001:db8:1:2::1"));
+        assertThat(ClientAddress.rateLimitKey("198.51.100.4")).isEqualTo("198.51.100.4");
+    }
 }

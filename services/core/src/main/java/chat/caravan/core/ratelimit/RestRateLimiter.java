@@ -51,7 +51,7 @@ public class RestRateLimiter {
         }
         String endpoint = exchange.getFromRouteId() + " " + exchange.getIn().getHeader(Exchange.HTTP_METHOD, "", String.class);
         String address = String.valueOf(clientAddress.of(exchange));
-        RateLimiter.Decision decision = limiter.hit(endpoint, address, limit, intervalMs);
+        RateLimiter.Decision decision = limiter.hit(endpoint, ClientAddress.rateLimitKey(address), limit, intervalMs);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-RateLimit-Limit", String.valueOf(decision.limit()));
         headers.put("X-RateLimit-Remaining", String.valueOf(decision.remaining()));
