@@ -65,7 +65,7 @@ public class MethodCallEndpoints {
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("msg", "result").put("id", id);
         String address = clientAddress.of(exchange);
         try {
-            // as Rocket.Chat's tunnel: the DDP limits, with the auth token (or address and agent) as the connection
+            // as Rocket.Chat's tunnel: the DDP limits, with the hashed auth token (or address and agent) as the connection
             rateLimiter.check(new DdpRateLimiter.Call("method", method, userId, connectionId(exchange, address), address));
             Object result = switch (method) {
                 case "login" -> login(params.path(0), address);
@@ -116,7 +116,7 @@ public class MethodCallEndpoints {
 
     private static String connectionId(Exchange exchange, String address) {
         String token = exchange.getProperty(RestAuth.AUTH_TOKEN, String.class);
-        return token != null ? token : address + " " + exchange.getIn().getHeader("User-Agent", "", String.class);
+        return token != null ? RestAuth.hash(token) : address + " " + exchange.getIn().getHeader("User-Agent", "", String.class);
     }
 
     private static void requireUser(String userId) {
