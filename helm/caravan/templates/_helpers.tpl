@@ -36,6 +36,12 @@ app.kubernetes.io/component: {{ .component }}
   valueFrom:
     fieldRef:
       fieldPath: status.podIP
+- name: HTTP_FORWARDED_COUNT
+{{- if kindIs "invalid" .root.Values.trustedProxies }}
+  value: {{ ternary "1" "0" .root.Values.ingress.enabled | quote }}
+{{- else }}
+  value: {{ .root.Values.trustedProxies | quote }}
+{{- end }}
 {{- if .root.Values.host }}
 - name: ROOT_URL
   value: {{ printf "https://%s" .root.Values.host | quote }}

@@ -41,6 +41,8 @@ class ChartTest {
         assertThat(deployments).extracting(d -> d.getMetadata().getName()).containsExactly("caravan-caravan-all-in-one");
         assertThat(deployments.get(0).getSpec().getReplicas()).isEqualTo(2);
         assertThat(image(deployments.get(0))).isEqualTo("caravan/all-in-one:0.1.0");
+        assertThat(env(container(deployments.get(0))).get("HTTP_FORWARDED_COUNT").getValue())
+                .as("behind the ingress controller, its X-Forwarded-For entry is the client").isEqualTo("1");
         Ingress ingress = typed(manifests, Ingress.class).get(0);
         assertThat(backends(ingress)).containsEntry("/websocket", "caravan-caravan-all-in-one")
                 .containsEntry("/sockjs", "caravan-caravan-all-in-one").containsEntry("/", "caravan-caravan-all-in-one");

@@ -11,6 +11,7 @@ import chat.caravan.accounts.login.LoginTokens;
 import chat.caravan.accounts.login.PasswordHashing;
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.settings.Settings;
 import chat.caravan.common.testing.CaravanTestProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
@@ -43,6 +44,12 @@ class AccountsRoutesTest {
 
     @Autowired
     MongoDatabase database;
+
+    @Autowired
+    Settings settings;
+
+    @Autowired
+    PasswordHashing passwords;
 
     String username;
 
@@ -99,7 +106,7 @@ class AccountsRoutesTest {
     @Test
     void wrongCredentialsUnknownUsersAndMalformedRequestsAreRefused() {
         assertThatThrownBy(() -> bus.call("accounts.login", Map.of("username", username, "password", "wrong")))
-                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.reason()).isEqualTo("Incorrect password"));
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.reason()).isEqualTo("User not found"));
         assertThatThrownBy(() -> bus.call("accounts.login", Map.of("username", "nobody-" + username, "password", "x")))
                 .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.reason()).isEqualTo("User not found"));
         assertStatus(() -> bus.call("accounts.login", Map.of("username", username)), 400);
@@ -134,21 +141,103 @@ class AccountsRoutesTest {
 
     @Test
     void repeatedFailuresBlockTheUser() {
-        database.getCollection("rocketchat_settings").updateOne(Filters.eq("_id", "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User"),
-                Updates.set("value", 3), new com.mongodb.client.model.UpdateOptions().upsert(true));
+        setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 3);
         try {
             for (int i = 0; i < 3; i++) {
-                assertStatus(() -> bus.call("accounts.login", Map.of("username", username, "password", "wrong", "ip", "10.9.9.9")), 403);
+                assertStatus(() -> bus.call("accounts.login", Map.of("username", username, "password", "wrong", "ip", "10.9.9.9")), 401);
             }
-            Thread.sleep(2100); // the settings cache
             assertThatThrownBy(() -> bus.call("accounts.login", Map.of("username", username, "password", "s3cret-pass")))
                     .isInstanceOfSatisfying(CaravanException.class,
                             e -> assertThat(e.errorType()).isEqualTo("error-login-blocked-for-user"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            database.getCollection("rocketchat_settings").deleteOne(Filters.eq("_id", "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User"));
+            clearSetting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User");
         }
+    }
+
+    @Test
+    void emailFormGuessesLockTheUserWhoThenCannotLogInByAnyForm() {
+        setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 3);
+        String email = username + "@test.io";
+        try {
+            // three forms of e-mail login, each from its own address so that only the per-user rule can block
+            assertStatus(() -> bus.call("accounts.login", Map.of("user", email.toUpperCase(), "password", "wrong", "ip", "10.7.0.1")), 401);
+            assertStatus(() -> bus.call("accounts.login", Map.of("email", email, "password", "wrong", "ip", "10.7.0.2")), 401);
+            assertStatus(() -> bus.call("accounts.login", Map.of("user", Map.of("email", email), "password", "wrong", "ip", "10.7.0.3")), 401);
+            String userId = database.getCollection("users").find(Filters.eq("username", username)).first().getString("_id");
+            for (Map<String, Object> form : List.<Map<String, Object>>of(Map.of("user", email), Map.of("email", email),
+                    Map.of("user", Map.of("email", email)), Map.of("username", username), Map.of("user", Map.of("id", userId)))) {
+                Map<String, Object> request = new java.util.HashMap<>(form);
+                request.put("password", "s3cret-pass");
+                request.put("ip", "10.7.0.9");
+                assertThatThrownBy(() -> bus.call("accounts.login", request)).as(form.toString())
+                        .isInstanceOfSatisfying(CaravanException.class, e -> {
+                            assertThat(e.status()).isEqualTo(403);
+                            assertThat(e.errorType()).isEqualTo("error-login-blocked-for-user");
+                        });
+            }
+        } finally {
+            clearSetting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User");
+        }
+    }
+
+    @Test
+    void unknownNamesAreCountedAndBlockedWithTheSameAnswerAsRealUsers() {
+        setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 2);
+        String realEmail = username + "@test.io";
+        String unknownEmail = "nobody-" + username + "@test.io";
+        try {
+            for (String email : List.of(realEmail, unknownEmail)) {
+                for (int i = 0; i < 2; i++) {
+                    assertStatus(() -> bus.call("accounts.login", Map.of("user", email, "password", "wrong", "ip", "10.8.0." + email.length())), 401);
+                }
+            }
+            CaravanException real = failure(() -> bus.call("accounts.login", Map.of("user", realEmail, "password", "s3cret-pass", "ip", "10.8.1.1")));
+            CaravanException unknown = failure(() -> bus.call("accounts.login", Map.of("user", unknownEmail, "password", "s3cret-pass", "ip", "10.8.1.2")));
+            assertThat(real.errorType()).isEqualTo("error-login-blocked-for-user");
+            assertThat(List.of(unknown.status(), unknown.errorType(), unknown.getMessage()))
+                    .isEqualTo(List.of(real.status(), real.errorType(), real.getMessage()));
+        } finally {
+            clearSetting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User");
+        }
+    }
+
+    @Test
+    void unknownUserAndWrongPasswordGetOneAnswerAfterOneBcryptEach() {
+        String noPassword = "nopw" + System.nanoTime();
+        database.getCollection("users").insertOne(new Document("_id", noPassword).append("username", noPassword)
+                .append("active", true).append("roles", List.of("user")).append("type", "user"));
+        List<CaravanException> failures = new java.util.ArrayList<>();
+        for (Map<String, Object> attempt : List.<Map<String, Object>>of(Map.of("username", username, "password", "wrong"),
+                Map.of("username", "nobody-" + username, "password", "wrong"),
+                Map.of("user", "nobody-" + username + "@test.io", "password", "wrong"),
+                Map.of("user", Map.of("id", "no-such-id"), "password", "wrong"),
+                Map.of("username", noPassword, "password", "wrong"))) {
+            long before = passwords.verifications();
+            failures.add(failure(() -> bus.call("accounts.login", attempt)));
+            assertThat(passwords.verifications() - before).as("bcrypt comparisons for " + attempt).isEqualTo(1);
+        }
+        assertThat(failures).extracting(e -> List.of(e.status(), String.valueOf(e.errorType()), e.getMessage()))
+                .containsOnly(List.of(401, "null", "User not found"));
+    }
+
+    private void setting(String id, Object value) {
+        database.getCollection("rocketchat_settings").updateOne(Filters.eq("_id", id), Updates.set("value", value),
+                new com.mongodb.client.model.UpdateOptions().upsert(true));
+        settings.invalidate();
+    }
+
+    private void clearSetting(String id) {
+        database.getCollection("rocketchat_settings").deleteOne(Filters.eq("_id", id));
+        settings.invalidate();
+    }
+
+    private static CaravanException failure(Runnable call) {
+        try {
+            call.run();
+        } catch (CaravanException e) {
+            return e;
+        }
+        throw new AssertionError("the call succeeded");
     }
 
     @Test

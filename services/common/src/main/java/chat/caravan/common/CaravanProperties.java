@@ -62,6 +62,11 @@ public class CaravanProperties {
         private String host = "0.0.0.0";
         /** Largest accepted request body. */
         private long maxBodySize = 10L * 1024 * 1024;
+        /**
+         * Reverse proxies in front of this server whose X-Forwarded-For entries are believed (Meteor's
+         * HTTP_FORWARDED_COUNT); 0 takes the client's address from the socket and ignores the header.
+         */
+        private int trustedProxies;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
@@ -69,6 +74,8 @@ public class CaravanProperties {
         public void setHost(String host) { this.host = host; }
         public long getMaxBodySize() { return maxBodySize; }
         public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
+        public int getTrustedProxies() { return trustedProxies; }
+        public void setTrustedProxies(int trustedProxies) { this.trustedProxies = trustedProxies; }
     }
 
     public static class Bus {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -198,5 +199,86 @@ class CoreRestTest extends CoreRestTestBase {
         assertThat(badJson.status()).isEqualTo(400);
         assertThat(badJson.json().path("errorType").asText()).isEqualTo("invalid-params");
         assertThat(alice.get("/api/v1/channels.list?count=1000").json().path("count").asInt()).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void restLoginOverTheLimitAnswers429WithRateLimitHeaders() {
+        Map<String, String> credentials = Map.of("user", "admin", "password", "admin-pass");
+        setting("API_Enable_Rate_Limiter_Limit_Calls_Default", 3);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                Reply reply = anonymous().post("/api/v1/login", credentials);
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                assertThat(reply.header("X-RateLimit-Limit")).isEqualTo("3");
+                assertThat(reply.header("X-RateLimit-Remaining")).isEqualTo(String.valueOf(3 - i));
+                assertThat(Long.parseLong(reply.header("X-RateLimit-Reset"))).isGreaterThan(System.currentTimeMillis());
+            }
+            Reply over = anonymous().post("/api/v1/login", credentials);
+            assertThat(over.status()).isEqualTo(429);
+            assertThat(over.body()).matches("\\{\"success\":false,\"error\":\"Error, too many requests\\. Please slow down\\. "
+                    + "You must wait ([1-9]|[1-5][0-9]|60) seconds before trying this endpoint again\\. \\[error-too-many-requests\\]\"}");
+            assertThat(over.header("X-RateLimit-Limit")).isEqualTo("3");
+            assertThat(over.header("X-RateLimit-Remaining")).isEqualTo("0");
+            // a forwarded address the client wrote itself buys no fresh allowance
+            assertThat(anonymous().post("/api/v1/login", credentials, "X-Forwarded-For", "203.0.113.7").status()).isEqualTo(429);
+        } finally {
+            setting("API_Enable_Rate_Limiter_Limit_Calls_Default", 100_000);
+        }
+    }
+
+    @Test
+    void emailFormGuessesLockTheAccountAndUnknownUsersGetTheSameAnswers() {
+        Client bob = newUser("bob");
+        String email = bob.username() + "@core.test";
+        String ghost = unique("ghost") + "@core.test";
+        setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 3);
+        try {
+            for (int i = 0; i < 3; i++) {
+                Reply wrongPassword = anonymous().post("/api/v1/login", Map.of("user", email, "password", "guess" + i));
+                Reply unknownUser = anonymous().post("/api/v1/login", Map.of("user", ghost, "password", "guess" + i));
+                assertThat(wrongPassword.status()).isEqualTo(401);
+                assertThat(wrongPassword.body()).isEqualTo("{\"success\":false,\"status\":\"error\",\"error\":\"Unauthorized\","
+                        + "\"message\":\"Unauthorized\"}");
+                assertThat(unknownUser.status()).isEqualTo(401);
+                assertThat(unknownUser.body()).isEqualTo(wrongPassword.body());
+            }
+            Reply byEmail = anonymous().post("/api/v1/login", Map.of("user", email, "password", "pw-" + bob.username()));
+            Reply byUsername = anonymous().post("/api/v1/login", Map.of("user", bob.username(), "password", "pw-" + bob.username()));
+            Reply ghostAgain = anonymous().post("/api/v1/login", Map.of("user", ghost, "password", "pw-" + bob.username()));
+            assertThat(byEmail.status()).as(byEmail.toString()).isEqualTo(401);
+            assertThat(byEmail.json().path("error").asText()).isEqualTo("error-login-blocked-for-user");
+            assertThat(byUsername.body()).isEqualTo(byEmail.body());
+            assertThat(ghostAgain.status()).isEqualTo(byEmail.status());
+            assertThat(ghostAgain.body()).as("a blocked unknown user looks like a blocked real one").isEqualTo(byEmail.body());
+        } finally {
+            setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10);
+        }
+    }
+
+    @Test
+    void aForwardedForTheClientWroteDoesNotEvadeTheIpBlock() {
+        Client admin = admin();
+        setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 3);
+        String prefix = unique("probe");
+        try {
+            for (int i = 0; i < 3; i++) {
+                Reply failed = anonymous().post("/api/v1/login", Map.of("user", prefix + i, "password", "x"),
+                        "X-Forwarded-For", "198.51.100." + i);
+                assertThat(failed.status()).isEqualTo(401);
+            }
+            assertThat(settingsDatabase.getCollection("rocketchat_server_events")
+                    .find(Filters.regex("u.username", "^" + prefix)).map(e -> e.getString("ip")))
+                    .as("no trusted proxy: the socket's address is recorded, not the header").containsOnly("127.0.0.1");
+            Reply blocked = anonymous().post("/api/v1/login", Map.of("user", "admin", "password", "admin-pass"),
+                    "X-Forwarded-For", "198.51.100.99");
+            assertThat(blocked.status()).isEqualTo(401);
+            assertThat(blocked.json().path("error").asText()).isEqualTo("error-login-blocked-for-ip");
+            Reply resume = anonymous().post("/api/v1/login", Map.of("resume", admin.token(), "ip", "198.51.100.98"));
+            assertThat(resume.json().path("error").asText()).as(resume.toString()).isEqualTo("error-login-blocked-for-ip");
+        } finally {
+            settingsDatabase.getCollection("rocketchat_server_events").deleteMany(Filters.and(Filters.eq("t", "failed-login"),
+                    Filters.eq("ip", "127.0.0.1")));
+            setting("Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50);
+        }
     }
 }

@@ -8,9 +8,16 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
+import chat.caravan.common.settings.Settings;
 import chat.caravan.common.testing.CaravanTestProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +42,28 @@ abstract class CoreRestTestBase {
         registry.add("ADMIN_EMAIL", () -> "admin@core.test");
     }
 
+    @Autowired
+    MongoDatabase settingsDatabase;
+
+    @Autowired
+    Settings settings;
+
+    /**
+     * The suite logs in from one address far more often than Rocket.Chat's default REST limit (10 per minute) allows;
+     * the tests of that limit set their own.
+     */
+    @BeforeEach
+    void raiseTheRestRateLimitForTheSuite() {
+        setting("API_Enable_Rate_Limiter_Limit_Calls_Default", 100_000);
+    }
+
+    /** Changes a setting as an administrator would, seen at once. */
+    void setting(String id, Object value) {
+        settingsDatabase.getCollection("rocketchat_settings").updateOne(Filters.eq("_id", id), Updates.set("value", value),
+                new UpdateOptions().upsert(true));
+        settings.invalidate();
+    }
+
     /** A client with credentials (or none). */
     record Client(String userId, String token, String username) {
 
@@ -55,13 +84,24 @@ abstract class CoreRestTestBase {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
         }
 
+        /** A POST with extra headers, e.g. an X-Forwarded-For the client wrote itself. */
+        Reply post(String path, Object body, String... headers) {
+            try {
+                return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).headers(headers)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         private Reply send(HttpRequest.Builder request) {
             if (userId != null) {
                 request.header("X-User-Id", userId).header("X-Auth-Token", token);
             }
             try {
                 HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                return new Reply(response.statusCode(), response.body());
+                return new Reply(response.statusCode(), response.body(), response.headers());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } catch (InterruptedException e) {
@@ -71,7 +111,12 @@ abstract class CoreRestTestBase {
         }
     }
 
-    record Reply(int status, String body) {
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);

@@ -12,6 +12,7 @@ import chat.caravan.common.testing.CaravanTestProperties;
 import chat.caravan.common.testing.DdpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +38,8 @@ class DdpProtocolTest {
         registry.add("caravan.ddp.ping-after", () -> "1s");
         registry.add("caravan.ddp.ping-timeout", () -> "1s");
         registry.add("caravan.ddp.heartbeat-check", () -> "200");
+        // as behind one reverse proxy: the last X-Forwarded-For entry is the client's address
+        registry.add("caravan.http.trusted-proxies", () -> "1");
     }
 
     @Autowired
@@ -72,9 +75,9 @@ class DdpProtocolTest {
             client.await(m -> "updated".equals(m.path("msg").asText()), Duration.ofSeconds(5));
 
             JsonNode wrong = client.call("login", Map.of("user", Map.of("username", username), "password", "nope"));
-            assertThat(wrong.path("error").path("error").asInt()).isEqualTo(403);
-            assertThat(wrong.path("error").path("reason").asText()).isEqualTo("Incorrect password");
-            assertThat(wrong.path("error").path("message").asText()).isEqualTo("Incorrect password [403]");
+            assertThat(wrong.path("error").path("error").asInt()).isEqualTo(401);
+            assertThat(wrong.path("error").path("reason").asText()).isEqualTo("User not found");
+            assertThat(wrong.path("error").path("message").asText()).isEqualTo("User not found [401]");
             assertThat(wrong.path("error").path("errorType").asText()).isEqualTo("Meteor.Error");
 
             client.send(Map.of("msg", "method", "id", 7));
@@ -164,5 +167,71 @@ class DdpProtocolTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"websocket\":true").contains("\"cookie_needed\":false").contains("entropy");
+    }
+
+    @Test
+    void unknownUserAndWrongPasswordAnswerByteIdentically() {
+        try (DdpTestClient client = DdpTestClient.connect(url())) {
+            JsonNode wrongPassword = client.call("login", Map.of("user", Map.of("username", username), "password", "nope"));
+            JsonNode unknownUser = client.call("login", Map.of("user", Map.of("username", "nobody-" + username), "password", "nope"));
+            JsonNode unknownEmail = client.call("login", Map.of("user", Map.of("email", "nobody-" + username + "@t.io"), "password", "nope"));
+            assertThat(wrongPassword.path("error").toString()).isEqualTo("{\"isClientSafe\":true,\"error\":401,\"reason\":\"User not found\","
+                    + "\"message\":\"User not found [401]\",\"errorType\":\"Meteor.Error\"}");
+            assertThat(unknownUser.path("error").toString()).isEqualTo(wrongPassword.path("error").toString());
+            assertThat(unknownEmail.path("error").toString()).isEqualTo(wrongPassword.path("error").toString());
+        }
+    }
+
+    @Test
+    void loginsOverMeteorsLimitPerConnectionAnswerTooManyRequests() {
+        try (DdpTestClient client = DdpTestClient.connect(url()); DdpTestClient other = DdpTestClient.connect(url())) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.call("login", Map.of("user", Map.of("username", "nobody-" + username), "password", "x"))
+                        .path("error").path("reason").asText()).isEqualTo("User not found");
+            }
+            JsonNode error = client.call("login", Map.of("user", Map.of("username", username), "password", "pw")).path("error");
+            assertTooManyRequests(error);
+            assertThat(other.call("login", Map.of("user", Map.of("username", username), "password", "pw")).path("result")
+                    .path("id").asText()).as("the limit is per connection").isEqualTo(userId);
+        }
+    }
+
+    @Test
+    void methodsAndSubscriptionsOverTheConnectionLimitAnswerTooManyRequests() {
+        try (DdpTestClient client = DdpTestClient.connect(url())) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.call("UserPresence:online").path("error").path("error").asText()).isEqualTo("not-authorized");
+            }
+            assertTooManyRequests(client.call("UserPresence:online").path("error"));
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.subscribe("no-such-publication").path("error").path("error").asInt()).isEqualTo(404);
+            }
+            JsonNode refused = client.subscribe("no-such-publication");
+            assertThat(refused.path("msg").asText()).isEqualTo("nosub");
+            assertTooManyRequests(refused.path("error"));
+        }
+    }
+
+    @Test
+    void ddpLoginsCarryTheConnectionsAddressNeverOneTheClientWrote() {
+        try (DdpTestClient proxied = DdpTestClient.connect(url(), Map.of("X-Forwarded-For", "6.6.6.6, 10.20.30.40"));
+                DdpTestClient direct = DdpTestClient.connect(url())) {
+            proxied.call("login", Map.of("user", Map.of("username", username), "password", "nope", "ip", "1.2.3.4"));
+            direct.call("login", Map.of("user", Map.of("email", username + "@t.io"), "password", "nope", "ip", "1.2.3.4"));
+        }
+        List<String> addresses = database.getCollection("rocketchat_server_events")
+                .find(Filters.and(Filters.eq("t", "failed-login"), Filters.eq("u._id", userId))).map(e -> e.getString("ip"))
+                .into(new java.util.ArrayList<>());
+        assertThat(addresses).containsExactlyInAnyOrder("10.20.30.40", "127.0.0.1");
+    }
+
+    private static void assertTooManyRequests(JsonNode error) {
+        assertThat(error.path("isClientSafe").asBoolean()).isTrue();
+        assertThat(error.path("error").asText()).isEqualTo("too-many-requests");
+        assertThat(error.path("reason").asText())
+                .matches("Error, too many requests\\. Please slow down\\. You must wait (10|[1-9]) seconds before trying again\\.");
+        assertThat(error.path("message").asText()).isEqualTo(error.path("reason").asText() + " [too-many-requests]");
+        assertThat(error.path("errorType").asText()).isEqualTo("Meteor.Error");
+        assertThat(error.path("details").path("timeToReset").asLong()).isBetween(1L, 10_000L);
     }
 }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The accounts service's login, token validation and logout, as Meteor's accounts do them. Credential failures are
- * 403 "User not found" / "Incorrect password" (Meteor's DDP errors; REST answers every one of them "Unauthorized").
+ * The accounts service's login, token validation and logout, as Meteor's accounts do them. An unknown user and a wrong
+ * password get the same answer in the same time (one bcrypt comparison each). The {@code ip} of a request is the one
+ * core or ddp-streamer computed from the connection; clients never supply it.
  */
 @Component("accountsLogin")
 public class AccountsLogin {
@@ -51,20 +52,23 @@ public class AccountsLogin {
             return resume(field(request.get("resume"), "resume"), ip);
         }
         Identity who = identity(request);
-        failedLogins.checkAllowed(who.username() != null ? who.username() : who.email(), ip);
+        String digest = passwords.digestOf(request.get("password"));
         Document user = who.username() != null ? users.byUsername(who.username())
                 : who.email() != null ? users.byEmail(who.email()) : users.byId(who.id());
-        String digest = passwords.digestOf(request.get("password"));
+        FailedLogins.Subject subject = user == null ? FailedLogins.Subject.unknown(who.label())
+                : FailedLogins.Subject.user(user.getString(UserFields.ID), user.getString(UserFields.USERNAME));
+        failedLogins.checkAllowed(subject, ip);
         if (user == null) {
-            failedLogins.recordFailure(who.label(), ip);
+            passwords.compareWithNobody(digest);
+            failedLogins.recordFailure(subject, ip);
             LOG.info("Login failed for unknown user {} from {}", who.label(), ip);
-            throw new CaravanException(403, null, "User not found", null);
+            throw loginFailed();
         }
         String hash = user.getEmbedded(List.of("services", "password", "bcrypt"), String.class);
         if (!passwords.matches(digest, hash)) {
-            failedLogins.recordFailure(user.getString(UserFields.USERNAME), ip);
+            failedLogins.recordFailure(subject, ip);
             LOG.info("Login failed for user {} from {}: wrong password", user.getString(UserFields.ID), ip);
-            throw new CaravanException(403, null, "Incorrect password", null);
+            throw loginFailed();
         }
         checkMayLogIn(user);
         String token = tokens.newToken();
@@ -73,7 +77,7 @@ public class AccountsLogin {
                 Updates.push(UserFields.LOGIN_TOKENS, new Document(UserFields.TOKEN_WHEN, issued)
                         .append(UserFields.HASHED_TOKEN, LoginTokens.hash(token))),
                 Updates.set(UserFields.LAST_LOGIN, issued)));
-        failedLogins.recordSuccess(user.getString(UserFields.ID), user.getString(UserFields.USERNAME), ip);
+        failedLogins.recordSuccess(subject, ip);
         LOG.info("User {} logged in with a password", user.getString(UserFields.ID));
         return result(user, token, tokens.expiresAt(issued), "password");
     }
@@ -124,11 +128,20 @@ public class AccountsLogin {
         if (tokens.isExpired(issued, Instant.now())) {
             throw new CaravanException(403, null, "Your session has expired. Please log in again.", null);
         }
-        failedLogins.checkAllowed(user.getString(UserFields.USERNAME), ip);
+        // a resume is refused from a blocked IP, not for a blocked user: a guessing attacker must not end real sessions
+        failedLogins.checkAllowed(null, ip);
         checkMayLogIn(user);
         users.collection().updateOne(Filters.eq(UserFields.ID, user.getString(UserFields.ID)),
                 Updates.set(UserFields.LAST_LOGIN, new Date()));
         return result(user, token, tokens.expiresAt(issued), "resume");
+    }
+
+    /**
+     * The one answer for an unknown user and a wrong password, as Rocket.Chat gives it since 7.0 (every credential
+     * failure becomes 401 "User not found"); REST shows it as "Unauthorized".
+     */
+    static CaravanException loginFailed() {
+        return new CaravanException(401, null, "User not found", null);
     }
 
     private static void checkMayLogIn(Document user) {

@@ -3,6 +3,7 @@ package chat.caravan.accounts.login;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.settings.Settings;
@@ -13,15 +14,22 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Rocket.Chat's Block_Multiple_Failed_Logins: failed and successful logins are recorded in
  * {@code rocketchat_server_events} (shared by every accounts replica); once the failures since the last success for
  * a user or an IP reach the limit, further attempts are refused until the last failure is older than the unblock time.
+ * Unlike Rocket.Chat (which counts only logins that name a username), a user is counted by id whatever named them
+ * (username, e-mail, id); a name that matches nobody is counted by that name, lower-cased, and blocked with the very
+ * same answer, so the block neither reveals who exists nor lets probing go on.
  */
 @Component
 public class FailedLogins {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailedLogins.class);
 
     static final String SERVER_EVENTS = "rocketchat_server_events";
     static final String FAILED = "failed-login";
@@ -35,10 +43,36 @@ public class FailedLogins {
         this.settings = settings;
         events.createIndex(Indexes.ascending("t", "ip", "ts"));
         events.createIndex(Indexes.ascending("t", "u.username", "ts"));
+        events.createIndex(Indexes.ascending("t", "u._id", "ts"));
     }
 
-    /** Refuses a login attempt from a blocked IP or for a blocked user. */
-    public void checkAllowed(String username, String ip) {
+    /** Who a login attempt is counted against: a user found (by id) or the name given for nobody. */
+    public record Subject(String userId, String username) {
+
+        public static Subject user(String userId, String username) {
+            return new Subject(userId, username);
+        }
+
+        public static Subject unknown(String nameGiven) {
+            return new Subject(null, nameGiven.toLowerCase(Locale.ROOT));
+        }
+
+        Bson filter() {
+            return userId != null ? Filters.eq("u._id", userId) : Filters.and(Filters.exists("u._id", false),
+                    Filters.eq("u.username", username));
+        }
+
+        Document document() {
+            Document u = new Document();
+            if (userId != null) {
+                u.append("_id", userId);
+            }
+            return u.append("username", username);
+        }
+    }
+
+    /** Refuses a login attempt from a blocked IP or for a blocked user (subject null: IP only, e.g. a resume). */
+    public void checkAllowed(Subject subject, String ip) {
         if (!settings.bool("Block_Multiple_Failed_Logins_Enabled", true)) {
             return;
         }
@@ -47,22 +81,25 @@ public class FailedLogins {
                 settings.integer("Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes", 5))) {
             throw new CaravanException(403, "error-login-blocked-for-ip", "Login has been temporarily blocked For IP", null);
         }
-        if (username != null && settings.bool("Block_Multiple_Failed_Logins_By_User", true)
-                && blocked(Filters.eq("u.username", username),
-                settings.integer("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10),
+        if (subject != null && settings.bool("Block_Multiple_Failed_Logins_By_User", true)
+                && blocked(subject.filter(), settings.integer("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10),
                 settings.integer("Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 5))) {
             throw new CaravanException(403, "error-login-blocked-for-user", "Login has been temporarily blocked For User", null);
         }
     }
 
-    public void recordFailure(String username, String ip) {
-        events.insertOne(new Document("t", FAILED).append("ip", ip).append("u", new Document("username", username))
-                .append("ts", new Date()));
+    public void recordFailure(Subject subject, String ip) {
+        if (!settings.bool("Block_Multiple_Failed_Logins_Enabled", true)) {
+            return;
+        }
+        events.insertOne(new Document("t", FAILED).append("ip", ip).append("u", subject.document()).append("ts", new Date()));
     }
 
-    public void recordSuccess(String userId, String username, String ip) {
-        events.insertOne(new Document("t", SUCCEEDED).append("ip", ip)
-                .append("u", new Document("_id", userId).append("username", username)).append("ts", new Date()));
+    public void recordSuccess(Subject subject, String ip) {
+        if (!settings.bool("Block_Multiple_Failed_Logins_Enabled", true)) {
+            return;
+        }
+        events.insertOne(new Document("t", SUCCEEDED).append("ip", ip).append("u", subject.document()).append("ts", new Date()));
     }
 
     private boolean blocked(Bson who, int attemptsUntilBlock, int minutesToUnblock) {
@@ -75,7 +112,11 @@ public class FailedLogins {
         }
         Document lastFailure = events.find(failuresSince).sort(Sorts.descending("ts")).first();
         Instant unblockAt = lastFailure.getDate("ts").toInstant().plus(Duration.ofMinutes(Math.max(0, minutesToUnblock)));
-        return Instant.now().isBefore(unblockAt);
+        boolean blocked = Instant.now().isBefore(unblockAt);
+        if (blocked) {
+            LOG.debug("Login blocked for {} until {} after {} failures", who, unblockAt, failures);
+        }
+        return blocked;
     }
 
     private boolean whitelisted(String ip) {

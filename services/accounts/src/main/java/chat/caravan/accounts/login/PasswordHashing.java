@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.LongAdder;
 
 import chat.caravan.common.error.CaravanException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,10 @@ import org.springframework.stereotype.Component;
 public class PasswordHashing {
 
     static final int COST = 10;
+
+    /** Compared against when a login names nobody (or a user without a password), so every failure costs one bcrypt. */
+    private final String dummyHash = BCrypt.hashpw(sha256Hex("caravan-no-such-user"), BCrypt.gensalt("$2b", COST));
+    private final LongAdder verifications = new LongAdder();
 
     /** The bcrypt hash to store for a plain password. */
     public String hash(String plainPassword) {
@@ -44,17 +49,32 @@ public class PasswordHashing {
         throw CaravanException.invalidParams("Match error: password must be a string or {digest, algorithm: \"sha-256\"}");
     }
 
-    /** Whether the digest matches the stored bcrypt hash; a malformed hash never matches. */
+    /**
+     * Whether the digest matches the stored bcrypt hash. A missing or malformed hash never matches, but is checked
+     * against a dummy hash first so that the answer takes as long as a real comparison.
+     */
     public boolean matches(String digest, String storedHash) {
-        if (storedHash == null || !storedHash.startsWith("$2")) {
-            return false;
-        }
+        verifications.increment();
+        boolean usable = storedHash != null && storedHash.startsWith("$2");
         try {
             // Meteor writes $2b$; jBCrypt's Java port reads $2a$, $2b$ and $2y$ alike
-            return BCrypt.checkpw(digest, storedHash);
+            return BCrypt.checkpw(digest, usable ? storedHash : dummyHash) && usable;
         } catch (IllegalArgumentException e) {
+            if (usable) {
+                BCrypt.checkpw(digest, dummyHash);
+            }
             return false;
         }
+    }
+
+    /** Spends the time of one comparison, for a login that names nobody. */
+    public void compareWithNobody(String digest) {
+        matches(digest, null);
+    }
+
+    /** How many bcrypt comparisons this instance has made (every login failure must make one). */
+    public long verifications() {
+        return verifications.sum();
     }
 
     public static String sha256Hex(String text) {

@@ -37,6 +37,11 @@ public class RestErrors {
         if (coded != null) {
             status = coded.status();
             body.put("error", coded.getMessage());
+            if (status == 429) {
+                // Rocket.Chat's tooManyRequests: the message alone
+                RestReplies.write(exchange, status, body);
+                return;
+            }
             if (coded.errorType() != null) {
                 body.put("errorType", coded.errorType());
             }

@@ -10,6 +10,12 @@ import org.apache.camel.Exchange;
 /** Writes REST replies: Rocket.Chat's success envelope, JSON, dates as ISO-8601. */
 public final class RestReplies {
 
+    /**
+     * Exchange property: a {@code Map<String, String>} of headers every reply of this exchange carries, success or
+     * error (the rate limiter's X-RateLimit-* headers), since writing a reply drops the request's headers.
+     */
+    public static final String REPLY_HEADERS = "caravanReplyHeaders";
+
     private RestReplies() {
     }
 
@@ -23,6 +29,10 @@ public final class RestReplies {
 
     public static void write(Exchange exchange, int status, JsonNode body) {
         exchange.getMessage().removeHeaders("*");
+        Map<?, ?> replyHeaders = exchange.getProperty(REPLY_HEADERS, Map.class);
+        if (replyHeaders != null) {
+            replyHeaders.forEach((name, value) -> exchange.getMessage().setHeader(String.valueOf(name), value));
+        }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(CaravanJson.toRestJson(body));

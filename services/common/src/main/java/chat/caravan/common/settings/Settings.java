@@ -9,23 +9,28 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads Rocket.Chat settings ({@code rocketchat_settings}, {@code {_id, value}}) for any service, with the caller's
  * default when a setting is absent. Values are cached briefly so hot paths do not hit MongoDB on every request;
- * a change is seen within {@link #TTL}.
+ * a change is seen within {@link #TTL}. As in Rocket.Chat, an environment variable {@code OVERWRITE_SETTING_<id>} forces
+ * a setting's value in this process, whatever the database says.
  */
 @Component
 public class Settings {
 
     static final Duration TTL = Duration.ofSeconds(2);
+    static final String OVERWRITE_PREFIX = "OVERWRITE_SETTING_";
 
     private final MongoCollection<Document> settings;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Environment environment;
 
-    public Settings(MongoDatabase database) {
+    public Settings(MongoDatabase database, Environment environment) {
         this.settings = database.getCollection(Collections.SETTINGS);
+        this.environment = environment;
     }
 
     public boolean bool(String id, boolean fallback) {
@@ -61,6 +66,10 @@ public class Settings {
 
     /** The raw value, or null when the setting does not exist. */
     public Object value(String id) {
+        String overwritten = environment.getProperty(OVERWRITE_PREFIX + id);
+        if (overwritten != null) {
+            return overwritten;
+        }
         long now = System.nanoTime();
         Cached cached = cache.get(id);
         if (cached != null && cached.expiresAt > now) {

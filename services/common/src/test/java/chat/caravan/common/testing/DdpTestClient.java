@@ -34,7 +34,12 @@ public final class DdpTestClient implements AutoCloseable {
 
     /** Connects to {@code ws://host:port/websocket} and completes the DDP handshake. */
     public static DdpTestClient connect(String websocketUrl) {
-        DdpTestClient client = open(websocketUrl);
+        return connect(websocketUrl, Map.of());
+    }
+
+    /** Connects with extra headers on the upgrade request (e.g. X-Forwarded-For as a proxy would add it). */
+    public static DdpTestClient connect(String websocketUrl, Map<String, String> headers) {
+        DdpTestClient client = open(websocketUrl, headers);
         client.send(Map.of("msg", "connect", "version", "1", "support", List.of("1")));
         client.await(m -> "connected".equals(m.path("msg").asText()), Duration.ofSeconds(10));
         return client;
@@ -42,10 +47,16 @@ public final class DdpTestClient implements AutoCloseable {
 
     /** Opens the socket only: the test speaks first (or wrongly). */
     public static DdpTestClient open(String websocketUrl) {
+        return open(websocketUrl, Map.of());
+    }
+
+    private static DdpTestClient open(String websocketUrl, Map<String, String> headers) {
         // the client exists before the socket, so frames the server sends at once (SockJS "o") are not lost
         DdpTestClient[] holder = {new DdpTestClient()};
         StringBuilder partial = new StringBuilder();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        WebSocket socket = builder
                 .buildAsync(URI.create(websocketUrl), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {

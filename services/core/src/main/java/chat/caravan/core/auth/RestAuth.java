@@ -116,7 +116,8 @@ public class RestAuth {
         return value == null ? null : value.toString().trim();
     }
 
-    private static String hash(String token) {
+    /** A login token as Meteor stores it (base64 SHA-256), never the token itself. */
+    public static String hash(String token) {
         return LoginTokenHash.of(token);
     }
 

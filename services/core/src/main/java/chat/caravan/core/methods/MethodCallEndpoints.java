@@ -4,7 +4,9 @@ import java.util.Map;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.http.ClientAddress;
 import chat.caravan.common.json.CaravanJson;
+import chat.caravan.common.ratelimit.DdpRateLimiter;
 import chat.caravan.common.rest.RestReplies;
 import chat.caravan.core.Params;
 import chat.caravan.core.auth.RestAuth;
@@ -25,11 +27,16 @@ public class MethodCallEndpoints {
     private final CoreMethods methods;
     private final BusClient bus;
     private final RestAuth auth;
+    private final ClientAddress clientAddress;
+    private final DdpRateLimiter rateLimiter;
 
-    public MethodCallEndpoints(CoreMethods methods, BusClient bus, RestAuth auth) {
+    public MethodCallEndpoints(CoreMethods methods, BusClient bus, RestAuth auth, ClientAddress clientAddress,
+            DdpRateLimiter rateLimiter) {
         this.methods = methods;
         this.bus = bus;
         this.auth = auth;
+        this.clientAddress = clientAddress;
+        this.rateLimiter = rateLimiter;
     }
 
     public void call(Exchange exchange) {
@@ -56,9 +63,12 @@ public class MethodCallEndpoints {
         String method = message.path("method").asText(exchange.getIn().getHeader("method", "", String.class).replace(':', '/'));
         JsonNode params = message.path("params").isArray() ? message.get("params") : JsonNodeFactory.instance.arrayNode();
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("msg", "result").put("id", id);
+        String address = clientAddress.of(exchange);
         try {
+            // as Rocket.Chat's tunnel: the DDP limits, with the hashed auth token (or address and agent) as the connection
+            rateLimiter.check(new DdpRateLimiter.Call("method", method, userId, connectionId(exchange, address), address));
             Object result = switch (method) {
-                case "login" -> login(params.path(0));
+                case "login" -> login(params.path(0), address);
                 case "UserPresence:setDefaultStatus", "setUserStatus" -> {
                     requireUser(userId);
                     bus.call("presence.setStatus", Map.of("userId", userId, "status", params.path(0).asText(""),
@@ -79,17 +89,34 @@ public class MethodCallEndpoints {
                 error.put("error", e.status());
             }
             error.put("reason", e.reason()).put("message", e.getMessage()).put("errorType", "Meteor.Error");
+            if (e.details() != null) {
+                error.set("details", CaravanJson.ejson().valueToTree(e.details()));
+            }
         }
         RestReplies.ok(exchange, Map.of("message", reply.toString()));
     }
 
-    private Object login(JsonNode request) {
-        JsonNode result = bus.call("accounts.login", request);
+    private Object login(JsonNode request, String address) {
+        if (!request.isObject()) {
+            throw CaravanException.invalidParams("Match failed");
+        }
+        ObjectNode call = request.deepCopy();
+        // accounts counts failures by the address this server saw; whatever the client wrote there is dropped
+        call.remove("ip");
+        if (address != null) {
+            call.put("ip", address);
+        }
+        JsonNode result = bus.call("accounts.login", call);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("id", result.path("userId").asText())
                 .put("token", result.path("token").asText());
         reply.set("tokenExpires", result.get("tokenExpires"));
         reply.put("type", result.path("type").asText());
         return reply;
+    }
+
+    private static String connectionId(Exchange exchange, String address) {
+        String token = exchange.getProperty(RestAuth.AUTH_TOKEN, String.class);
+        return token != null ? RestAuth.hash(token) : address + " " + exchange.getIn().getHeader("User-Agent", "", String.class);
     }
 
     private static void requireUser(String userId) {

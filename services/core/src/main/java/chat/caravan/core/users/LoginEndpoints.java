@@ -7,6 +7,7 @@ import java.util.Set;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.http.ClientAddress;
 import chat.caravan.common.rest.RestReplies;
 import chat.caravan.common.rest.RestRequest;
 import chat.caravan.core.auth.RestAuth;
@@ -25,11 +26,13 @@ public class LoginEndpoints {
     private final BusClient bus;
     private final UserViews views;
     private final RestAuth auth;
+    private final ClientAddress clientAddress;
 
-    public LoginEndpoints(BusClient bus, UserViews views, RestAuth auth) {
+    public LoginEndpoints(BusClient bus, UserViews views, RestAuth auth, ClientAddress clientAddress) {
         this.bus = bus;
         this.views = views;
         this.auth = auth;
+        this.clientAddress = clientAddress;
     }
 
     public void login(Exchange exchange) {
@@ -59,7 +62,8 @@ public class LoginEndpoints {
         } else {
             throw CaravanException.invalidParams("must have required property 'password' or 'resume'");
         }
-        String ip = clientIp(exchange);
+        // only the address this server saw (and its trusted proxies) reaches accounts, never one the client wrote
+        String ip = clientAddress.of(exchange);
         if (ip != null) {
             request.put("ip", ip);
         }
@@ -95,18 +99,5 @@ public class LoginEndpoints {
 
     public void me(Exchange exchange) {
         RestReplies.ok(exchange, views.me(RestAuth.user(exchange)));
-    }
-
-    /** The client's address: the first X-Forwarded-For hop behind a proxy, else the socket's peer. */
-    static String clientIp(Exchange exchange) {
-        String forwarded = exchange.getIn().getHeader("X-Forwarded-For", String.class);
-        if (forwarded != null && !forwarded.isBlank()) {
-            return forwarded.split(",")[0].trim();
-        }
-        Object remote = exchange.getIn().getHeader("CamelVertxPlatformHttpRemoteAddress");
-        if (remote instanceof io.vertx.core.net.SocketAddress address) {
-            return address.hostAddress();
-        }
-        return remote == null ? null : remote.toString();
     }
 }

@@ -12,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import chat.caravan.common.CaravanProperties;
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.http.ClientAddress;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.LoginTokenHash;
+import chat.caravan.common.ratelimit.DdpRateLimiter;
 import chat.caravan.ddpstreamer.protocol.DdpFrames;
 import chat.caravan.ddpstreamer.streams.StreamIndex;
 import chat.caravan.ddpstreamer.streams.StreamPermissions;
@@ -55,15 +57,20 @@ public class DdpServer {
     private final MongoDatabase database;
     private final String instanceId;
     private final int maxBufferedBytes;
+    private final ClientAddress clientAddress;
+    private final DdpRateLimiter rateLimiter;
 
     public DdpServer(BusClient bus, StreamIndex index, StreamPermissions permissions, MongoDatabase database,
-            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes) {
+            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
+            ClientAddress clientAddress, DdpRateLimiter rateLimiter) {
         this.bus = bus;
         this.index = index;
         this.permissions = permissions;
         this.database = database;
         this.instanceId = properties.getInstanceIp() + ":" + properties.getHttp().getPort() + "/" + UUID.randomUUID();
         this.maxBufferedBytes = maxBufferedBytes;
+        this.clientAddress = clientAddress;
+        this.rateLimiter = rateLimiter;
     }
 
     public String instanceId() {
@@ -113,7 +120,10 @@ public class DdpServer {
         if (socket == null) {
             return;
         }
-        DdpSession session = new DdpSession(Ids.random(), socket, sockJs, maxBufferedBytes);
+        // the address is the upgrade request's: its socket peer, or what the trusted proxies forwarded
+        String peer = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        String address = clientAddress.of(peer, socket.headers() == null ? null : socket.headers().getAll(ClientAddress.FORWARDED_FOR));
+        DdpSession session = new DdpSession(Ids.random(), socket, sockJs, maxBufferedBytes, address);
         sessions.put(key, session);
         if (sockJs) {
             session.sendFrame(DdpFrames.SOCKJS_OPEN);
@@ -212,6 +222,7 @@ public class DdpServer {
         String method = name.asText();
         JsonNode args = params == null ? JsonNodeFactory.instance.arrayNode() : params;
         try {
+            rateLimiter.check(new DdpRateLimiter.Call("method", method, session.userId(), session.id(), session.clientAddress()));
             JsonNode result = call(session, method, args);
             session.send(DdpFrames.result(callId, result));
         } catch (CaravanException e) {
@@ -256,6 +267,11 @@ public class DdpServer {
             throw CaravanException.invalidParams("Match failed");
         }
         ObjectNode call = request.deepCopy();
+        // accounts counts failures by this connection's address; whatever the client wrote there is dropped
+        call.remove("ip");
+        if (session.clientAddress() != null) {
+            call.put("ip", session.clientAddress());
+        }
         JsonNode result = bus.call("accounts.login", call);
         String userId = result.path("userId").asText();
         JsonNode user = result.path("user");
@@ -325,6 +341,8 @@ public class DdpServer {
             return;
         }
         try {
+            rateLimiter.check(new DdpRateLimiter.Call("subscription", name.asText(), session.userId(), session.id(),
+                    session.clientAddress()));
             permissions.subscribe(session, subId, name.asText(), params == null ? JsonNodeFactory.instance.arrayNode() : params);
         } catch (CaravanException e) {
             session.send(DdpFrames.nosub(subId, e));

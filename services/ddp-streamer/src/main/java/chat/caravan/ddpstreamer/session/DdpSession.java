@@ -23,6 +23,7 @@ public final class DdpSession {
     private final ServerWebSocket socket;
     private final boolean sockJs;
     private final int maxBufferedBytes;
+    private final String clientAddress;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> watchedPresence = ConcurrentHashMap.newKeySet();
@@ -36,8 +37,9 @@ public final class DdpSession {
     private volatile String presenceSubscription;
     private volatile boolean closed;
 
-    public DdpSession(String id, ServerWebSocket socket, boolean sockJs, int maxBufferedBytes) {
+    public DdpSession(String id, ServerWebSocket socket, boolean sockJs, int maxBufferedBytes, String clientAddress) {
         this.id = id;
+        this.clientAddress = clientAddress;
         this.socket = socket;
         this.sockJs = sockJs;
         this.maxBufferedBytes = maxBufferedBytes;
@@ -82,6 +84,11 @@ public final class DdpSession {
 
     public String id() {
         return id;
+    }
+
+    /** The client's address, fixed when the WebSocket opened (socket peer and trusted proxies' X-Forwarded-For). */
+    public String clientAddress() {
+        return clientAddress;
     }
 
     public boolean sockJs() {
