@@ -207,6 +207,9 @@ public class RoomEndpoints {
     public void online(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Document room = lookup.named(Params.of(exchange), kind, caller);
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.coded("error-not-allowed", "Not Allowed");
+        }
         List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
                 .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
         List<Document> online = store.users().find(Filters.and(Filters.in("_id", ids), Filters.ne(UserFields.STATUS, "offline"),
