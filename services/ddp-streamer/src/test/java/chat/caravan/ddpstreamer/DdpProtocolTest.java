@@ -196,10 +196,39 @@ class DdpProtocolTest {
             database.getCollection(Collections.ROOMS).updateOne(Filters.eq("_id", rid), Updates.set("t", "p"));
             bus.publish("watch.rooms", Map.of("eventId", "private-" + rid, "clientAction", "updated", "id", rid,
                     "data", Map.of("_id", rid, "t", "p", "name", "open-" + rid, "topic", SECRET)));
+            for (int ended = 0; ended < 4; ) {
+                JsonNode next = outsider.await(m -> true, Duration.ofSeconds(5));
+                assertThat(next.toString()).as("the event that made the room private").doesNotContain(SECRET);
+                ended += "nosub".equals(next.path("msg").asText()) ? 1 : 0;
+            }
             publishSecrets(rid);
             assertThat(insider.await(m -> m.toString().contains(SECRET), Duration.ofSeconds(5))).as("a member still reads it").isNotNull();
             assertThat(outsider.poll(m -> m.toString().contains(SECRET), Duration.ofMillis(1500)))
                     .as("the now private room's data, messages and notifications").isNull();
+        }
+    }
+
+    @Test
+    void aMentionNotifiesOnlyMembersOfTheRoom() {
+        String outside = "grp" + System.nanoTime();
+        String inside = "grp" + System.nanoTime() + "b";
+        for (String rid : List.of(outside, inside)) {
+            database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "p").append("name", "covert-" + rid));
+        }
+        database.getCollection(Collections.SUBSCRIPTIONS).insertOne(new Document("_id", "sub-" + inside).append("rid", inside)
+                .append("t", "p").append("u", new Document("_id", userId).append("username", username)));
+        try (DdpTestClient client = loggedIn()) {
+            assertThat(client.subscribe("stream-notify-user", userId + "/notification", Map.of()).path("msg").asText()).isEqualTo("ready");
+            for (String rid : List.of(outside, inside)) {
+                bus.publish("watch.messages", Map.of("eventId", "mention-" + rid, "clientAction", "inserted", "id", "m-" + rid,
+                        "data", Map.of("_id", "m-" + rid, "rid", rid, "msg", SECRET + " @" + username,
+                                "u", Map.of("_id", "someone", "username", "someone"),
+                                "mentions", List.of(Map.of("_id", userId, "username", username)))));
+            }
+            JsonNode notified = client.await(m -> m.toString().contains(SECRET), Duration.ofSeconds(5));
+            assertThat(notified.toString()).as("the member's own room").contains(inside).doesNotContain("covert-" + outside);
+            assertThat(client.poll(m -> m.toString().contains(SECRET), Duration.ofMillis(1500)))
+                    .as("a mention in a private room the user is not in").isNull();
         }
     }
 

@@ -89,6 +89,11 @@ public class StreamEvents {
         if (recipients.isEmpty()) {
             return;
         }
+        // a mention reaches only those in the room: the notification carries the text and the room's name
+        recipients.retainAll(members(message.path("rid").asText(), recipients));
+        if (recipients.isEmpty()) {
+            return;
+        }
         String type = room == null ? null : room.getString(RoomFields.TYPE);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("_id", message.path("_id").asText());
@@ -270,6 +275,14 @@ public class StreamEvents {
             }
             dropRoomStreams(session, rid);
         }
+    }
+
+    private Set<String> members(String rid, Collection<String> uids) {
+        Set<String> members = new java.util.HashSet<>();
+        database.getCollection(chat.caravan.common.model.Collections.SUBSCRIPTIONS)
+                .find(Filters.and(Filters.eq("rid", rid), Filters.in("u._id", uids))).projection(new Document("u._id", 1))
+                .forEach(s -> members.add(s.get("u", Document.class).getString("_id")));
+        return members;
     }
 
     private boolean isMember(String uid, String rid) {
