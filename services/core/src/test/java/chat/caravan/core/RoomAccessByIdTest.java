@@ -234,6 +234,16 @@ class RoomAccessByIdTest extends CoreRestTestBase {
                 softly.assertThat(user.has(field)).as("users.info shows " + field).isFalse();
             }
         }
+        // the order of a page sorted by a hidden field would reveal it, a character at a time
+        for (String path : List.of("/api/v1/users.list?sort=", "/api/v1/channels.members?roomId=GENERAL&sort=",
+                "/api/v1/groups.members?roomId=" + groupId + "&sort=")) {
+            Client caller = path.contains("groups") ? bob : eve;
+            for (String field : List.of("emails.address", "services.password.bcrypt", "__rooms")) {
+                Reply sorted = caller.get(path + java.net.URLEncoder.encode("{\"" + field + "\":1}", java.nio.charset.StandardCharsets.UTF_8));
+                softly.assertThat(sorted.status()).as(path + field + ": " + sorted).isEqualTo(400);
+                softly.assertThat(sorted.json().path("errorType").asText()).as(path + field).isEqualTo("error-invalid-sort");
+            }
+        }
         Reply list = eve.get("/api/v1/users.list?count=0");
         softly.assertThat(list.body()).as("users.list").doesNotContain(groupId).doesNotContain("@core.test")
                 .doesNotContain("bcrypt").doesNotContain("100k");
@@ -241,6 +251,10 @@ class RoomAccessByIdTest extends CoreRestTestBase {
         // the user, and an administrator, still see the private fields
         assertThat(alice.get("/api/v1/users.info?userId=" + alice.userId()).json().path("user").has("emails")).isTrue();
         assertThat(admin().get("/api/v1/users.info?userId=" + alice.userId()).json().path("user").has("emails")).isTrue();
+        assertThat(admin().get("/api/v1/users.list?sort=%7B%22emails.address%22%3A1%7D").status()).isEqualTo(200);
+        assertThat(eve.get("/api/v1/users.list?sort=%7B%22username%22%3A-1%7D").status()).isEqualTo(200);
+        assertThat(bob.get("/api/v1/groups.members?roomId=" + groupId + "&sort=%7B%22username%22%3A-1%7D").json()
+                .path("members").get(0).path("username").asText()).isEqualTo(bob.username());
     }
 
     @Test
