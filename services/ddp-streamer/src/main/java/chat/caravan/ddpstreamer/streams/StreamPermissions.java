@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who may subscribe to which stream event, and which client writes are accepted (spec 4.6). Reads are checked once,
- * at subscribe time, through authorization; removal from a room drops the subscriptions it granted.
+ * at subscribe time, through authorization; removal from a room, or the room turning private, ends the subscriptions
+ * to it that membership no longer grants ({@link StreamEvents}).
  */
 @Component
 public class StreamPermissions {
