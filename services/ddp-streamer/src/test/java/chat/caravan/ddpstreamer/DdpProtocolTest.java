@@ -8,11 +8,14 @@ import java.util.Map;
 
 import chat.caravan.accounts.login.PasswordHashing;
 import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.model.Collections;
 import chat.caravan.common.testing.CaravanTestProperties;
 import chat.caravan.common.testing.DdpTestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -139,6 +142,123 @@ class DdpProtocolTest {
             assertThat(client.poll(m -> "stream-notify-user".equals(m.path("collection").asText()), Duration.ofMillis(500)))
                     .as("a repeated event id is delivered once").isNull();
         }
+    }
+
+    @Test
+    void roomStreamsOfAPrivateRoomNeedAccessAtSubscribe() {
+        String rid = "grp" + System.nanoTime();
+        database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "p").append("name", "covert-" + rid));
+        try (DdpTestClient client = loggedIn()) {
+            for (Object[] stream : List.of(new Object[] {"stream-room-messages", rid}, new Object[] {"stream-room-data", rid},
+                    new Object[] {"stream-notify-room", rid + "/deleteMessage"}, new Object[] {"stream-notify-room", rid + "/user-activity"},
+                    new Object[] {"stream-notify-user", "someone-else/notification"},
+                    new Object[] {"stream-notify-user", "someone-else/rooms-changed"})) {
+                JsonNode refused = client.subscribe((String) stream[0], stream[1], Map.of("useCollection", false, "args", List.of()));
+                assertThat(refused.path("msg").asText()).as(stream[0] + " " + stream[1]).isEqualTo("nosub");
+                assertThat(refused.path("error").path("error").asText()).isEqualTo("not-allowed");
+                assertThat(refused.toString()).doesNotContain("covert");
+            }
+        }
+    }
+
+    @Test
+    void aMemberRemovedFromAPrivateRoomStopsReceivingEveryStreamOfIt() {
+        String rid = "grp" + System.nanoTime();
+        database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "p").append("name", "covert-" + rid));
+        database.getCollection(Collections.SUBSCRIPTIONS).insertOne(new Document("_id", "sub-" + rid).append("rid", rid)
+                .append("t", "p").append("u", new Document("_id", userId).append("username", username)));
+        try (DdpTestClient client = loggedIn()) {
+            subscribeToRoom(client, rid);
+            assertThat(client.subscribe("stream-notify-user", userId + "/subscriptions-changed", Map.of()).path("msg").asText())
+                    .isEqualTo("ready");
+            database.getCollection(Collections.SUBSCRIPTIONS).deleteOne(Filters.eq("_id", "sub-" + rid));
+            bus.publish("watch.subscriptions", Map.of("eventId", "removed-" + rid, "clientAction", "removed", "id", "sub-" + rid,
+                    "data", Map.of("_id", "sub-" + rid, "rid", rid, "t", "p", "u", Map.of("_id", userId))));
+            client.await(m -> m.toString().contains("subscriptions-changed") && m.toString().contains("removed"), Duration.ofSeconds(5));
+            publishSecrets(rid);
+            assertThat(client.poll(m -> m.toString().contains(SECRET), Duration.ofMillis(1500)))
+                    .as("the room's data, messages and notifications after removal").isNull();
+        }
+    }
+
+    @Test
+    void aPublicChannelTurnedPrivateStopsStreamingToThoseNotInIt() {
+        String rid = "chn" + System.nanoTime();
+        database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "c").append("name", "open-" + rid));
+        String member = "member" + System.nanoTime();
+        String memberId = bus.call("accounts.createUser", Map.of("username", member, "email", member + "@t.io", "password", "pw",
+                "name", "M")).path("user").path("_id").asText();
+        database.getCollection(Collections.SUBSCRIPTIONS).insertOne(new Document("_id", "sub-" + rid).append("rid", rid)
+                .append("t", "c").append("u", new Document("_id", memberId).append("username", member)));
+        try (DdpTestClient outsider = loggedIn(); DdpTestClient insider = DdpTestClient.connect(url())) {
+            insider.loginWithToken(bus.call("accounts.login", Map.of("username", member, "password", "pw")).path("token").asText());
+            subscribeToRoom(outsider, rid);
+            assertThat(insider.subscribe("stream-room-messages", rid, Map.of("useCollection", false, "args", List.of()))
+                    .path("msg").asText()).isEqualTo("ready");
+            database.getCollection(Collections.ROOMS).updateOne(Filters.eq("_id", rid), Updates.set("t", "p"));
+            bus.publish("watch.rooms", Map.of("eventId", "private-" + rid, "clientAction", "updated", "id", rid,
+                    "data", Map.of("_id", rid, "t", "p", "name", "open-" + rid, "topic", SECRET)));
+            for (int ended = 0; ended < 4; ) {
+                JsonNode next = outsider.await(m -> true, Duration.ofSeconds(5));
+                assertThat(next.toString()).as("the event that made the room private").doesNotContain(SECRET);
+                ended += "nosub".equals(next.path("msg").asText()) ? 1 : 0;
+            }
+            publishSecrets(rid);
+            assertThat(insider.await(m -> m.toString().contains(SECRET), Duration.ofSeconds(5))).as("a member still reads it").isNotNull();
+            assertThat(outsider.poll(m -> m.toString().contains(SECRET), Duration.ofMillis(1500)))
+                    .as("the now private room's data, messages and notifications").isNull();
+        }
+    }
+
+    @Test
+    void aMentionNotifiesOnlyMembersOfTheRoom() {
+        String outside = "grp" + System.nanoTime();
+        String inside = "grp" + System.nanoTime() + "b";
+        for (String rid : List.of(outside, inside)) {
+            database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "p").append("name", "covert-" + rid));
+        }
+        database.getCollection(Collections.SUBSCRIPTIONS).insertOne(new Document("_id", "sub-" + inside).append("rid", inside)
+                .append("t", "p").append("u", new Document("_id", userId).append("username", username)));
+        try (DdpTestClient client = loggedIn()) {
+            assertThat(client.subscribe("stream-notify-user", userId + "/notification", Map.of()).path("msg").asText()).isEqualTo("ready");
+            for (String rid : List.of(outside, inside)) {
+                bus.publish("watch.messages", Map.of("eventId", "mention-" + rid, "clientAction", "inserted", "id", "m-" + rid,
+                        "data", Map.of("_id", "m-" + rid, "rid", rid, "msg", SECRET + " @" + username,
+                                "u", Map.of("_id", "someone", "username", "someone"),
+                                "mentions", List.of(Map.of("_id", userId, "username", username)))));
+            }
+            JsonNode notified = client.await(m -> m.toString().contains(SECRET), Duration.ofSeconds(5));
+            assertThat(notified.toString()).as("the member's own room").contains(inside).doesNotContain("covert-" + outside);
+            assertThat(client.poll(m -> m.toString().contains(SECRET), Duration.ofMillis(1500)))
+                    .as("a mention in a private room the user is not in").isNull();
+        }
+    }
+
+    static final String SECRET = "the merger closes on friday";
+
+    private DdpTestClient loggedIn() {
+        DdpTestClient client = DdpTestClient.connect(url());
+        client.loginWithToken(bus.call("accounts.login", Map.of("username", username, "password", "pw")).path("token").asText());
+        return client;
+    }
+
+    private static void subscribeToRoom(DdpTestClient client, String rid) {
+        for (Object[] stream : List.of(new Object[] {"stream-room-messages", rid}, new Object[] {"stream-room-data", rid},
+                new Object[] {"stream-notify-room", rid + "/deleteMessage"}, new Object[] {"stream-notify-room", rid + "/user-activity"})) {
+            assertThat(client.subscribe((String) stream[0], stream[1], Map.of("useCollection", false, "args", List.of()))
+                    .path("msg").asText()).as(stream[0] + " " + stream[1]).isEqualTo("ready");
+        }
+    }
+
+    private void publishSecrets(String rid) {
+        bus.publish("watch.rooms", Map.of("eventId", "room-" + rid + System.nanoTime(), "clientAction", "updated", "id", rid,
+                "data", Map.of("_id", rid, "t", "p", "topic", SECRET, "lastMessage", Map.of("msg", SECRET))));
+        bus.publish("stream.notify", Map.of("stream", "notify-room", "eventName", rid + "/deleteMessage",
+                "args", List.of(Map.of("_id", SECRET))));
+        bus.publish("stream.notify", Map.of("stream", "notify-room", "eventName", rid + "/user-activity",
+                "args", List.of(SECRET, List.of("user-typing"))));
+        bus.publish("watch.messages", Map.of("eventId", "msg-" + rid + System.nanoTime(), "clientAction", "inserted", "id", "m-" + rid,
+                "data", Map.of("_id", "m-" + rid, "rid", rid, "msg", SECRET, "u", Map.of("_id", "someone", "username", "someone"))));
     }
 
     @Test

@@ -34,6 +34,7 @@ public final class RoomFields {
     public static final String CHANNEL = "c";
     public static final String PRIVATE_GROUP = "p";
     public static final String DIRECT = "d";
+    public static final String LIVECHAT = "l";
 
     private RoomFields() {
     }

@@ -22,11 +22,16 @@ public final class UserDocuments {
 
     /** A copy fit for any caller: the fields Rocket.Chat shows without view-full-other-user-info. */
     public static Document publicView(Document user) {
-        Document copy = withoutSecrets(user);
-        if (copy != null) {
-            UserFields.PRIVATE.forEach(copy::remove);
+        if (user == null) {
+            return null;
         }
-        return copy;
+        Document view = new Document();
+        for (String field : UserFields.PUBLIC) {
+            if (user.containsKey(field)) {
+                view.put(field, user.get(field));
+            }
+        }
+        return view;
     }
 
     /** The {@code services} summary /me shows: whether a password exists, never the hash. */

@@ -33,10 +33,13 @@ public final class UserFields {
     /** Never leave the database: password hashes, login tokens, e2e private keys, invite tokens. */
     public static final List<String> SECRETS = List.of(SERVICES, "e2e", "inviteToken");
 
-    /** Left out of users.* replies for callers without view-full-other-user-info (spec 1.6). */
-    public static final List<String> PRIVATE = List.of("avatarOrigin", EMAILS, "phone", STATUS_CONNECTION, CREATED_AT,
-            LAST_LOGIN, SERVICES, REQUIRE_PASSWORD_CHANGE, "requirePasswordChangeReason", ROLES, STATUS_DEFAULT,
-            UPDATED_AT, "settings", "inviteToken", "e2e");
+    /**
+     * All that users.* replies show of another user to a caller without view-full-other-user-info: Rocket.Chat's
+     * default user fields (getFullUserData). A list of what may show, so a field a Rocket.Chat database adds
+     * ({@code __rooms}, {@code customFields}, {@code ldap}, ...) stays private.
+     */
+    public static final List<String> PUBLIC = List.of(ID, USERNAME, NAME, "nickname", STATUS, STATUS_TEXT, UTC_OFFSET, TYPE,
+            ACTIVE, "bio", "reason", "avatarETag", "federated", "extension", "statusLivechat");
 
     private UserFields() {
     }

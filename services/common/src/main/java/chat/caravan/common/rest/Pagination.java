@@ -1,6 +1,7 @@
 package chat.caravan.common.rest;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -36,6 +37,19 @@ public record Pagination(int offset, int count, Document sort) {
             count = Math.min(count, upper);
         }
         return new Pagination(offset, count, sort(RestRequest.query(exchange, "sort"), defaultSort));
+    }
+
+    /**
+     * Refuses a sort on a field the caller may not read: the order of a page sorted by a hidden field (an e-mail
+     * address, say) would reveal it.
+     */
+    public Pagination sortableBy(Collection<String> fields) {
+        for (String key : sort.keySet()) {
+            if (!fields.contains(key)) {
+                throw invalidSort(sort.toJson());
+            }
+        }
+        return this;
     }
 
     private static Document sort(String raw, Document defaultSort) {

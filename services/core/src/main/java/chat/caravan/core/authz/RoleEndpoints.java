@@ -243,6 +243,9 @@ public class RoleEndpoints {
     public void roomRoles(Exchange exchange, RoomKind kind) {
         Caller caller = Caller.of(exchange, auth, database);
         Document room = lookup.named(Params.of(exchange), kind, caller);
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "getRoomRoles"));
+        }
         List<Document> withRoles = store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")),
                 Filters.exists(SubscriptionFields.ROLES + ".0"))).projection(new Document("rid", 1).append("u", 1).append("roles", 1))
                 .into(new ArrayList<>());

@@ -166,6 +166,10 @@ public class MessageService {
         if (rid != null && !rid.equals(message.getString(MessageFields.ROOM_ID))) {
             throw CaravanException.plain("The room id provided does not match where the message is from.");
         }
+        // Rocket.Chat edits only where the editor may post: a global edit-message does not reach into a private room
+        if (!authorization.canAccessRoom(caller.id(), message.getString(MessageFields.ROOM_ID))) {
+            throw CaravanException.coded("error-action-not-allowed", "Message editing not allowed");
+        }
         if (text == null) {
             throw CaravanException.invalidParams("must have required property 'text'");
         }

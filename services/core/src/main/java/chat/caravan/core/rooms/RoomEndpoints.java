@@ -189,13 +189,13 @@ public class RoomEndpoints {
         if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             throw CaravanException.forbidden("forbidden");
         }
-        Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
+        Document shown = new Document("_id", 1).append("username", 1).append("name", 1).append("status", 1)
+                .append("statusText", 1).append("utcOffset", 1).append("_updatedAt", 1).append("nickname", 1);
+        Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1)).sortableBy(shown.keySet());
         List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
                 .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
         Bson filter = Filters.in("_id", ids);
-        FindIterable<Document> found = store.users().find(filter).sort(page.sort()).skip(page.offset())
-                .projection(new Document("username", 1).append("name", 1).append("status", 1).append("statusText", 1)
-                        .append("utcOffset", 1).append("_updatedAt", 1).append("nickname", 1));
+        FindIterable<Document> found = store.users().find(filter).sort(page.sort()).skip(page.offset()).projection(shown);
         if (!page.unlimited()) {
             found = found.limit(page.count());
         }
@@ -207,6 +207,9 @@ public class RoomEndpoints {
     public void online(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Document room = lookup.named(Params.of(exchange), kind, caller);
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.coded("error-not-allowed", "Not Allowed");
+        }
         List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
                 .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
         List<Document> online = store.users().find(Filters.and(Filters.in("_id", ids), Filters.ne(UserFields.STATUS, "offline"),

@@ -31,9 +31,10 @@ public class RoomLookup {
         }
         Document room = !blank(roomId) ? store.room(roomId)
                 : store.rooms().find(Filters.eq(RoomFields.NAME, roomName)).first();
-        boolean matches = room != null && (kind.type.equals(room.getString(RoomFields.TYPE))
-                || (kind == RoomKind.CHANNEL && "l".equals(room.getString(RoomFields.TYPE))));
-        if (matches && kind == RoomKind.GROUP && !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+        boolean livechat = room != null && kind == RoomKind.CHANNEL && RoomFields.LIVECHAT.equals(room.getString(RoomFields.TYPE));
+        boolean matches = room != null && (kind.type.equals(room.getString(RoomFields.TYPE)) || livechat);
+        // a private group or a livechat room is answered as missing to whoever may not access it: nothing of it leaks
+        if (matches && (kind == RoomKind.GROUP || livechat) && !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             matches = false;
         }
         if (!matches) {

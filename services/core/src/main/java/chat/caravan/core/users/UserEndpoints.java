@@ -118,9 +118,12 @@ public class UserEndpoints {
             throw new CaravanException(401, null, "unauthorized", null);
         }
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
+        boolean full = authorization.hasPermission(caller, "view-full-other-user-info");
+        if (!full) {
+            page.sortableBy(UserFields.PUBLIC);
+        }
         Document sort = new Document();
         page.sort().forEach((key, value) -> sort.put("name".equals(key) ? "name" : "status".equals(key) ? "active" : key, value));
-        boolean full = authorization.hasPermission(caller, "view-full-other-user-info");
         Document filter = new Document();
         var found = users.collection().find(filter).sort(sort).skip(page.offset());
         if (!page.unlimited()) {

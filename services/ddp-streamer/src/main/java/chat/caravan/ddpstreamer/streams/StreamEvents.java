@@ -89,6 +89,11 @@ public class StreamEvents {
         if (recipients.isEmpty()) {
             return;
         }
+        // a mention reaches only those in the room: the notification carries the text and the room's name
+        recipients.retainAll(members(message.path("rid").asText(), recipients));
+        if (recipients.isEmpty()) {
+            return;
+        }
         String type = room == null ? null : room.getString(RoomFields.TYPE);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("_id", message.path("_id").asText());
@@ -132,7 +137,7 @@ public class StreamEvents {
             payload = removed;
             for (DdpSession session : sessions) {
                 session.rooms().remove(rid);
-                dropRoomMessages(session, rid);
+                dropRoomStreams(session, rid);
             }
         } else {
             sessions.forEach(session -> session.rooms().add(rid));
@@ -155,6 +160,9 @@ public class StreamEvents {
         }
         String rid = event.path("id").asText();
         JsonNode room = event.get("data");
+        if (room.hasNonNull(RoomFields.TYPE) && !RoomFields.CHANNEL.equals(room.get(RoomFields.TYPE).asText())) {
+            dropListenersNotIn(rid);
+        }
         List<Object> args = List.of(action(event), room);
         fanout.deliver("stream-room-data", rid, List.of(room), null, null);
         List<String> members = new ArrayList<>();
@@ -245,10 +253,49 @@ public class StreamEvents {
         fanout.deliver(stream, eventName, args, null, event.path("origin").asText(null));
     }
 
-    private void dropRoomMessages(DdpSession session, String rid) {
+    /**
+     * A room that is not public (a group, a DM, a channel just made private) streams only to its members: whoever
+     * subscribed while it was public, or before being removed, loses its streams before the next event goes out.
+     */
+    private void dropListenersNotIn(String rid) {
+        Set<DdpSession> listening = new java.util.HashSet<>();
+        listening.addAll(index.listeners(StreamPermissions.ROOM_MESSAGES, rid));
+        listening.addAll(index.listeners(StreamPermissions.ROOM_DATA, rid));
+        for (String event : StreamPermissions.ROOM_EVENTS) {
+            listening.addAll(index.listeners(StreamPermissions.NOTIFY_ROOM, rid + "/" + event));
+        }
+        for (DdpSession session : listening) {
+            if (session.rooms().contains(rid)) {
+                continue;
+            }
+            if (session.isLoggedIn() && isMember(session.userId(), rid)) {
+                // joined a moment ago: the membership event is still on its way
+                session.rooms().add(rid);
+                continue;
+            }
+            dropRoomStreams(session, rid);
+        }
+    }
+
+    private Set<String> members(String rid, Collection<String> uids) {
+        Set<String> members = new java.util.HashSet<>();
+        database.getCollection(chat.caravan.common.model.Collections.SUBSCRIPTIONS)
+                .find(Filters.and(Filters.eq("rid", rid), Filters.in("u._id", uids))).projection(new Document("u._id", 1))
+                .forEach(s -> members.add(s.get("u", Document.class).getString("_id")));
+        return members;
+    }
+
+    private boolean isMember(String uid, String rid) {
+        return database.getCollection(chat.caravan.common.model.Collections.SUBSCRIPTIONS)
+                .find(Filters.and(Filters.eq("rid", rid), Filters.eq("u._id", uid))).projection(new Document("_id", 1)).first() != null;
+    }
+
+    /** Ends the session's subscriptions to the room's streams (messages, data, notify-room events), as Meteor stops one. */
+    private void dropRoomStreams(DdpSession session, String rid) {
         session.subscriptions().values().removeIf(subscription -> {
-            if ("stream-room-messages".equals(subscription.stream()) && rid.equals(subscription.eventName())) {
-                index.remove(subscription.stream(), rid, session);
+            if (StreamPermissions.isOfRoom(subscription.stream(), subscription.eventName(), rid)) {
+                index.remove(subscription.stream(), subscription.eventName(), session);
+                session.send(DdpFrames.nosub(subscription.id(), null));
                 return true;
             }
             return false;

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who may subscribe to which stream event, and which client writes are accepted (spec 4.6). Reads are checked once,
- * at subscribe time, through authorization; removal from a room drops the subscriptions it granted.
+ * at subscribe time, through authorization; removal from a room, or the room turning private, ends the subscriptions
+ * to it that membership no longer grants ({@link StreamEvents}).
  */
 @Component
 public class StreamPermissions {
@@ -23,7 +24,11 @@ public class StreamPermissions {
     /** Internal index entry: the sessions of a logged-in user, for per-user routing. */
     public static final String SESSIONS_OF_USER = "caravan:user";
     static final String ROOM_MESSAGES = "stream-room-messages";
+    static final String ROOM_DATA = "stream-room-data";
+    static final String NOTIFY_ROOM = "stream-notify-room";
     static final String MY_MESSAGES = "__my_messages__";
+    /** The stream-notify-room events ({@code <rid>/<event>}) anything publishes: core's deletes, clients' typing. */
+    static final List<String> ROOM_EVENTS = List.of("deleteMessage", "user-activity", "typing");
 
     private final Authorization authorization;
     private final StreamIndex index;
@@ -84,12 +89,21 @@ public class StreamPermissions {
         return switch (stream) {
             case ROOM_MESSAGES -> loggedIn && (MY_MESSAGES.equals(eventName)
                     || authorization.canReadRoom(session.userId(), eventName));
-            case "stream-notify-room" -> loggedIn && eventName.indexOf('/') > 0
+            case NOTIFY_ROOM -> loggedIn && eventName.indexOf('/') > 0
                     && authorization.canAccessRoom(session.userId(), eventName.substring(0, eventName.indexOf('/')));
             case "stream-notify-user" -> loggedIn && eventName.startsWith(session.userId() + "/");
             case "stream-notify-logged", "stream-roles" -> loggedIn;
             case "stream-notify-all", "stream-importers", "stream-apps" -> true;
-            case "stream-room-data" -> loggedIn && authorization.canAccessRoom(session.userId(), eventName);
+            case ROOM_DATA -> loggedIn && authorization.canAccessRoom(session.userId(), eventName);
+            default -> false;
+        };
+    }
+
+    /** Whether a subscription is one that access to the room granted: its messages, its data, its notify-room events. */
+    static boolean isOfRoom(String stream, String eventName, String rid) {
+        return switch (stream) {
+            case ROOM_MESSAGES, ROOM_DATA -> rid.equals(eventName);
+            case NOTIFY_ROOM -> eventName.startsWith(rid + "/");
             default -> false;
         };
     }
