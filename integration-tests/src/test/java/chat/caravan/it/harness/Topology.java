@@ -215,9 +215,13 @@ public final class Topology implements AutoCloseable {
 
     /** The MongoDB-compatible server's URL, with the account it generated in its data dir (it refuses anonymous clients). */
     public String mongoUrl() {
+        Path account = workDir.resolve("mongo-data").resolve(StoreCredentials.FILE);
+        if (!Files.exists(account)) {
+            // a build from before the store had an account (benchmarks compare against one)
+            return "mongodb://127.0.0.1:" + mongoPort + "/rocketchat";
+        }
         try {
-            return StoreCredentials.read(workDir.resolve("mongo-data").resolve(StoreCredentials.FILE))
-                    .connectionString("127.0.0.1", mongoPort, "rocketchat");
+            return StoreCredentials.read(account).connectionString("127.0.0.1", mongoPort, "rocketchat");
         } catch (IOException e) {
             throw new UncheckedIOException("the embedded store's account is not readable", e);
         }
