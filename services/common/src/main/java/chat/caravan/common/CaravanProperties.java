@@ -60,6 +60,8 @@ public class CaravanProperties {
         private String host = "0.0.0.0";
         /** Largest accepted request body. */
         private long maxBodySize = 10L * 1024 * 1024;
+        /** Largest WebSocket message (a DDP frame) a client may send; a larger one closes the socket with 1009. */
+        private int maxWebsocketMessageBytes = 1024 * 1024;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
@@ -67,6 +69,8 @@ public class CaravanProperties {
         public void setHost(String host) { this.host = host; }
         public long getMaxBodySize() { return maxBodySize; }
         public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
+        public int getMaxWebsocketMessageBytes() { return maxWebsocketMessageBytes; }
+        public void setMaxWebsocketMessageBytes(int maxWebsocketMessageBytes) { this.maxWebsocketMessageBytes = maxWebsocketMessageBytes; }
     }
 
     public static class Bus {

@@ -28,6 +28,7 @@ public final class DdpTestClient implements AutoCloseable {
     private final Map<String, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile boolean answerPings = true;
 
     private DdpTestClient() {
     }
@@ -79,6 +80,18 @@ public final class DdpTestClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Sends one message as several continuation frames, each part its own frame. */
+    public void sendFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+    }
+
+    /** Stops (or resumes) answering the server's pings, as a client whose network vanished would. */
+    public void answerPings(boolean answer) {
+        answerPings = answer;
+    }
+
     /** The close code the server sent, or -1 if the socket did not close within the timeout. */
     public int awaitClose(Duration timeout) {
         try {
@@ -91,7 +104,7 @@ public final class DdpTestClient implements AutoCloseable {
     private void receive(String text) {
         try {
             JsonNode message = JSON.readTree(text);
-            if ("ping".equals(message.path("msg").asText())) {
+            if ("ping".equals(message.path("msg").asText()) && answerPings) {
                 send(Map.of("msg", "pong"));
             }
             if ("result".equals(message.path("msg").asText())) {

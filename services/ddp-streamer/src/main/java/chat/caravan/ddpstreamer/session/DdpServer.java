@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import chat.caravan.common.CaravanProperties;
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
 import chat.caravan.ddpstreamer.protocol.DdpFrames;
@@ -23,6 +24,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
@@ -54,15 +57,20 @@ public class DdpServer {
     private final MongoDatabase database;
     private final String instanceId;
     private final int maxBufferedBytes;
+    private final int maxSubscriptions;
+    private final int maxMessageBytes;
 
     public DdpServer(BusClient bus, StreamIndex index, StreamPermissions permissions, MongoDatabase database,
-            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes) {
+            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
+            @Value("${caravan.ddp.max-subscriptions:500}") int maxSubscriptions) {
         this.bus = bus;
         this.index = index;
         this.permissions = permissions;
         this.database = database;
         this.instanceId = properties.getInstanceIp() + ":" + properties.getHttp().getPort() + "/" + UUID.randomUUID();
         this.maxBufferedBytes = maxBufferedBytes;
+        this.maxSubscriptions = maxSubscriptions;
+        this.maxMessageBytes = properties.getHttp().getMaxWebsocketMessageBytes();
     }
 
     public String instanceId() {
@@ -99,13 +107,34 @@ public class DdpServer {
             case ERROR -> {
                 DdpSession session = sessions.get(key);
                 if (session != null) {
-                    session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+                    Throwable failure = exchange.getMessage().getBody(Throwable.class);
+                    if (isTooBig(failure)) {
+                        LOG.info("Session {} sent a message over {} bytes; closing it", session.id(), maxMessageBytes);
+                        session.close(DdpSession.MESSAGE_TOO_BIG, "MESSAGE_TOO_BIG");
+                    } else {
+                        session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+                    }
                     close(key);
                 }
             }
             default -> {
             }
         }
+    }
+
+    /** A frame over the frame limit (Netty) or a message whose frames add up to more than the message limit (Vert.x). */
+    static boolean isTooBig(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus() != null
+                    && corrupted.closeStatus().code() == DdpSession.MESSAGE_TOO_BIG) {
+                return true;
+            }
+            if (t instanceof TooLongFrameException || (t instanceof IllegalStateException && t.getMessage() != null
+                    && t.getMessage().contains("max message size"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void open(String key, ServerWebSocket socket, boolean sockJs) {
@@ -211,6 +240,7 @@ public class DdpServer {
         String method = name.asText();
         JsonNode args = params == null ? JsonNodeFactory.instance.arrayNode() : params;
         try {
+            CaravanJson.requireValidEjson(args);
             JsonNode result = call(session, method, args);
             session.send(DdpFrames.result(callId, result));
         } catch (CaravanException e) {
@@ -323,7 +353,13 @@ public class DdpServer {
         if (session.subscriptions().containsKey(subId)) {
             return;
         }
+        if (session.subscriptions().size() >= maxSubscriptions) {
+            session.send(DdpFrames.nosub(subId, new CaravanException(400, "too-many-subscriptions",
+                    "Too many subscriptions on this connection", Map.of("limit", maxSubscriptions))));
+            return;
+        }
         try {
+            CaravanJson.requireValidEjson(params);
             permissions.subscribe(session, subId, name.asText(), params == null ? JsonNodeFactory.instance.arrayNode() : params);
         } catch (CaravanException e) {
             session.send(DdpFrames.nosub(subId, e));
