@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
@@ -42,6 +44,7 @@ public class PresenceService {
     private final BusClient bus;
     private final Settings settings;
     private final Duration instanceTimeout;
+    private final Object[] userLocks = new Object[256];
 
     public PresenceService(MongoDatabase database, BusClient bus, Settings settings,
             @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout) {
@@ -51,6 +54,9 @@ public class PresenceService {
         this.bus = bus;
         this.settings = settings;
         this.instanceTimeout = instanceTimeout;
+        for (int i = 0; i < userLocks.length; i++) {
+            userLocks[i] = new Object();
+        }
     }
 
     public Map<String, Object> connectionOpened(JsonNode request) {
@@ -70,6 +76,46 @@ public class PresenceService {
         String userId = text(request, "userId");
         sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", text(request, "connectionId"))));
         return recompute(userId);
+    }
+
+    /**
+     * A batch of opens and closes from one instance, applied in order; each user is recomputed once at the end, so
+     * hundreds of sockets dropped at once cost one status update per user rather than one per socket.
+     */
+    public Map<String, Object> connectionsChanged(JsonNode request) {
+        String instanceId = text(request, "instanceId");
+        JsonNode changes = request.path("changes");
+        if (!changes.isArray()) {
+            throw CaravanException.invalidParams("must have required property 'changes'");
+        }
+        Date now = new Date();
+        seen(instanceId, now);
+        Map<String, List<String>> closedByUser = new LinkedHashMap<>();
+        Set<String> affected = new LinkedHashSet<>();
+        for (JsonNode change : changes) {
+            String userId = text(change, "userId");
+            String connectionId = text(change, "connectionId");
+            affected.add(userId);
+            if (change.path("opened").asBoolean(false)) {
+                pullClosed(closedByUser.remove(userId), userId);
+                sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", connectionId)));
+                sessions.updateOne(Filters.eq("_id", userId), Updates.push("connections", new Document("id", connectionId)
+                        .append("instanceId", instanceId).append("status", "online").append("_createdAt", now)
+                        .append("_updatedAt", now)), new UpdateOptions().upsert(true));
+            } else {
+                closedByUser.computeIfAbsent(userId, u -> new ArrayList<>()).add(connectionId);
+            }
+        }
+        closedByUser.forEach((userId, closed) -> pullClosed(closed, userId));
+        affected.forEach(this::recompute);
+        return Map.of("users", affected.size());
+    }
+
+    private void pullClosed(List<String> connectionIds, String userId) {
+        if (connectionIds != null && !connectionIds.isEmpty()) {
+            sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections",
+                    new Document("id", new Document("$in", connectionIds))));
+        }
     }
 
     /** A connection went idle (away) or came back (online). */
@@ -166,8 +212,29 @@ public class PresenceService {
         return recompute(userId, false);
     }
 
-    /** As {@link #recompute(String)}; {@code announceAnyway} when the user chose a status or text themselves. */
+    /**
+     * As {@link #recompute(String)}; {@code announceAnyway} when the user chose a status or text themselves. Two
+     * recomputes of one user must not interleave (the one that read older connections would write last and leave a
+     * user online with no connection): they take turns in this instance, and each checks after writing that the
+     * connections it read are still the current ones (another presence instance may have changed them), else
+     * computes again.
+     */
     Map<String, Object> recompute(String userId, boolean announceAnyway) {
+        synchronized (userLocks[Math.floorMod(userId.hashCode(), userLocks.length)]) {
+            List<String> statuses = connectionStatuses(userId);
+            for (int attempt = 0; ; attempt++) {
+                Map<String, Object> event = recompute(userId, statuses, announceAnyway);
+                List<String> current = connectionStatuses(userId);
+                if (current.equals(statuses) || attempt >= 3) {
+                    return event;
+                }
+                statuses = current;
+                announceAnyway = false;
+            }
+        }
+    }
+
+    private List<String> connectionStatuses(String userId) {
         Document session = sessions.find(Filters.eq("_id", userId)).first();
         List<String> statuses = new ArrayList<>();
         if (session != null) {
@@ -175,6 +242,10 @@ public class PresenceService {
                 statuses.add(connection.getString("status"));
             }
         }
+        return statuses;
+    }
+
+    private Map<String, Object> recompute(String userId, List<String> statuses, boolean announceAnyway) {
         Document user = users.find(Filters.eq("_id", userId)).first();
         if (user == null) {
             return Map.of();

@@ -113,6 +113,19 @@ class PresenceRoutesTest {
         assertThat(status(onLive)).isEqualTo("online");
     }
 
+    @Test
+    void batchedChangesApplyInOrder() {
+        String uid = user();
+        bus.call("presence.connectionsChanged", Map.of("instanceId", "b1", "changes", List.of(
+                Map.of("userId", uid, "connectionId", "c1", "opened", true),
+                Map.of("userId", uid, "connectionId", "c2", "opened", true),
+                Map.of("userId", uid, "connectionId", "c1", "opened", false))));
+        assertThat(status(uid)).isEqualTo("online");
+        bus.call("presence.connectionsChanged", Map.of("instanceId", "b1", "changes", List.of(
+                Map.of("userId", uid, "connectionId", "c2", "opened", false))));
+        assertThat(status(uid)).isEqualTo("offline");
+    }
+
     private void open(String uid, String connection, String instance) {
         bus.call("presence.connectionOpened", Map.of("userId", uid, "connectionId", connection, "instanceId", instance));
     }

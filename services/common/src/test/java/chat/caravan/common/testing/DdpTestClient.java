@@ -35,7 +35,12 @@ public final class DdpTestClient implements AutoCloseable {
 
     /** Connects to {@code ws://host:port/websocket} and completes the DDP handshake. */
     public static DdpTestClient connect(String websocketUrl) {
-        DdpTestClient client = open(websocketUrl);
+        return connect(websocketUrl, HttpClient.newHttpClient());
+    }
+
+    /** As {@link #connect(String)}, over a given HTTP client (many sockets need not each start their own). */
+    public static DdpTestClient connect(String websocketUrl, HttpClient http) {
+        DdpTestClient client = open(websocketUrl, http);
         client.send(Map.of("msg", "connect", "version", "1", "support", List.of("1")));
         client.await(m -> "connected".equals(m.path("msg").asText()), Duration.ofSeconds(10));
         return client;
@@ -43,10 +48,14 @@ public final class DdpTestClient implements AutoCloseable {
 
     /** Opens the socket only: the test speaks first (or wrongly). */
     public static DdpTestClient open(String websocketUrl) {
+        return open(websocketUrl, HttpClient.newHttpClient());
+    }
+
+    private static DdpTestClient open(String websocketUrl, HttpClient http) {
         // the client exists before the socket, so frames the server sends at once (SockJS "o") are not lost
         DdpTestClient[] holder = {new DdpTestClient()};
         StringBuilder partial = new StringBuilder();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+        WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(websocketUrl), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {

@@ -52,6 +52,7 @@ public class DdpServer {
 
     private final Map<String, DdpSession> sessions = new ConcurrentHashMap<>();
     private final BusClient bus;
+    private final PresenceReporter presence;
     private final StreamIndex index;
     private final StreamPermissions permissions;
     private final MongoDatabase database;
@@ -61,9 +62,11 @@ public class DdpServer {
     private final int maxMessageBytes;
 
     public DdpServer(BusClient bus, StreamIndex index, StreamPermissions permissions, MongoDatabase database,
-            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
+            CaravanProperties properties, PresenceReporter presence,
+            @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
             @Value("${caravan.ddp.max-subscriptions:500}") int maxSubscriptions) {
         this.bus = bus;
+        this.presence = presence;
         this.index = index;
         this.permissions = permissions;
         this.database = database;
@@ -71,6 +74,7 @@ public class DdpServer {
         this.maxBufferedBytes = maxBufferedBytes;
         this.maxSubscriptions = maxSubscriptions;
         this.maxMessageBytes = properties.getHttp().getMaxWebsocketMessageBytes();
+        presence.start(instanceId);
     }
 
     public String instanceId() {
@@ -162,8 +166,7 @@ public class DdpServer {
         }
         if (session.isLoggedIn()) {
             index.remove(StreamPermissions.SESSIONS_OF_USER, session.userId(), session);
-            tell("presence.connectionClosed", Map.of("userId", session.userId(), "connectionId", session.id(),
-                    "instanceId", instanceId));
+            presence.closed(session.userId(), session.id());
         }
     }
 
@@ -302,7 +305,7 @@ public class DdpServer {
         fields.remove("_id");
         fields.remove("services");
         session.send(DdpFrames.added("users", userId, fields));
-        tell("presence.connectionOpened", Map.of("userId", userId, "connectionId", session.id(), "instanceId", instanceId));
+        presence.opened(userId, session.id());
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("id", userId).put("token", result.path("token").asText());
         reply.set("tokenExpires", result.get("tokenExpires"));
         reply.put("type", result.path("type").asText("password"));
