@@ -33,6 +33,7 @@ class DdpLimitsTest {
 
     static final int MAX_MESSAGE_BYTES = 128 * 1024;
     static final int MAX_SUBSCRIPTIONS = 20;
+    static final int MAX_WATCHED_USERS = 50;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @SpringBootApplication(scanBasePackages = {"chat.caravan.common", "chat.caravan.ddpstreamer", "chat.caravan.accounts",
@@ -47,6 +48,7 @@ class DdpLimitsTest {
         port = CaravanTestProperties.register(registry);
         registry.add("caravan.http.max-websocket-message-bytes", () -> MAX_MESSAGE_BYTES);
         registry.add("caravan.ddp.max-subscriptions", () -> MAX_SUBSCRIPTIONS);
+        registry.add("caravan.ddp.max-watched-users", () -> MAX_WATCHED_USERS);
         registry.add("caravan.ddp.ping-after", () -> "500ms");
         registry.add("caravan.ddp.ping-timeout", () -> "500ms");
         registry.add("caravan.ddp.heartbeat-check", () -> "100");
@@ -148,6 +150,25 @@ class DdpLimitsTest {
             assertThat(client.subscribe("stream-notify-all", "public-settings-changed", Map.of()).path("msg").asText())
                     .isEqualTo("ready");
             assertThat(client.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void thePresenceWatchListIsCapped() {
+        String token = bus.call("accounts.login", Map.of("username", username, "password", "pw")).path("token").asText();
+        try (DdpTestClient client = DdpTestClient.connect(url())) {
+            client.loginWithToken(token);
+            List<String> some = new java.util.ArrayList<>();
+            for (int i = 0; i < MAX_WATCHED_USERS; i++) {
+                some.add("u" + i);
+            }
+            assertThat(client.subscribe("stream-user-presence", "", Map.of("added", some)).path("msg").asText()).isEqualTo("ready");
+            JsonNode refused = client.subscribe("stream-user-presence", "", Map.of("added", List.of("one-more")));
+            assertThat(refused.path("msg").asText()).isEqualTo("nosub");
+            assertThat(refused.path("error").path("error").asText()).isEqualTo("too-many-subscriptions");
+            // removing makes room again
+            assertThat(client.subscribe("stream-user-presence", "", Map.of("removed", List.of("u0"), "added", List.of("one-more")))
+                    .path("error").isMissingNode()).isTrue();
         }
     }
 

@@ -63,8 +63,4 @@ public class CaravanHttpServer extends VertxPlatformHttpServer {
         HttpServer running = server;
         return running != null ? running.actualPort() : configuration.getBindPort();
     }
-
-    public int maxWebSocketMessageBytes() {
-        return maxWebSocketMessageBytes;
-    }
 }

@@ -37,7 +37,7 @@ public class PresenceReporter {
     private volatile String instanceId;
     private volatile boolean running = true;
 
-    public PresenceReporter(BusClient bus, @Value("${caravan.ddp.presence-batch:500}") int maxBatch,
+    public PresenceReporter(BusClient bus, @Value("${caravan.ddp.presence-batch:100}") int maxBatch,
             @Value("${caravan.ddp.presence-timeout:5s}") Duration timeout) {
         this.bus = bus;
         this.maxBatch = maxBatch;
