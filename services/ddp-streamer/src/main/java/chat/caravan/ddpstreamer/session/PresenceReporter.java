@@ -62,11 +62,6 @@ public class PresenceReporter {
         queue.add(new Report(false, userId, connectionId));
     }
 
-    /** Reports not yet sent (for tests and metrics). */
-    public int pending() {
-        return queue.size();
-    }
-
     private void run() {
         List<Report> drained = new ArrayList<>();
         while (running) {
