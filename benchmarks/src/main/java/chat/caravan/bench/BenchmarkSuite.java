@@ -16,10 +16,10 @@ import chat.caravan.it.harness.Topology;
  * prints every figure and writes results under benchmarks/results/. Figures, never pass/fail.
  *
  * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
- * (fanout,throughput,capacity,login,change-to-nats), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
+ * (fanout,throughput,capacity,login,churn,change-to-nats), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
  * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code capacity.sessions} (20000, bounded by the open-file limit),
- * {@code login.users} (2000), {@code sources} (source addresses, 8).
+ * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  */
 public final class BenchmarkSuite {
 
@@ -28,7 +28,7 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         List<String> modes = list("modes", "all-in-one,microservices");
-        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,change-to-nats");
+        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,churn,change-to-nats");
         List<Result> results = new ArrayList<>();
         Path dir = Topology.repoDir().resolve("benchmarks/results")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -48,6 +48,7 @@ public final class BenchmarkSuite {
                                     Integer.getInteger("throughput.members", 50), ints("throughput.rates", "50,100,200,400,800,1600"));
                             case "capacity" -> ConnectionCapacity.run(ctx, capacityTarget(), 100);
                             case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);
+                            case "churn" -> ConnectionChurn.run(ctx, Integer.getInteger("churn.sockets", 2000));
                             case "change-to-nats" -> "microservices".equals(mode)
                                     ? ChangeToNatsLatency.run(ctx, Integer.getInteger("streamhub.paced", 500),
                                     Integer.getInteger("streamhub.burst", 5000)) : List.of();

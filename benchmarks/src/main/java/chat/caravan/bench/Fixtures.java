@@ -61,6 +61,13 @@ public final class Fixtures implements AutoCloseable {
         return users;
     }
 
+    /** How many of the users presence still shows as not offline. */
+    public long notOffline(List<BenchUser> users) {
+        return db.getCollection("users").countDocuments(com.mongodb.client.model.Filters.and(
+                com.mongodb.client.model.Filters.in("_id", users.stream().map(BenchUser::id).toList()),
+                com.mongodb.client.model.Filters.ne("status", "offline")));
+    }
+
     /** A public channel with the given members, each subscribed as Rocket.Chat keeps memberships. */
     public String room(String name, List<BenchUser> members) {
         String rid = name;

@@ -67,6 +67,8 @@ public class CaravanProperties {
          * HTTP_FORWARDED_COUNT); 0 takes the client's address from the socket and ignores the header.
          */
         private int trustedProxies;
+        /** Largest WebSocket message (a DDP frame) a client may send; a larger one closes the socket with 1009. */
+        private int maxWebsocketMessageBytes = 1024 * 1024;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
@@ -76,6 +78,8 @@ public class CaravanProperties {
         public void setMaxBodySize(long maxBodySize) { this.maxBodySize = maxBodySize; }
         public int getTrustedProxies() { return trustedProxies; }
         public void setTrustedProxies(int trustedProxies) { this.trustedProxies = trustedProxies; }
+        public int getMaxWebsocketMessageBytes() { return maxWebsocketMessageBytes; }
+        public void setMaxWebsocketMessageBytes(int maxWebsocketMessageBytes) { this.maxWebsocketMessageBytes = maxWebsocketMessageBytes; }
     }
 
     public static class Bus {

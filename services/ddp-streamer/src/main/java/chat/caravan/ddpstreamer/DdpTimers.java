@@ -14,11 +14,20 @@ public class DdpTimers {
     private final Duration pingAfter;
     private final Duration timeout;
 
-    public DdpTimers(DdpServer server, @Value("${caravan.ddp.ping-after:30s}") Duration pingAfter,
-            @Value("${caravan.ddp.ping-timeout:30s}") Duration timeout) {
+    /** Meteor's server heartbeat: a ping after 15 s without a frame, the socket closed 15 s later without one. */
+    public DdpTimers(DdpServer server, @Value("${caravan.ddp.ping-after:15s}") Duration pingAfter,
+            @Value("${caravan.ddp.ping-timeout:15s}") Duration timeout) {
         this.server = server;
         this.pingAfter = pingAfter;
         this.timeout = timeout;
+    }
+
+    public Duration pingAfter() {
+        return pingAfter;
+    }
+
+    public Duration timeout() {
+        return timeout;
     }
 
     public void clientHeartbeats() {

@@ -24,12 +24,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** DDP over real WebSockets against ddp-streamer in the same JVM as accounts and authorization. */
+/** DDP over real WebSockets against ddp-streamer in the same JVM as accounts, authorization and presence. */
 @SpringBootTest(classes = DdpProtocolTest.App.class)
 class DdpProtocolTest {
 
     @SpringBootApplication(scanBasePackages = {"chat.caravan.common", "chat.caravan.ddpstreamer", "chat.caravan.accounts",
-            "chat.caravan.authorization"})
+            "chat.caravan.authorization", "chat.caravan.presence"})
     static class App {
     }
 

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
@@ -15,10 +17,14 @@ import chat.caravan.common.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,6 +49,7 @@ public class PresenceService {
     private final Settings settings;
     private final Duration instanceTimeout;
     private final int maxConnectionsPerUser;
+    private final java.util.concurrent.locks.ReentrantLock[] userLocks = new java.util.concurrent.locks.ReentrantLock[256];
 
     public PresenceService(MongoDatabase database, BusClient bus, Settings settings,
             @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout,
@@ -54,6 +61,9 @@ public class PresenceService {
         this.settings = settings;
         this.instanceTimeout = instanceTimeout;
         this.maxConnectionsPerUser = Math.max(1, maxConnectionsPerUser);
+        for (int i = 0; i < userLocks.length; i++) {
+            userLocks[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
     }
 
     public Map<String, Object> connectionOpened(JsonNode request) {
@@ -94,6 +104,105 @@ public class PresenceService {
         String userId = text(request, "userId");
         sessions.updateOne(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", text(request, "connectionId"))));
         return recompute(userId);
+    }
+
+    /**
+     * A batch of opens and closes from one instance, applied in order in one bulk write; the affected users are then
+     * recomputed together, so hundreds of sockets dropped at once cost a few round trips to the store rather than
+     * several per socket.
+     */
+    public Map<String, Object> connectionsChanged(JsonNode request) {
+        String instanceId = text(request, "instanceId");
+        JsonNode changes = request.path("changes");
+        if (!changes.isArray()) {
+            throw CaravanException.invalidParams("must have required property 'changes'");
+        }
+        Date now = new Date();
+        seen(instanceId, now);
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        Set<String> affected = new LinkedHashSet<>();
+        Set<String> opened = new LinkedHashSet<>();
+        for (JsonNode change : changes) {
+            String userId = text(change, "userId");
+            String connectionId = text(change, "connectionId");
+            affected.add(userId);
+            if (change.path("opened").asBoolean(false)) {
+                opened.add(userId);
+                // the user's record exists, then the connection is appended unless already there: the change
+                // records one element, not the whole list
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", userId), Updates.setOnInsert("connections", List.of()),
+                        new UpdateOptions().upsert(true)));
+                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", userId), Filters.ne("connections.id", connectionId)),
+                        Updates.push("connections", new Document("id", connectionId).append("instanceId", instanceId)
+                                .append("status", "online").append("_createdAt", now).append("_updatedAt", now))));
+            } else {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", connectionId))));
+            }
+        }
+        if (!writes.isEmpty()) {
+            sessions.bulkWrite(writes, new BulkWriteOptions().ordered(true));
+        }
+        opened.forEach(this::keepNewestConnections);
+        recomputeAll(affected);
+        return Map.of("users", affected.size());
+    }
+
+    /** {@link #recompute(String)} for many users at once: one read of their connections and documents, one bulk write. */
+    void recomputeAll(Set<String> userIds) {
+        int[] stripes = userIds.stream().mapToInt(this::stripe).distinct().sorted().toArray();
+        for (int stripe : stripes) {
+            userLocks[stripe].lock();
+        }
+        try {
+            Set<String> pending = userIds;
+            Map<String, List<String>> statuses = connectionStatuses(pending);
+            for (int attempt = 0; attempt < 4 && !pending.isEmpty(); attempt++) {
+                Map<String, Document> found = new java.util.HashMap<>();
+                users.find(Filters.in("_id", pending)).forEach(user -> found.put(user.getString("_id"), user));
+                List<WriteModel<Document>> updates = new ArrayList<>();
+                List<Map<String, Object>> events = new ArrayList<>();
+                for (String userId : pending) {
+                    Document user = found.get(userId);
+                    if (user != null) {
+                        StatusChange change = statusChange(user, statuses.getOrDefault(userId, List.of()));
+                        if (change.changed()) {
+                            updates.add(new UpdateOneModel<>(Filters.eq("_id", userId), change.update()));
+                            events.add(change.event());
+                        }
+                    }
+                }
+                if (!updates.isEmpty()) {
+                    users.bulkWrite(updates, new BulkWriteOptions().ordered(false));
+                }
+                events.forEach(event -> bus.publish("presence.status", event));
+                // as in recompute: connections changed meanwhile (another presence instance) mean computing again
+                Map<String, List<String>> current = connectionStatuses(pending);
+                Set<String> moved = new LinkedHashSet<>();
+                for (String userId : pending) {
+                    if (!current.getOrDefault(userId, List.of()).equals(statuses.getOrDefault(userId, List.of()))) {
+                        moved.add(userId);
+                    }
+                }
+                pending = moved;
+                statuses = current;
+            }
+        } finally {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                userLocks[stripes[i]].unlock();
+            }
+        }
+    }
+
+    private Map<String, List<String>> connectionStatuses(Set<String> userIds) {
+        Map<String, List<String>> statuses = new java.util.HashMap<>();
+        sessions.find(Filters.in("_id", userIds)).forEach(session -> {
+            List<String> list = new ArrayList<>();
+            for (Document connection : session.getList("connections", Document.class, List.of())) {
+                list.add(connection.getString("status"));
+            }
+            statuses.put(session.getString("_id"), list);
+        });
+        return statuses;
     }
 
     /** A connection went idle (away) or came back (online). */
@@ -178,7 +287,9 @@ public class PresenceService {
         sessions.updateMany(Filters.eq("connections.instanceId", instanceId),
                 Updates.pull("connections", new Document("instanceId", instanceId)));
         instances.deleteOne(Filters.eq("_id", instanceId));
-        affected.forEach(this::recompute);
+        if (!affected.isEmpty()) {
+            recomputeAll(new LinkedHashSet<>(affected));
+        }
     }
 
     private void seen(String instanceId, Date now) {
@@ -190,8 +301,37 @@ public class PresenceService {
         return recompute(userId, false);
     }
 
-    /** As {@link #recompute(String)}; {@code announceAnyway} when the user chose a status or text themselves. */
+    /**
+     * As {@link #recompute(String)}; {@code announceAnyway} when the user chose a status or text themselves. Two
+     * recomputes of one user must not interleave (the one that read older connections would write last and leave a
+     * user online with no connection): they take turns in this instance, and each checks after writing that the
+     * connections it read are still the current ones (another presence instance may have changed them), else
+     * computes again.
+     */
     Map<String, Object> recompute(String userId, boolean announceAnyway) {
+        java.util.concurrent.locks.Lock lock = userLocks[stripe(userId)];
+        lock.lock();
+        try {
+            List<String> statuses = connectionStatuses(userId);
+            for (int attempt = 0; ; attempt++) {
+                Map<String, Object> event = recompute(userId, statuses, announceAnyway);
+                List<String> current = connectionStatuses(userId);
+                if (current.equals(statuses) || attempt >= 3) {
+                    return event;
+                }
+                statuses = current;
+                announceAnyway = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int stripe(String userId) {
+        return Math.floorMod(userId.hashCode(), userLocks.length);
+    }
+
+    private List<String> connectionStatuses(String userId) {
         Document session = sessions.find(Filters.eq("_id", userId)).first();
         List<String> statuses = new ArrayList<>();
         if (session != null) {
@@ -199,30 +339,44 @@ public class PresenceService {
                 statuses.add(connection.getString("status"));
             }
         }
+        return statuses;
+    }
+
+    private Map<String, Object> recompute(String userId, List<String> statuses, boolean announceAnyway) {
         Document user = users.find(Filters.eq("_id", userId)).first();
         if (user == null) {
             return Map.of();
         }
+        StatusChange change = statusChange(user, statuses);
+        if (change.changed()) {
+            users.updateOne(Filters.eq("_id", userId), change.update());
+        }
+        if (change.changed() || announceAnyway) {
+            bus.publish("presence.status", change.event());
+        }
+        return change.event();
+    }
+
+    /** What a user's connections make of their status: whether it changed, the update, the event others get. */
+    private record StatusChange(boolean changed, Bson update, Map<String, Object> event) {
+    }
+
+    private static StatusChange statusChange(Document user, List<String> statuses) {
         String connectionStatus = PresenceRules.connectionStatus(statuses);
         String shown = PresenceRules.shownStatus(connectionStatus, user.getString(UserFields.STATUS_DEFAULT));
         String text = user.getString(UserFields.STATUS_TEXT) == null ? "" : user.getString(UserFields.STATUS_TEXT);
         boolean changed = !shown.equals(user.getString(UserFields.STATUS))
                 || !connectionStatus.equals(user.getString(UserFields.STATUS_CONNECTION));
-        if (changed) {
-            users.updateOne(Filters.eq("_id", userId), Updates.combine(Updates.set(UserFields.STATUS, shown),
-                    Updates.set(UserFields.STATUS_CONNECTION, connectionStatus), Updates.set(UserFields.UPDATED_AT, new Date())));
-        }
+        Bson update = Updates.combine(Updates.set(UserFields.STATUS, shown),
+                Updates.set(UserFields.STATUS_CONNECTION, connectionStatus), Updates.set(UserFields.UPDATED_AT, new Date()));
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("userId", userId);
+        event.put("userId", user.getString("_id"));
         event.put("username", user.getString(UserFields.USERNAME));
         event.put("name", user.getString(UserFields.NAME));
         event.put("status", shown);
         event.put("statusText", text);
         event.put("roles", user.getList(UserFields.ROLES, String.class, List.of()));
-        if (changed || announceAnyway) {
-            bus.publish("presence.status", event);
-        }
-        return event;
+        return new StatusChange(changed, update, event);
     }
 
     private static String text(JsonNode request, String field) {

@@ -131,6 +131,34 @@ class PresenceRoutesTest {
         assertThat(status(uid)).isEqualTo("offline");
     }
 
+    @Test
+    void batchedChangesApplyInOrder() {
+        String uid = user();
+        bus.call("presence.connectionsChanged", Map.of("instanceId", "b1", "changes", List.of(
+                Map.of("userId", uid, "connectionId", "c1", "opened", true),
+                Map.of("userId", uid, "connectionId", "c2", "opened", true),
+                Map.of("userId", uid, "connectionId", "c1", "opened", false))));
+        assertThat(status(uid)).isEqualTo("online");
+        bus.call("presence.connectionsChanged", Map.of("instanceId", "b1", "changes", List.of(
+                Map.of("userId", uid, "connectionId", "c2", "opened", false))));
+        assertThat(status(uid)).isEqualTo("offline");
+    }
+
+    @Test
+    void aBatchOfOpeningsKeepsTheNewestConnectionsOnlyAndRepeatsAddNothing() {
+        String uid = user();
+        List<Map<String, Object>> changes = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            changes.add(Map.of("userId", uid, "connectionId", "batch" + i, "opened", true));
+            changes.add(Map.of("userId", uid, "connectionId", "batch" + i, "opened", true));
+        }
+        bus.call("presence.connectionsChanged", Map.of("instanceId", "b2", "changes", changes));
+        Document session = database.getCollection("usersSessions").find(Filters.eq("_id", uid)).first();
+        assertThat(session.getList("connections", Document.class)).extracting(c -> c.getString("id"))
+                .containsExactly("batch35", "batch36", "batch37", "batch38", "batch39");
+        assertThat(status(uid)).isEqualTo("online");
+    }
+
     private void open(String uid, String connection, String instance) {
         bus.call("presence.connectionOpened", Map.of("userId", uid, "connectionId", connection, "instanceId", instance));
     }

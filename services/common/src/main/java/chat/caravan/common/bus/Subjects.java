@@ -21,6 +21,7 @@ package chat.caravan.common.bus;
  *       {@code authorization.canSendMessage} {@code {uid, rid}} -> {@code {room}} or a coded error</li>
  *   <li>{@code authorization.permissions} {@code {updatedSince?}} -> {@code {update, remove}}</li>
  *   <li>{@code presence.connectionOpened} / {@code connectionClosed} {@code {userId, connectionId, instanceId}},
+ *       {@code presence.connectionsChanged} {@code {instanceId, changes: [{userId, connectionId, opened}]}} (in order),
  *       {@code presence.activity} {@code {userId, connectionId, instanceId, status: online|away}},
  *       {@code presence.setStatus} / {@code setDefaultStatus} {@code {userId, status?, statusText?}},
  *       {@code presence.getStatus} {@code {userId}}, {@code presence.instanceHeartbeat} {@code {instanceId}},

@@ -30,7 +30,7 @@ public class HttpServerConfiguration {
         configuration.setBindHost(properties.getHttp().getHost());
         configuration.setBindPort(properties.getHttp().getPort());
         configuration.setMaxBodySize(properties.getHttp().getMaxBodySize());
-        return new VertxPlatformHttpServer(configuration);
+        return new CaravanHttpServer(configuration, properties.getHttp().getMaxWebsocketMessageBytes());
     }
 
     /** Starts the server before any route, and answers unknown API paths with a JSON 404. */

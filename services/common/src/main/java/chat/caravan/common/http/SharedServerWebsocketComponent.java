@@ -3,6 +3,7 @@ package chat.caravan.common.http;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
@@ -12,6 +13,7 @@ import org.apache.camel.component.vertx.websocket.VertxWebsocketConfiguration;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketConstants;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpoint;
 import org.apache.camel.component.vertx.websocket.VertxWebsocketEndpointConfigurer;
+import org.apache.camel.component.vertx.websocket.VertxWebsocketEvent;
 import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spi.PropertyConfigurerAware;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -92,6 +94,22 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
     private final class OrderedConsumer extends VertxWebsocketConsumer {
         OrderedConsumer(VertxWebsocketEndpoint endpoint, Processor processor) {
             super(endpoint, processor);
+        }
+
+        /**
+         * Socket failures reach the route as ERROR events with the failure as body (the stock consumer only logs
+         * them): a message over the size limit must close its socket rather than vanish while the client waits.
+         */
+        @Override
+        public void onException(String connectionKey, Throwable cause, SocketAddress remote, RoutingContext routingContext) {
+            if (!getEndpoint().getConfiguration().isFireWebSocketConnectionEvents()) {
+                super.onException(connectionKey, cause, remote, routingContext);
+                return;
+            }
+            Exchange exchange = createExchange(false);
+            exchange.getMessage().setBody(cause);
+            populateExchangeHeaders(exchange, connectionKey, remote, routingContext, VertxWebsocketEvent.ERROR);
+            processExchange(exchange, routingContext);
         }
 
         @Override

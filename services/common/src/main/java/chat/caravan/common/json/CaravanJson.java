@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.Map;
 
+import chat.caravan.common.error.CaravanException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -81,7 +84,10 @@ public final class CaravanJson {
         return node != null && node.isObject() && node.size() == 1 && node.has("$date");
     }
 
-    /** The instant of an EJSON date ({@code $date} as millis or ISO string), or of an ISO string. */
+    /**
+     * The instant of an EJSON date ({@code $date} as millis or ISO string), or of an ISO string; a client's value
+     * that is neither fails as invalid-params (a 400), never as a server error.
+     */
     public static Instant toInstant(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -91,16 +97,109 @@ public final class CaravanJson {
             return Instant.ofEpochMilli(value.asLong());
         }
         if (value.isTextual()) {
-            return Instant.parse(value.asText());
+            try {
+                return Instant.parse(value.asText());
+            } catch (DateTimeParseException e) {
+                throw CaravanException.invalidParams("Invalid date: " + abbreviated(value.asText()));
+            }
+        }
+        if (isEjsonDate(node)) {
+            throw CaravanException.invalidParams("Invalid EJSON: $date must be a number of milliseconds");
         }
         return null;
+    }
+
+    /**
+     * Checks that every EJSON tag in a client's value is well-formed, as Meteor's EJSON.parse would decode it:
+     * {@code $date} (milliseconds, or an ISO-8601 string), {@code $binary} (base64), {@code $InfNaN} (1, -1 or 0),
+     * {@code $escape} (an object), {@code $type}/{@code $value} (custom types: none are known here) and
+     * {@code $regexp}/{@code $flags}. A malformed tag fails as invalid-params (a 400), so a client's mistake never
+     * becomes a server error further on.
+     */
+    public static void requireValidEjson(JsonNode node) {
+        if (node == null) {
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(CaravanJson::requireValidEjson);
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        if (node.size() == 1) {
+            String tag = node.fieldNames().next();
+            JsonNode value = node.get(tag);
+            switch (tag) {
+                case "$date" -> {
+                    try {
+                        if (!value.isNumber()) {
+                            Instant.parse(value.textValue() == null ? "" : value.textValue());
+                        }
+                    } catch (DateTimeParseException e) {
+                        throw invalidEjson("$date must be a number of milliseconds");
+                    }
+                    return;
+                }
+                case "$binary" -> {
+                    try {
+                        if (!value.isTextual()) {
+                            throw new IllegalArgumentException();
+                        }
+                        Base64.getDecoder().decode(value.asText());
+                    } catch (IllegalArgumentException e) {
+                        throw invalidEjson("$binary must be a base64 string");
+                    }
+                    return;
+                }
+                case "$InfNaN" -> {
+                    if (!value.isNumber() || (value.asDouble() != 1 && value.asDouble() != -1 && value.asDouble() != 0)) {
+                        throw invalidEjson("$InfNaN must be 1, -1 or 0");
+                    }
+                    return;
+                }
+                case "$escape" -> {
+                    if (!value.isObject()) {
+                        throw invalidEjson("$escape must be an object");
+                    }
+                    // the escaped keys are plain keys; their values are EJSON again
+                    value.elements().forEachRemaining(CaravanJson::requireValidEjson);
+                    return;
+                }
+                default -> {
+                }
+            }
+        }
+        if (node.size() == 2 && node.has("$type") && node.has("$value")) {
+            throw invalidEjson("unknown custom type " + abbreviated(node.get("$type").asText()));
+        }
+        if (node.size() == 2 && node.has("$regexp") && node.has("$flags")) {
+            if (!node.get("$regexp").isTextual() || !node.get("$flags").isTextual()) {
+                throw invalidEjson("$regexp and $flags must be strings");
+            }
+            return;
+        }
+        node.elements().forEachRemaining(CaravanJson::requireValidEjson);
+    }
+
+    private static CaravanException invalidEjson(String problem) {
+        return CaravanException.invalidParams("Invalid EJSON: " + problem);
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
     }
 
     /** A copy of the tree with every EJSON date replaced by its ISO-8601 string, for REST. */
     public static JsonNode ejsonDatesToIso(JsonNode node) {
         if (isEjsonDate(node)) {
-            Instant instant = toInstant(node);
-            return instant == null ? node : TextNode.valueOf(iso(instant));
+            try {
+                Instant instant = toInstant(node);
+                return instant == null ? node : TextNode.valueOf(iso(instant));
+            } catch (CaravanException e) {
+                // stored as it came: shown as it is rather than failing the reply
+                return node;
+            }
         }
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();

@@ -28,18 +28,28 @@ public final class DdpTestClient implements AutoCloseable {
     private final Map<String, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile boolean answerPings = true;
 
     private DdpTestClient() {
     }
 
     /** Connects to {@code ws://host:port/websocket} and completes the DDP handshake. */
     public static DdpTestClient connect(String websocketUrl) {
-        return connect(websocketUrl, Map.of());
+        return connect(websocketUrl, Map.of(), HttpClient.newHttpClient());
     }
 
     /** Connects with extra headers on the upgrade request (e.g. X-Forwarded-For as a proxy would add it). */
     public static DdpTestClient connect(String websocketUrl, Map<String, String> headers) {
-        DdpTestClient client = open(websocketUrl, headers);
+        return connect(websocketUrl, headers, HttpClient.newHttpClient());
+    }
+
+    /** As {@link #connect(String)}, over a given HTTP client (many sockets need not each start their own). */
+    public static DdpTestClient connect(String websocketUrl, HttpClient http) {
+        return connect(websocketUrl, Map.of(), http);
+    }
+
+    private static DdpTestClient connect(String websocketUrl, Map<String, String> headers, HttpClient http) {
+        DdpTestClient client = open(websocketUrl, headers, http);
         client.send(Map.of("msg", "connect", "version", "1", "support", List.of("1")));
         client.await(m -> "connected".equals(m.path("msg").asText()), Duration.ofSeconds(10));
         return client;
@@ -47,14 +57,14 @@ public final class DdpTestClient implements AutoCloseable {
 
     /** Opens the socket only: the test speaks first (or wrongly). */
     public static DdpTestClient open(String websocketUrl) {
-        return open(websocketUrl, Map.of());
+        return open(websocketUrl, Map.of(), HttpClient.newHttpClient());
     }
 
-    private static DdpTestClient open(String websocketUrl, Map<String, String> headers) {
+    private static DdpTestClient open(String websocketUrl, Map<String, String> headers, HttpClient http) {
         // the client exists before the socket, so frames the server sends at once (SockJS "o") are not lost
         DdpTestClient[] holder = {new DdpTestClient()};
         StringBuilder partial = new StringBuilder();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         WebSocket socket = builder
                 .buildAsync(URI.create(websocketUrl), new WebSocket.Listener() {
@@ -90,6 +100,18 @@ public final class DdpTestClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Sends one message as several continuation frames, each part its own frame. */
+    public void sendFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+    }
+
+    /** Stops (or resumes) answering the server's pings, as a client whose network vanished would. */
+    public void answerPings(boolean answer) {
+        answerPings = answer;
+    }
+
     /** The close code the server sent, or -1 if the socket did not close within the timeout. */
     public int awaitClose(Duration timeout) {
         try {
@@ -102,7 +124,7 @@ public final class DdpTestClient implements AutoCloseable {
     private void receive(String text) {
         try {
             JsonNode message = JSON.readTree(text);
-            if ("ping".equals(message.path("msg").asText())) {
+            if ("ping".equals(message.path("msg").asText()) && answerPings) {
                 send(Map.of("msg", "pong"));
             }
             if ("result".equals(message.path("msg").asText())) {

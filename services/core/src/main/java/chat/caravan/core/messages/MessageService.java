@@ -1,6 +1,5 @@
 package chat.caravan.core.messages;
 
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,14 +38,16 @@ public class MessageService {
     private final Authorization authorization;
     private final Settings settings;
     private final BusClient bus;
+    private final MessageContent content;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
-            BusClient bus) {
+            BusClient bus, MessageContent content) {
         this.store = store;
         this.writer = writer;
         this.authorization = authorization;
         this.settings = settings;
         this.bus = bus;
+        this.content = content;
     }
 
     /**
@@ -111,20 +112,10 @@ public class MessageService {
         if (message.hasNonNull(MessageFields.EMOJI)) {
             doc.put(MessageFields.EMOJI, text(message, MessageFields.EMOJI, 64));
         }
-        if (message.has("attachments") && message.get("attachments").isArray()) {
-            List<Document> attachments = new ArrayList<>();
-            for (JsonNode attachment : message.get("attachments")) {
-                if (!attachment.isObject()) {
-                    throw CaravanException.invalidParams("must be object 'attachments'");
-                }
-                Document parsed = Document.parse(attachment.toString());
-                if (parsed.get("text") instanceof String t && t.length() > max) {
-                    throw CaravanException.plain("error-message-size-exceeded");
-                }
-                attachments.add(parsed);
-            }
-            doc.put(MessageFields.ATTACHMENTS, attachments);
+        if (message.hasNonNull(MessageFields.ATTACHMENTS)) {
+            doc.put(MessageFields.ATTACHMENTS, content.attachments(message.get(MessageFields.ATTACHMENTS), max));
         }
+        content.requireWithinBound(doc, "sendMessage");
         try {
             return writer.insertUserMessage(room, caller.user(), doc);
         } catch (MongoWriteException e) {
@@ -162,6 +153,11 @@ public class MessageService {
     }
 
     public Document update(Caller caller, String rid, String msgId, String text) {
+        return update(caller, rid, msgId, text, null);
+    }
+
+    /** As {@link #update(Caller, String, String, String)}, replacing the attachments too when given (DDP updateMessage). */
+    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments) {
         Document message = existing(msgId);
         if (rid != null && !rid.equals(message.getString(MessageFields.ROOM_ID))) {
             throw CaravanException.plain("The room id provided does not match where the message is from.");
@@ -188,12 +184,20 @@ public class MessageService {
                 && message.getDate(MessageFields.TS).getTime() + blockMinutes * 60_000L < System.currentTimeMillis()) {
             throw CaravanException.coded("error-message-editing-blocked", "Message editing is blocked");
         }
+        List<Document> newAttachments = attachments == null || attachments.isNull() ? null
+                : content.attachments(attachments, settings.integer("Message_MaxAllowedSize", 5000));
+        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS,
+                newAttachments != null ? newAttachments : message.get(MessageFields.ATTACHMENTS)), "updateMessage");
         Date now = new Date();
         MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
-        store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(Updates.set(MessageFields.TEXT, text),
+        List<Bson> changes = new java.util.ArrayList<>(List.of(Updates.set(MessageFields.TEXT, text),
                 Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
                 Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                 Updates.set(MessageFields.UPDATED_AT, now)));
+        if (newAttachments != null) {
+            changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
+        }
+        store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(changes));
         Document updated = existing(msgId);
         Document roomDoc = store.room(room);
         if (roomDoc != null && roomDoc.get("lastMessage") instanceof Document last && msgId.equals(last.getString("_id"))) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.json.CaravanJson;
+import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
@@ -79,7 +80,8 @@ public class CoreMethods {
                 yield messages.send(caller, first.get("rid").asText(), first);
             }
             case "updateMessage" -> {
-                messages.update(caller, text(first.path("rid")), text(first.path("_id")), text(first.path("msg")));
+                messages.update(caller, text(first.path("rid")), text(first.path("_id")), text(first.path("msg")),
+                        first.get(MessageFields.ATTACHMENTS));
                 yield null;
             }
             case "deleteMessage" -> {

@@ -59,6 +59,8 @@ public class MethodCallEndpoints {
         } catch (java.io.IOException e) {
             throw CaravanException.invalidParams("The message is not valid EJSON");
         }
+        // a malformed tag ({"$date":"x"}) is the client's mistake: a 400 here, not a failure inside the method
+        CaravanJson.requireValidEjson(message);
         String id = message.path("id").asText("");
         String method = message.path("method").asText(exchange.getIn().getHeader("method", "", String.class).replace(':', '/'));
         JsonNode params = message.path("params").isArray() ? message.get("params") : JsonNodeFactory.instance.arrayNode();

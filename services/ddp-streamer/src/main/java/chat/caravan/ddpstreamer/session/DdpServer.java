@@ -13,6 +13,7 @@ import chat.caravan.common.CaravanProperties;
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.http.ClientAddress;
+import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.LoginTokenHash;
@@ -26,6 +27,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
@@ -52,6 +55,7 @@ public class DdpServer {
 
     private final Map<String, DdpSession> sessions = new ConcurrentHashMap<>();
     private final BusClient bus;
+    private final PresenceReporter presence;
     private final StreamIndex index;
     private final StreamPermissions permissions;
     private final MongoDatabase database;
@@ -59,11 +63,16 @@ public class DdpServer {
     private final int maxBufferedBytes;
     private final ClientAddress clientAddress;
     private final DdpRateLimiter rateLimiter;
+    private final int maxSubscriptions;
+    private final int maxMessageBytes;
 
     public DdpServer(BusClient bus, StreamIndex index, StreamPermissions permissions, MongoDatabase database,
-            CaravanProperties properties, @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
+            CaravanProperties properties, PresenceReporter presence,
+            @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
+            @Value("${caravan.ddp.max-subscriptions:500}") int maxSubscriptions,
             ClientAddress clientAddress, DdpRateLimiter rateLimiter) {
         this.bus = bus;
+        this.presence = presence;
         this.index = index;
         this.permissions = permissions;
         this.database = database;
@@ -71,6 +80,9 @@ public class DdpServer {
         this.maxBufferedBytes = maxBufferedBytes;
         this.clientAddress = clientAddress;
         this.rateLimiter = rateLimiter;
+        this.maxSubscriptions = maxSubscriptions;
+        this.maxMessageBytes = properties.getHttp().getMaxWebsocketMessageBytes();
+        presence.start(instanceId);
     }
 
     public String instanceId() {
@@ -107,13 +119,34 @@ public class DdpServer {
             case ERROR -> {
                 DdpSession session = sessions.get(key);
                 if (session != null) {
-                    session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+                    Throwable failure = exchange.getMessage().getBody(Throwable.class);
+                    if (isTooBig(failure)) {
+                        LOG.info("Session {} sent a message over {} bytes; closing it", session.id(), maxMessageBytes);
+                        session.close(DdpSession.MESSAGE_TOO_BIG, "MESSAGE_TOO_BIG");
+                    } else {
+                        session.close(DdpSession.PROTOCOL_ERROR, "CLOSE_PROTOCOL_ERROR");
+                    }
                     close(key);
                 }
             }
             default -> {
             }
         }
+    }
+
+    /** A frame over the frame limit (Netty) or a message whose frames add up to more than the message limit (Vert.x). */
+    static boolean isTooBig(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus() != null
+                    && corrupted.closeStatus().code() == DdpSession.MESSAGE_TOO_BIG) {
+                return true;
+            }
+            if (t instanceof TooLongFrameException || (t instanceof IllegalStateException && t.getMessage() != null
+                    && t.getMessage().contains("max message size"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void open(String key, ServerWebSocket socket, boolean sockJs) {
@@ -144,8 +177,7 @@ public class DdpServer {
         }
         if (session.isLoggedIn()) {
             index.remove(StreamPermissions.SESSIONS_OF_USER, session.userId(), session);
-            tell("presence.connectionClosed", Map.of("userId", session.userId(), "connectionId", session.id(),
-                    "instanceId", instanceId));
+            presence.closed(session.userId(), session.id());
         }
     }
 
@@ -223,6 +255,7 @@ public class DdpServer {
         JsonNode args = params == null ? JsonNodeFactory.instance.arrayNode() : params;
         try {
             rateLimiter.check(new DdpRateLimiter.Call("method", method, session.userId(), session.id(), session.clientAddress()));
+            CaravanJson.requireValidEjson(args);
             JsonNode result = call(session, method, args);
             session.send(DdpFrames.result(callId, result));
         } catch (CaravanException e) {
@@ -289,7 +322,7 @@ public class DdpServer {
         fields.remove("_id");
         fields.remove("services");
         session.send(DdpFrames.added("users", userId, fields));
-        tell("presence.connectionOpened", Map.of("userId", userId, "connectionId", session.id(), "instanceId", instanceId));
+        presence.opened(userId, session.id());
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("id", userId).put("token", result.path("token").asText());
         reply.set("tokenExpires", result.get("tokenExpires"));
         reply.put("type", result.path("type").asText("password"));
@@ -340,9 +373,15 @@ public class DdpServer {
         if (session.subscriptions().containsKey(subId)) {
             return;
         }
+        if (session.subscriptions().size() >= maxSubscriptions) {
+            session.send(DdpFrames.nosub(subId, new CaravanException(400, "too-many-subscriptions",
+                    "Too many subscriptions on this connection", Map.of("limit", maxSubscriptions))));
+            return;
+        }
         try {
             rateLimiter.check(new DdpRateLimiter.Call("subscription", name.asText(), session.userId(), session.id(),
                     session.clientAddress()));
+            CaravanJson.requireValidEjson(params);
             permissions.subscribe(session, subId, name.asText(), params == null ? JsonNodeFactory.instance.arrayNode() : params);
         } catch (CaravanException e) {
             session.send(DdpFrames.nosub(subId, e));

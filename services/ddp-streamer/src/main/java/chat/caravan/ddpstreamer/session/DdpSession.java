@@ -16,6 +16,7 @@ public final class DdpSession {
     /** Close codes ddp-streamer uses. */
     public static final short PROTOCOL_ERROR = 1002;
     public static final short UNSUPPORTED_DATA = 1007;
+    public static final short MESSAGE_TOO_BIG = 1009;
     public static final short SLOW_CONSUMER = 1013;
     public static final short TIMEOUT = 4000;
 

@@ -11,6 +11,7 @@ import chat.caravan.ddpstreamer.session.DdpSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,11 +34,14 @@ public class StreamPermissions {
     private final Authorization authorization;
     private final StreamIndex index;
     private final BusClient bus;
+    private final int maxWatchedUsers;
 
-    public StreamPermissions(Authorization authorization, StreamIndex index, BusClient bus) {
+    public StreamPermissions(Authorization authorization, StreamIndex index, BusClient bus,
+            @Value("${caravan.ddp.max-watched-users:1000}") int maxWatchedUsers) {
         this.authorization = authorization;
         this.index = index;
         this.bus = bus;
+        this.maxWatchedUsers = maxWatchedUsers;
     }
 
     public void subscribe(DdpSession session, String subId, String name, JsonNode params) {
@@ -115,20 +119,34 @@ public class StreamPermissions {
                 "stream-livechat-inquiry-queue-observer", "stream-stdout").contains(stream);
     }
 
-    /** One main presence subscription per connection; later ones edit its watch list and stop at once. */
+    /**
+     * One main presence subscription per connection; later ones edit its watch list and stop at once. The watch list
+     * is bounded like the subscriptions: users added beyond it are refused with {@code too-many-subscriptions}.
+     */
     private void presence(DdpSession session, String subId, JsonNode options) {
         if (!session.isLoggedIn()) {
             throw new CaravanException(403, "not-allowed", "", null);
-        }
-        for (JsonNode uid : options.path("added")) {
-            if (uid.isTextual() && session.watchedPresence().add(uid.asText())) {
-                index.add("stream-user-presence", uid.asText(), session);
-            }
         }
         for (JsonNode uid : options.path("removed")) {
             if (uid.isTextual() && session.watchedPresence().remove(uid.asText())) {
                 index.remove("stream-user-presence", uid.asText(), session);
             }
+        }
+        boolean refused = false;
+        for (JsonNode uid : options.path("added")) {
+            if (!uid.isTextual() || session.watchedPresence().contains(uid.asText())) {
+                continue;
+            }
+            if (session.watchedPresence().size() >= maxWatchedUsers) {
+                refused = true;
+                break;
+            }
+            session.watchedPresence().add(uid.asText());
+            index.add("stream-user-presence", uid.asText(), session);
+        }
+        if (refused) {
+            throw new CaravanException(400, "too-many-subscriptions", "Too many users watched on this connection",
+                    Map.of("limit", maxWatchedUsers));
         }
         if (session.presenceSubscription() == null) {
             session.presenceSubscription(subId);
