@@ -66,17 +66,17 @@ public class Settings {
 
     /** The raw value, or null when the setting does not exist. */
     public Object value(String id) {
-        String overwritten = environment.getProperty(OVERWRITE_PREFIX + id);
-        if (overwritten != null) {
-            return overwritten;
-        }
         long now = System.nanoTime();
         Cached cached = cache.get(id);
         if (cached != null && cached.expiresAt > now) {
             return cached.value;
         }
-        Document setting = settings.find(Filters.eq("_id", id)).first();
-        Object value = setting == null ? null : setting.get("value");
+        // looked up with the database value, not on every read: settings sit on hot paths (every rate-limited call)
+        Object value = environment.getProperty(OVERWRITE_PREFIX + id);
+        if (value == null) {
+            Document setting = settings.find(Filters.eq("_id", id)).first();
+            value = setting == null ? null : setting.get("value");
+        }
         cache.put(id, new Cached(value, now + TTL.toNanos()));
         return value;
     }
