@@ -7,10 +7,10 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import chat.caravan.accounts.login.LoginTokens;
 import chat.caravan.accounts.login.PasswordHashing;
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.LoginTokenHash;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.common.testing.CaravanTestProperties;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,7 +84,7 @@ class AccountsRoutesTest {
         assertThat(hash).startsWith("$2b$10$");
         assertThat(new PasswordHashing().matches(PasswordHashing.sha256Hex("s3cret-pass"), hash)).isTrue();
         List<Document> tokens = user.getEmbedded(List.of("services", "resume", "loginTokens"), List.class);
-        assertThat(tokens).extracting(t -> t.getString("hashedToken")).contains(LoginTokens.hash(login.path("token").asText()));
+        assertThat(tokens).extracting(t -> t.getString("hashedToken")).contains(LoginTokenHash.of(login.path("token").asText()));
         assertThat(tokens.toString()).doesNotContain(login.path("token").asText());
     }
 

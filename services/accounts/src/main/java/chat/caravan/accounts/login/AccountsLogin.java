@@ -9,6 +9,7 @@ import java.util.Map;
 import chat.caravan.accounts.users.UserDirectory;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.UserDocuments;
+import chat.caravan.common.model.LoginTokenHash;
 import chat.caravan.common.model.UserFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
@@ -75,7 +76,7 @@ public class AccountsLogin {
         Date issued = new Date();
         users.collection().updateOne(Filters.eq(UserFields.ID, user.getString(UserFields.ID)), Updates.combine(
                 Updates.push(UserFields.LOGIN_TOKENS, new Document(UserFields.TOKEN_WHEN, issued)
-                        .append(UserFields.HASHED_TOKEN, LoginTokens.hash(token))),
+                        .append(UserFields.HASHED_TOKEN, LoginTokenHash.of(token))),
                 Updates.set(UserFields.LAST_LOGIN, issued)));
         failedLogins.recordSuccess(subject, ip);
         LOG.info("User {} logged in with a password", user.getString(UserFields.ID));
@@ -94,10 +95,11 @@ public class AccountsLogin {
         if (userId == null || token == null) {
             throw CaravanException.notLoggedIn();
         }
+        String hashed = LoginTokenHash.of(token);
         Document user = users.collection().find(Filters.and(Filters.eq(UserFields.ID, userId),
-                Filters.eq(UserFields.LOGIN_TOKEN_HASH, LoginTokens.hash(token)))).first();
+                Filters.eq(UserFields.LOGIN_TOKEN_HASH, hashed))).first();
         if (user == null || !Boolean.TRUE.equals(user.getBoolean(UserFields.ACTIVE))
-                || tokens.isExpired(issuedAt(user, LoginTokens.hash(token)), Instant.now())) {
+                || tokens.isExpired(issuedAt(user, hashed), Instant.now())) {
             throw CaravanException.notLoggedIn();
         }
         return Map.of("user", safeView(user));
@@ -110,7 +112,7 @@ public class AccountsLogin {
         if (userId == null || token == null) {
             throw CaravanException.notLoggedIn();
         }
-        String hashed = LoginTokens.hash(token);
+        String hashed = LoginTokenHash.of(token);
         users.collection().updateOne(Filters.eq(UserFields.ID, userId),
                 Updates.pull(UserFields.LOGIN_TOKENS, new Document(UserFields.HASHED_TOKEN, hashed)));
         TokenRevocations.some(exchange, userId, List.of(hashed));
@@ -119,7 +121,7 @@ public class AccountsLogin {
     }
 
     private Map<String, Object> resume(String token, String ip) {
-        String hashed = LoginTokens.hash(token);
+        String hashed = LoginTokenHash.of(token);
         Document user = users.collection().find(Filters.eq(UserFields.LOGIN_TOKEN_HASH, hashed)).first();
         if (user == null) {
             throw new CaravanException(403, null, "You've been logged out by the server. Please log in again.", null);

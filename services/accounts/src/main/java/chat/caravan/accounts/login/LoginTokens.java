@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 
-import chat.caravan.common.model.LoginTokenHash;
 import chat.caravan.common.settings.Settings;
 import org.springframework.stereotype.Component;
 
@@ -29,10 +28,6 @@ public class LoginTokens {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    public static String hash(String token) {
-        return LoginTokenHash.of(token);
     }
 
     public Duration lifetime() {

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import chat.caravan.common.CaravanProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,6 +65,19 @@ public class ClientAddress {
             exchange.setProperty(PROPERTY, address);
         }
         return address;
+    }
+
+    /**
+     * A copy of a client's login request for {@code accounts.login}, carrying as its {@code ip} the address this
+     * server saw: accounts counts failures by it, so whatever the client wrote there is dropped.
+     */
+    public static ObjectNode loginRequest(JsonNode request, String address) {
+        ObjectNode call = request.deepCopy();
+        call.remove("ip");
+        if (address != null) {
+            call.put("ip", address);
+        }
+        return call;
     }
 
     /**

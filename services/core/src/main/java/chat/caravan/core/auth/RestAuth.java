@@ -67,7 +67,7 @@ public class RestAuth {
         if (userId == null || token == null || userId.isBlank() || token.isBlank()) {
             return false;
         }
-        String key = userId + ":" + hash(token);
+        String key = userId + ":" + LoginTokenHash.of(token);
         long now = System.nanoTime();
         Cached cached = validated.get(key);
         JsonNode user;
@@ -101,7 +101,7 @@ public class RestAuth {
 
     /** Forgets a token at once (this replica's logout); other replicas hear the accounts.logout event. */
     public void forget(String userId, String token) {
-        validated.remove(userId + ":" + hash(token));
+        validated.remove(userId + ":" + LoginTokenHash.of(token));
     }
 
     private void evictUser(String userId) {
@@ -114,11 +114,6 @@ public class RestAuth {
             value = exchange.getIn().getHeader(name.toLowerCase());
         }
         return value == null ? null : value.toString().trim();
-    }
-
-    /** A login token as Meteor stores it (base64 SHA-256), never the token itself. */
-    public static String hash(String token) {
-        return LoginTokenHash.of(token);
     }
 
     private record Cached(JsonNode user, String userId, long expiresAt) {

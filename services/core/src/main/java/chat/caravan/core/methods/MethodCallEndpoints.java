@@ -6,6 +6,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.http.ClientAddress;
 import chat.caravan.common.json.CaravanJson;
+import chat.caravan.common.model.LoginTokenHash;
 import chat.caravan.common.ratelimit.DdpRateLimiter;
 import chat.caravan.common.rest.RestReplies;
 import chat.caravan.core.Params;
@@ -102,13 +103,7 @@ public class MethodCallEndpoints {
         if (!request.isObject()) {
             throw CaravanException.invalidParams("Match failed");
         }
-        ObjectNode call = request.deepCopy();
-        // accounts counts failures by the address this server saw; whatever the client wrote there is dropped
-        call.remove("ip");
-        if (address != null) {
-            call.put("ip", address);
-        }
-        JsonNode result = bus.call("accounts.login", call);
+        JsonNode result = bus.call("accounts.login", ClientAddress.loginRequest(request, address));
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("id", result.path("userId").asText())
                 .put("token", result.path("token").asText());
         reply.set("tokenExpires", result.get("tokenExpires"));
@@ -118,7 +113,7 @@ public class MethodCallEndpoints {
 
     private static String connectionId(Exchange exchange, String address) {
         String token = exchange.getProperty(RestAuth.AUTH_TOKEN, String.class);
-        return token != null ? RestAuth.hash(token) : address + " " + exchange.getIn().getHeader("User-Agent", "", String.class);
+        return token != null ? LoginTokenHash.of(token) : address + " " + exchange.getIn().getHeader("User-Agent", "", String.class);
     }
 
     private static void requireUser(String userId) {

@@ -299,13 +299,7 @@ public class DdpServer {
         if (!request.isObject()) {
             throw CaravanException.invalidParams("Match failed");
         }
-        ObjectNode call = request.deepCopy();
-        // accounts counts failures by this connection's address; whatever the client wrote there is dropped
-        call.remove("ip");
-        if (session.clientAddress() != null) {
-            call.put("ip", session.clientAddress());
-        }
-        JsonNode result = bus.call("accounts.login", call);
+        JsonNode result = bus.call("accounts.login", ClientAddress.loginRequest(request, session.clientAddress()));
         String userId = result.path("userId").asText();
         JsonNode user = result.path("user");
         if (session.isLoggedIn()) {
