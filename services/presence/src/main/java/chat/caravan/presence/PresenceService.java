@@ -3,11 +3,14 @@ package chat.caravan.presence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
@@ -49,7 +52,7 @@ public class PresenceService {
     private final Settings settings;
     private final Duration instanceTimeout;
     private final int maxConnectionsPerUser;
-    private final java.util.concurrent.locks.ReentrantLock[] userLocks = new java.util.concurrent.locks.ReentrantLock[256];
+    private final ReentrantLock[] userLocks = new ReentrantLock[256];
 
     public PresenceService(MongoDatabase database, BusClient bus, Settings settings,
             @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout,
@@ -62,26 +65,48 @@ public class PresenceService {
         this.instanceTimeout = instanceTimeout;
         this.maxConnectionsPerUser = Math.max(1, maxConnectionsPerUser);
         for (int i = 0; i < userLocks.length; i++) {
-            userLocks[i] = new java.util.concurrent.locks.ReentrantLock();
+            userLocks[i] = new ReentrantLock();
         }
     }
 
     public Map<String, Object> connectionOpened(JsonNode request) {
         String userId = text(request, "userId");
-        String connectionId = text(request, "connectionId");
-        String instanceId = text(request, "instanceId");
+        apply(text(request, "instanceId"), List.of(new ConnectionChange(userId, text(request, "connectionId"), true)));
+        return recompute(userId);
+    }
+
+    /** One connection opened or closed on an instance. */
+    private record ConnectionChange(String userId, String connectionId, boolean opened) {
+    }
+
+    /**
+     * Applies opens and closes of one instance in order, in one bulk write. An opening is appended unless already
+     * there (an announcement repeated is a no-op), so its change event records one element, not the whole list;
+     * the users who opened one then keep only their newest connections.
+     */
+    private void apply(String instanceId, List<ConnectionChange> changes) {
         Date now = new Date();
         seen(instanceId, now);
-        Document connection = new Document("id", connectionId).append("instanceId", instanceId).append("status", "online")
-                .append("_createdAt", now).append("_updatedAt", now);
-        // appended when new (an announcement repeated is a no-op), so the change records one element, not the list
-        if (sessions.updateOne(Filters.and(Filters.eq("_id", userId), Filters.ne("connections.id", connectionId)),
-                Updates.push("connections", connection)).getMatchedCount() == 0) {
-            sessions.updateOne(Filters.eq("_id", userId), Updates.setOnInsert("connections", List.of(connection)),
-                    new UpdateOptions().upsert(true));
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        Set<String> opened = new LinkedHashSet<>();
+        for (ConnectionChange change : changes) {
+            if (change.opened()) {
+                opened.add(change.userId());
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", change.userId()), Updates.setOnInsert("connections", List.of()),
+                        new UpdateOptions().upsert(true)));
+                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", change.userId()),
+                        Filters.ne("connections.id", change.connectionId())),
+                        Updates.push("connections", new Document("id", change.connectionId()).append("instanceId", instanceId)
+                                .append("status", "online").append("_createdAt", now).append("_updatedAt", now))));
+            } else {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", change.userId()),
+                        Updates.pull("connections", new Document("id", change.connectionId()))));
+            }
         }
-        keepNewestConnections(userId);
-        return recompute(userId);
+        if (!writes.isEmpty()) {
+            sessions.bulkWrite(writes, new BulkWriteOptions().ordered(true));
+        }
+        opened.forEach(this::keepNewestConnections);
     }
 
     /**
@@ -117,32 +142,14 @@ public class PresenceService {
         if (!changes.isArray()) {
             throw CaravanException.invalidParams("must have required property 'changes'");
         }
-        Date now = new Date();
-        seen(instanceId, now);
-        List<WriteModel<Document>> writes = new ArrayList<>();
+        List<ConnectionChange> parsed = new ArrayList<>();
         Set<String> affected = new LinkedHashSet<>();
-        Set<String> opened = new LinkedHashSet<>();
         for (JsonNode change : changes) {
-            String userId = text(change, "userId");
-            String connectionId = text(change, "connectionId");
-            affected.add(userId);
-            if (change.path("opened").asBoolean(false)) {
-                opened.add(userId);
-                // the user's record exists, then the connection is appended unless already there: the change
-                // records one element, not the whole list
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", userId), Updates.setOnInsert("connections", List.of()),
-                        new UpdateOptions().upsert(true)));
-                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", userId), Filters.ne("connections.id", connectionId)),
-                        Updates.push("connections", new Document("id", connectionId).append("instanceId", instanceId)
-                                .append("status", "online").append("_createdAt", now).append("_updatedAt", now))));
-            } else {
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", userId), Updates.pull("connections", new Document("id", connectionId))));
-            }
+            parsed.add(new ConnectionChange(text(change, "userId"), text(change, "connectionId"),
+                    change.path("opened").asBoolean(false)));
+            affected.add(parsed.get(parsed.size() - 1).userId());
         }
-        if (!writes.isEmpty()) {
-            sessions.bulkWrite(writes, new BulkWriteOptions().ordered(true));
-        }
-        opened.forEach(this::keepNewestConnections);
+        apply(instanceId, parsed);
         recomputeAll(affected);
         return Map.of("users", affected.size());
     }
@@ -157,7 +164,7 @@ public class PresenceService {
             Set<String> pending = userIds;
             Map<String, List<String>> statuses = connectionStatuses(pending);
             for (int attempt = 0; attempt < 4 && !pending.isEmpty(); attempt++) {
-                Map<String, Document> found = new java.util.HashMap<>();
+                Map<String, Document> found = new HashMap<>();
                 users.find(Filters.in("_id", pending)).forEach(user -> found.put(user.getString("_id"), user));
                 List<WriteModel<Document>> updates = new ArrayList<>();
                 List<Map<String, Object>> events = new ArrayList<>();
@@ -194,14 +201,8 @@ public class PresenceService {
     }
 
     private Map<String, List<String>> connectionStatuses(Set<String> userIds) {
-        Map<String, List<String>> statuses = new java.util.HashMap<>();
-        sessions.find(Filters.in("_id", userIds)).forEach(session -> {
-            List<String> list = new ArrayList<>();
-            for (Document connection : session.getList("connections", Document.class, List.of())) {
-                list.add(connection.getString("status"));
-            }
-            statuses.put(session.getString("_id"), list);
-        });
+        Map<String, List<String>> statuses = new HashMap<>();
+        sessions.find(Filters.in("_id", userIds)).forEach(session -> statuses.put(session.getString("_id"), statusesOf(session)));
         return statuses;
     }
 
@@ -309,7 +310,7 @@ public class PresenceService {
      * computes again.
      */
     Map<String, Object> recompute(String userId, boolean announceAnyway) {
-        java.util.concurrent.locks.Lock lock = userLocks[stripe(userId)];
+        Lock lock = userLocks[stripe(userId)];
         lock.lock();
         try {
             List<String> statuses = connectionStatuses(userId);
@@ -333,11 +334,14 @@ public class PresenceService {
 
     private List<String> connectionStatuses(String userId) {
         Document session = sessions.find(Filters.eq("_id", userId)).first();
+        return session == null ? new ArrayList<>() : statusesOf(session);
+    }
+
+    /** The status of each of a user's connections. */
+    private static List<String> statusesOf(Document session) {
         List<String> statuses = new ArrayList<>();
-        if (session != null) {
-            for (Document connection : session.getList("connections", Document.class, List.of())) {
-                statuses.add(connection.getString("status"));
-            }
+        for (Document connection : session.getList("connections", Document.class, List.of())) {
+            statuses.add(connection.getString("status"));
         }
         return statuses;
     }
