@@ -101,22 +101,28 @@ public class MongoShapedOplog implements Oplog {
         load();
     }
 
-    /** Reads the kept entries back: their sizes all, the newest of them into memory. */
+    /** Reads the kept entries back: their sizes all, the newest of them into memory (only those are decoded). */
     private void load() {
         List<Long> keys = new ArrayList<>(stored.keySet());
         keys.sort(null);
+        boolean memoryFull = false;
         for (int i = keys.size() - 1; i >= 0; i--) {
             Long key = keys.get(i);
-            Entry entry = entry(stored.get(key));
-            if (entry == null) {
+            byte[] bson = bsonOf(stored.get(key));
+            if (bson == null) {
                 continue;
             }
-            sizes.put(key, entry.bson().length);
+            sizes.put(key, bson.length);
             kept++;
-            keptBytes += entry.bson().length;
-            if (memoryUsed + entry.heapBytes() <= memoryBytes || entries.isEmpty()) {
-                entries.put(key, entry);
-                memoryUsed += entry.heapBytes();
+            keptBytes += bson.length;
+            if (!memoryFull) {
+                Entry entry = new Entry(namespaceOf(bson), bson);
+                if (memoryUsed + entry.heapBytes() <= memoryBytes || entries.isEmpty()) {
+                    entries.put(key, entry);
+                    memoryUsed += entry.heapBytes();
+                } else {
+                    memoryFull = true;
+                }
             }
         }
         last = sizes.isEmpty() ? 0 : sizes.lastKey();
@@ -126,15 +132,15 @@ public class MongoShapedOplog implements Oplog {
 
     /** A stored value as an entry: BSON bytes as written now, or a document as older stores kept it. */
     private static Entry entry(Object value) {
-        byte[] bson;
+        byte[] bson = bsonOf(value);
+        return bson == null ? null : new Entry(namespaceOf(bson), bson);
+    }
+
+    private static byte[] bsonOf(Object value) {
         if (value instanceof byte[] bytes) {
-            bson = bytes;
-        } else if (value instanceof Document document) {
-            bson = encode(document);
-        } else {
-            return null;
+            return bytes;
         }
-        return new Entry(namespaceOf(bson), bson);
+        return value instanceof Document document ? encode(document) : null;
     }
 
     static byte[] encode(Document document) {
