@@ -96,11 +96,10 @@ public class EmbeddedMongoServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + dataDir.toAbsolutePath(), e);
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
-        ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries, oplogBytes,
-                oplogMemory);
-        backend.enableOplog();
         StoreCredentials credentials = StoreCredentials.loadOrCreate(dataDir);
-        backend.requireAuthentication(credentials);
+        ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries, oplogBytes,
+                oplogMemory, credentials);
+        backend.enableOplog();
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-accept", true));
         EventLoopGroup io = new NioEventLoopGroup(0, new DefaultThreadFactory("embedded-mongo-io", true));
         EventExecutorGroup commands = new UnorderedThreadPoolEventExecutor(COMMAND_THREADS,

@@ -1,6 +1,5 @@
 package chat.caravan.common.mongo;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +23,6 @@ final class GroupCommit {
     /** Every ticket up to this one is on disk; written under the lock. */
     private volatile long durable;
     private final LongAdder syncs = new LongAdder();
-    private final LongAdder syncNanos = new LongAdder();
 
     GroupCommit(MVStore store) {
         this.store = store;
@@ -43,10 +41,8 @@ final class GroupCommit {
             }
             // every write that took a ticket up to here has been applied: this commit covers them all
             long covered = tickets.get();
-            long started = System.nanoTime();
             store.commit();
             store.sync();
-            syncNanos.add(System.nanoTime() - started);
             syncs.increment();
             durable = covered;
         } finally {
@@ -62,11 +58,5 @@ final class GroupCommit {
     /** Commits that reached the disk (fewer than writes when commits were grouped). */
     long syncs() {
         return syncs.sum();
-    }
-
-    /** Mean time of one commit and sync, in milliseconds. */
-    double meanSyncMillis() {
-        long count = syncs.sum();
-        return count == 0 ? 0 : TimeUnit.NANOSECONDS.toMicros(syncNanos.sum()) / 1000.0 / count;
     }
 }

@@ -38,26 +38,25 @@ public class ReplicaSetH2Backend extends H2Backend {
     private final long oplogBytes;
     private final long oplogMemory;
     private MongoShapedOplog oplog;
-    /** Set when connections must authenticate (see {@link ScramAuthentication}); null: none need to. */
-    private volatile ScramAuthentication authentication;
+    /** Every connection logs in with the store's account before it reads or writes. */
+    private final ScramAuthentication authentication;
     private final GroupCommit commits;
 
-    /** A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes, {@code oplogBytes} at most. */
-    public ReplicaSetH2Backend(String fileName, int oplogEntries, long oplogBytes) {
-        this(fileName, oplogEntries, oplogBytes, MongoShapedOplog.MEMORY_BYTES);
+    /**
+     * A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes, {@code oplogBytes} at
+     * most, the newest {@code oplogMemory} bytes of them in memory too; clients log in with {@code credentials}.
+     */
+    ReplicaSetH2Backend(String fileName, int oplogEntries, long oplogBytes, long oplogMemory, StoreCredentials credentials) {
+        this(open(fileName), oplogEntries, oplogBytes, oplogMemory, credentials);
     }
 
-    /** As above, the oplog's newest {@code oplogMemory} bytes also kept in memory. */
-    ReplicaSetH2Backend(String fileName, int oplogEntries, long oplogBytes, long oplogMemory) {
-        this(open(fileName), oplogEntries, oplogBytes, oplogMemory);
-    }
-
-    private ReplicaSetH2Backend(MVStore store, int oplogEntries, long oplogBytes, long oplogMemory) {
+    private ReplicaSetH2Backend(MVStore store, int oplogEntries, long oplogBytes, long oplogMemory,
+                                StoreCredentials credentials) {
         super(store);
-
         this.oplogEntries = oplogEntries;
         this.oplogBytes = oplogBytes;
         this.oplogMemory = oplogMemory;
+        this.authentication = new ScramAuthentication(credentials);
         this.commits = new GroupCommit(store);
     }
 
@@ -83,19 +82,11 @@ public class ReplicaSetH2Backend extends H2Backend {
         return oplog;
     }
 
-    /** From now on every connection must log in with {@code credentials} before it reads or writes. */
-    void requireAuthentication(StoreCredentials credentials) {
-        this.authentication = new ScramAuthentication(credentials);
-    }
-
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        ScramAuthentication auth = authentication;
-        if (auth != null) {
-            Document conversation = auth.handle(channel, command, query);
-            if (conversation != null) {
-                return conversation;
-            }
+        Document conversation = authentication.handle(channel, command, query);
+        if (conversation != null) {
+            return conversation;
         }
         boolean handshake = command.equalsIgnoreCase("hello") || command.equalsIgnoreCase("isMaster");
         Document reply;
@@ -110,9 +101,7 @@ public class ReplicaSetH2Backend extends H2Backend {
         if (handshake && reply != null) {
             reply.put("setName", SET_NAME);
             reply.put("isWritablePrimary", Boolean.TRUE);
-            if (auth != null) {
-                auth.describe(reply, query);
-            }
+            authentication.describe(reply, query);
         }
         return reply;
     }
@@ -120,8 +109,7 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** Legacy queries (OP_QUERY on a collection) need a logged-in connection too. */
     @Override
     public QueryResult handleQuery(MongoQuery query) {
-        ScramAuthentication auth = authentication;
-        if (auth != null && !auth.isAuthenticated(query.getChannel())) {
+        if (!authentication.isAuthenticated(query.getChannel())) {
             throw new MongoServerError(ScramAuthentication.UNAUTHORIZED, "Unauthorized", "query requires authentication");
         }
         return super.handleQuery(query);
@@ -129,10 +117,7 @@ public class ReplicaSetH2Backend extends H2Backend {
 
     @Override
     public void handleClose(Channel channel) {
-        ScramAuthentication auth = authentication;
-        if (auth != null) {
-            auth.forget(channel);
-        }
+        authentication.forget(channel);
         super.handleClose(channel);
     }
 
