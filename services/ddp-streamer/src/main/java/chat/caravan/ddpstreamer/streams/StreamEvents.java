@@ -3,6 +3,7 @@ package chat.caravan.ddpstreamer.streams;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,7 +259,7 @@ public class StreamEvents {
      * subscribed while it was public, or before being removed, loses its streams before the next event goes out.
      */
     private void dropListenersNotIn(String rid) {
-        Set<DdpSession> listening = new java.util.HashSet<>();
+        Set<DdpSession> listening = new HashSet<>();
         listening.addAll(index.listeners(StreamPermissions.ROOM_MESSAGES, rid));
         listening.addAll(index.listeners(StreamPermissions.ROOM_DATA, rid));
         for (String event : StreamPermissions.ROOM_EVENTS) {
@@ -268,7 +269,7 @@ public class StreamEvents {
             if (session.rooms().contains(rid)) {
                 continue;
             }
-            if (session.isLoggedIn() && isMember(session.userId(), rid)) {
+            if (session.isLoggedIn() && !members(rid, List.of(session.userId())).isEmpty()) {
                 // joined a moment ago: the membership event is still on its way
                 session.rooms().add(rid);
                 continue;
@@ -277,17 +278,13 @@ public class StreamEvents {
         }
     }
 
+    /** Which of {@code uids} are members of the room. */
     private Set<String> members(String rid, Collection<String> uids) {
-        Set<String> members = new java.util.HashSet<>();
+        Set<String> members = new HashSet<>();
         database.getCollection(chat.caravan.common.model.Collections.SUBSCRIPTIONS)
                 .find(Filters.and(Filters.eq("rid", rid), Filters.in("u._id", uids))).projection(new Document("u._id", 1))
                 .forEach(s -> members.add(s.get("u", Document.class).getString("_id")));
         return members;
-    }
-
-    private boolean isMember(String uid, String rid) {
-        return database.getCollection(chat.caravan.common.model.Collections.SUBSCRIPTIONS)
-                .find(Filters.and(Filters.eq("rid", rid), Filters.eq("u._id", uid))).projection(new Document("_id", 1)).first() != null;
     }
 
     /** Ends the session's subscriptions to the room's streams (messages, data, notify-room events), as Meteor stops one. */
