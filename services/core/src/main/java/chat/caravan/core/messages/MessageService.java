@@ -39,9 +39,13 @@ public class MessageService {
     private final Settings settings;
     private final BusClient bus;
     private final MessageContent content;
+    private final ThreadService threads;
+    private final MessageCustomFields customFields;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
-            BusClient bus, MessageContent content) {
+            BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields) {
+        this.threads = threads;
+        this.customFields = customFields;
         this.store = store;
         this.writer = writer;
         this.authorization = authorization;
@@ -65,6 +69,12 @@ public class MessageService {
         }
         if (message.hasNonNull("t")) {
             throw CaravanException.coded("error-invalid-message", "Invalid message");
+        }
+        if (message.path("tshow").asBoolean(false) && !message.hasNonNull("tmid")) {
+            throw CaravanException.coded("invalid-params", "tshow provided but missing tmid", Map.of("method", "sendMessage"));
+        }
+        if (message.hasNonNull("tmid") && !threads.enabled()) {
+            throw CaravanException.coded("error-not-allowed", "not-allowed", Map.of("method", "sendMessage"));
         }
         String clientId = message.path("_id").isTextual() ? message.get("_id").asText() : null;
         if (clientId != null) {
@@ -94,12 +104,12 @@ public class MessageService {
             if (parent == null) {
                 throw CaravanException.coded("error-invalid-message", "Invalid thread parent");
             }
-            doc.put(MessageFields.THREAD_ID, parent.getString("_id"));
+            // no nested threads: a reply to a reply joins the thread of the message replied to
+            String threadId = parent.getString(MessageFields.THREAD_ID);
+            doc.put(MessageFields.THREAD_ID, threadId != null ? threadId : parent.getString("_id"));
             if (message.path("tshow").asBoolean(false)) {
                 doc.put(MessageFields.THREAD_SHOW, true);
             }
-        } else if (message.path("tshow").asBoolean(false)) {
-            throw CaravanException.invalidParams("tshow requires tmid");
         }
         for (String field : List.of(MessageFields.ALIAS, MessageFields.AVATAR)) {
             if (message.hasNonNull(field)) {
@@ -114,6 +124,9 @@ public class MessageService {
         }
         if (message.hasNonNull(MessageFields.ATTACHMENTS)) {
             doc.put(MessageFields.ATTACHMENTS, content.attachments(message.get(MessageFields.ATTACHMENTS), max));
+        }
+        if (message.hasNonNull(MessageFields.CUSTOM_FIELDS)) {
+            doc.put(MessageFields.CUSTOM_FIELDS, customFields.validated(message.get(MessageFields.CUSTOM_FIELDS)));
         }
         content.requireWithinBound(doc, "sendMessage");
         try {
@@ -153,11 +166,14 @@ public class MessageService {
     }
 
     public Document update(Caller caller, String rid, String msgId, String text) {
-        return update(caller, rid, msgId, text, null);
+        return update(caller, rid, msgId, text, null, null);
     }
 
-    /** As {@link #update(Caller, String, String, String)}, replacing the attachments too when given (DDP updateMessage). */
-    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments) {
+    /**
+     * As {@link #update(Caller, String, String, String)}, replacing the attachments (DDP updateMessage) and the
+     * custom fields too when given. The same text with no custom fields changes nothing, as in Rocket.Chat.
+     */
+    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments, JsonNode newCustomFields) {
         Document message = existing(msgId);
         if (rid != null && !rid.equals(message.getString(MessageFields.ROOM_ID))) {
             throw CaravanException.plain("The room id provided does not match where the message is from.");
@@ -168,6 +184,10 @@ public class MessageService {
         }
         if (text == null) {
             throw CaravanException.invalidParams("must have required property 'text'");
+        }
+        boolean customFieldsGiven = newCustomFields != null && !newCustomFields.isNull();
+        if (text.equals(message.getString(MessageFields.TEXT)) && !customFieldsGiven && (attachments == null || attachments.isNull())) {
+            return message;
         }
         if (text.length() > settings.integer("Message_MaxAllowedSize", 5000)) {
             throw CaravanException.plain("error-message-size-exceeded");
@@ -196,6 +216,9 @@ public class MessageService {
                 Updates.set(MessageFields.UPDATED_AT, now)));
         if (newAttachments != null) {
             changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
+        }
+        if (customFieldsGiven) {
+            changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields)));
         }
         store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(changes));
         Document updated = existing(msgId);

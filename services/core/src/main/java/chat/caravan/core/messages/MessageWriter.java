@@ -101,9 +101,7 @@ public class MessageWriter {
         }
         store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
         if (tmid != null) {
-            store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
-                    Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addToSet(MessageFields.REPLIES, senderId),
-                    Updates.set(MessageFields.UPDATED_AT, now)));
+            threadReplied(rid, tmid, senderId, mentions, now);
         }
         boolean direct = RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE));
         Bson others = Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.ne(SubscriptionFields.USER_ID, senderId));
@@ -124,6 +122,45 @@ public class MessageWriter {
         store.subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
                 Filters.eq(SubscriptionFields.USER_ID, senderId)),
                 Updates.combine(Updates.set(SubscriptionFields.LAST_SEEN, now), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+    }
+
+    /**
+     * A reply in thread {@code tmid}: the parent counts it, and its followers ({@code replies}) gain the replier, the
+     * users it mentions, and on the first reply the parent's author; the other followers and the mentioned members
+     * get the thread as unread.
+     */
+    private void threadReplied(String rid, String tmid, String senderId, Mentions mentions, Date now) {
+        Document parent = store.messages().find(Filters.eq("_id", tmid)).first();
+        if (parent == null) {
+            return;
+        }
+        List<String> followers = parent.getList(MessageFields.REPLIES, String.class, List.of());
+        Set<String> added = new java.util.LinkedHashSet<>(mentions.userIds());
+        if (followers.isEmpty() && parent.get(MessageFields.USER) instanceof Document author && author.getString("_id") != null) {
+            added.add(author.getString("_id"));
+        }
+        added.add(senderId);
+        store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
+                Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addEachToSet(MessageFields.REPLIES, new ArrayList<>(added)),
+                Updates.set(MessageFields.UPDATED_AT, now)));
+        List<String> unread = followers.stream().filter(uid -> !uid.equals(senderId) && !mentions.userIds().contains(uid)).toList();
+        if (!unread.isEmpty()) {
+            List<Bson> markUnread = new ArrayList<>(List.of(Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid),
+                    Updates.set(SubscriptionFields.UPDATED_AT, now)));
+            if (mentions.everyone()) {
+                markUnread.add(Updates.addToSet(SubscriptionFields.THREADS_UNREAD_GROUP, tmid));
+            }
+            store.subscriptions().updateMany(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                    Filters.in(SubscriptionFields.USER_ID, unread)), Updates.combine(markUnread));
+        }
+        List<String> mentioned = mentions.userIds().stream().filter(uid -> !uid.equals(senderId)).toList();
+        if (!mentioned.isEmpty()) {
+            store.subscriptions().updateMany(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                    Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
+                            Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid),
+                            Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
+                            Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        }
     }
 
     /** Recomputes the room's last visible message after a delete. */
