@@ -101,7 +101,8 @@ public class ChatEndpoints {
         if (!message.path("rid").isTextual() || message.get("rid").asText().isBlank()) {
             throw CaravanException.plain("The 'rid' property on the message object is missing.");
         }
-        RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message)));
+        List<String> previewUrls = previewUrls(Params.of(exchange));
+        RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message, previewUrls)));
     }
 
     public void update(Exchange exchange) {
@@ -109,7 +110,7 @@ public class ChatEndpoints {
         Params params = Params.of(exchange);
         String roomId = params.requiredText("roomId");
         Document updated = messages.update(caller, roomId, params.requiredText("msgId"), params.text("text"), null,
-                params.node(MessageFields.CUSTOM_FIELDS));
+                params.node(MessageFields.CUSTOM_FIELDS), previewUrls(params));
         RestReplies.ok(exchange, Map.of("message", updated));
     }
 
@@ -252,6 +253,25 @@ public class ChatEndpoints {
     public void getMessageReadReceipts(Exchange exchange) {
         Caller.of(exchange, auth, database);
         throw CaravanException.coded("error-action-not-allowed", "This is an enterprise feature");
+    }
+
+    /** The links the sender chose to preview ({@code previewUrls}, an array of strings), or null for all of them. */
+    private static List<String> previewUrls(Params params) {
+        JsonNode node = params.node("previewUrls");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw CaravanException.invalidParams("must be array 'previewUrls'");
+        }
+        List<String> urls = new ArrayList<>();
+        for (JsonNode url : node) {
+            if (!url.isTextual()) {
+                throw CaravanException.invalidParams("must be string 'previewUrls'");
+            }
+            urls.add(url.asText());
+        }
+        return urls;
     }
 
     /** The body's named string properties, all required and no others, as Rocket.Chat's schema validation says. */

@@ -41,9 +41,12 @@ public class MessageService {
     private final MessageContent content;
     private final ThreadService threads;
     private final MessageCustomFields customFields;
+    private final BadWordsFilter badWords;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
-            BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields) {
+            BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
+            BadWordsFilter badWords) {
+        this.badWords = badWords;
         this.threads = threads;
         this.customFields = customFields;
         this.store = store;
@@ -59,6 +62,11 @@ public class MessageService {
      * attachments?}) to room {@code rid}. A client {@code _id} that already exists inserts nothing.
      */
     public Document send(Caller caller, String rid, JsonNode message) {
+        return send(caller, rid, message, null);
+    }
+
+    /** As {@link #send(Caller, String, JsonNode)}; {@code previewUrls}, when given, are the only links to preview. */
+    public Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls) {
         String text = message.path("msg").isTextual() ? message.get("msg").asText() : "";
         if (message.has("msg") && !message.get("msg").isTextual() && !message.get("msg").isNull()) {
             throw CaravanException.invalidParams("must be string 'msg'");
@@ -97,7 +105,8 @@ public class MessageService {
         if (clientId != null) {
             doc.put(MessageFields.ID, clientId);
         }
-        doc.put(MessageFields.TEXT, text.strip());
+        doc.put(MessageFields.TEXT, badWords.clean(text.strip()));
+        doc.put(MessageFields.URLS, MessageWriter.urls(text, previewUrls, settings.string("Site_Url", "")));
         if (message.hasNonNull("tmid")) {
             Document parent = store.messages().find(Filters.and(Filters.eq("_id", message.get("tmid").asText()),
                     Filters.eq(MessageFields.ROOM_ID, rid))).first();
@@ -166,14 +175,19 @@ public class MessageService {
     }
 
     public Document update(Caller caller, String rid, String msgId, String text) {
-        return update(caller, rid, msgId, text, null, null);
+        return update(caller, rid, msgId, text, null, null, null);
+    }
+
+    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments, JsonNode newCustomFields) {
+        return update(caller, rid, msgId, text, attachments, newCustomFields, null);
     }
 
     /**
      * As {@link #update(Caller, String, String, String)}, replacing the attachments (DDP updateMessage) and the
      * custom fields too when given. The same text with no custom fields changes nothing, as in Rocket.Chat.
      */
-    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments, JsonNode newCustomFields) {
+    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments, JsonNode newCustomFields,
+            List<String> previewUrls) {
         Document message = existing(msgId);
         if (rid != null && !rid.equals(message.getString(MessageFields.ROOM_ID))) {
             throw CaravanException.plain("The room id provided does not match where the message is from.");
@@ -186,7 +200,8 @@ public class MessageService {
             throw CaravanException.invalidParams("must have required property 'text'");
         }
         boolean customFieldsGiven = newCustomFields != null && !newCustomFields.isNull();
-        if (text.equals(message.getString(MessageFields.TEXT)) && !customFieldsGiven && (attachments == null || attachments.isNull())) {
+        if (text.equals(message.getString(MessageFields.TEXT)) && !customFieldsGiven && previewUrls == null
+                && (attachments == null || attachments.isNull())) {
             return message;
         }
         if (text.length() > settings.integer("Message_MaxAllowedSize", 5000)) {
@@ -209,8 +224,10 @@ public class MessageService {
         content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS,
                 newAttachments != null ? newAttachments : message.get(MessageFields.ATTACHMENTS)), "updateMessage");
         Date now = new Date();
+        text = badWords.clean(text);
         MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
         List<Bson> changes = new java.util.ArrayList<>(List.of(Updates.set(MessageFields.TEXT, text),
+                Updates.set(MessageFields.URLS, MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""))),
                 Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
                 Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                 Updates.set(MessageFields.UPDATED_AT, now)));

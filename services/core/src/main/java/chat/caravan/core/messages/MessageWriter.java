@@ -61,7 +61,7 @@ public class MessageWriter {
         Mentions mentions = mentions(text, room);
         message.put(MessageFields.MENTIONS, mentions.documents());
         message.put(MessageFields.CHANNELS, channels(text));
-        message.put("urls", urls(text));
+        message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
         store.messages().insertOne(message);
         afterInsert(room, message, user.getString(UserFields.ID), mentions);
@@ -214,11 +214,24 @@ public class MessageWriter {
         return channels;
     }
 
-    private static List<Document> urls(String text) {
-        List<Document> urls = new ArrayList<>();
+    /**
+     * The links of a text, each once, as Rocket.Chat lists them for previews. With {@code previewUrls} (what the
+     * sender chose to preview) every other outside link is marked {@code ignoreParse}; links to this server always
+     * stay previewable.
+     */
+    public static List<Document> urls(String text, List<String> previewUrls, String siteUrl) {
+        Set<String> found = new java.util.LinkedHashSet<>();
         Matcher matcher = URL.matcher(text);
-        while (matcher.find() && urls.size() < 10) {
-            urls.add(new Document("url", matcher.group()).append("meta", new Document()));
+        while (matcher.find() && found.size() < 10) {
+            found.add(matcher.group());
+        }
+        List<Document> urls = new ArrayList<>();
+        for (String url : found) {
+            Document entry = new Document("url", url).append("meta", new Document());
+            if (previewUrls != null && !previewUrls.contains(url) && (siteUrl == null || siteUrl.isEmpty() || !url.contains(siteUrl))) {
+                entry.append("ignoreParse", true);
+            }
+            urls.add(entry);
         }
         return urls;
     }
