@@ -12,6 +12,8 @@ public final class Collections {
     public static final String SETTINGS = "rocketchat_settings";
     /** Where deleted documents are copied, with {@code __collection__} naming their origin. */
     public static final String TRASH = "rocketchat__trash";
+    /** Messages and users reported to the moderators. */
+    public static final String MODERATION_REPORTS = "rocketchat_moderation_reports";
     /** Presence: one document per user with its connections. */
     public static final String USERS_SESSIONS = "usersSessions";
 

@@ -14,6 +14,7 @@ import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
 import chat.caravan.core.messages.MessageService;
+import chat.caravan.core.messages.ThreadService;
 import chat.caravan.core.rooms.DirectRooms;
 import chat.caravan.core.rooms.RoomKind;
 import chat.caravan.core.rooms.RoomLookup;
@@ -44,10 +45,12 @@ public class CoreMethods {
     private final SubscriptionEndpoints subscriptions;
     private final SettingsEndpoints settings;
     private final Authorization authorization;
+    private final ThreadService threads;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization) {
+            Authorization authorization, ThreadService threads) {
+        this.threads = threads;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -81,7 +84,7 @@ public class CoreMethods {
             }
             case "updateMessage" -> {
                 messages.update(caller, text(first.path("rid")), text(first.path("_id")), text(first.path("msg")),
-                        first.get(MessageFields.ATTACHMENTS));
+                        first.get(MessageFields.ATTACHMENTS), first.get(MessageFields.CUSTOM_FIELDS));
                 yield null;
             }
             case "deleteMessage" -> {
@@ -123,6 +126,14 @@ public class CoreMethods {
                 yield true;
             }
             case "getUsersOfRoom" -> usersOfRoom(caller, params);
+            case "followMessage" -> {
+                threads.follow(caller, text(first.path("mid")));
+                yield null;
+            }
+            case "unfollowMessage" -> {
+                threads.unfollow(caller, text(first.path("mid")));
+                yield null;
+            }
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
         };
     }
