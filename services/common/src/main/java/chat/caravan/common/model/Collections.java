@@ -12,6 +12,9 @@ public final class Collections {
     public static final String SETTINGS = "rocketchat_settings";
     /** Where deleted documents are copied, with {@code __collection__} naming their origin. */
     public static final String TRASH = "rocketchat__trash";
+    public static final String TEAMS = "rocketchat_team";
+    public static final String TEAM_MEMBERS = "rocketchat_team_member";
+    public static final String UPLOADS = "rocketchat_uploads";
     /** Presence: one document per user with its connections. */
     public static final String USERS_SESSIONS = "usersSessions";
 
