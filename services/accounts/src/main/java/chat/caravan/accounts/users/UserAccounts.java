@@ -50,6 +50,11 @@ public class UserAccounts {
 
     /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
     public Map<String, Object> createUser(JsonNode request) {
+        return createUserWithId(request, Ids.random());
+    }
+
+    /** As {@link #createUser(JsonNode)}, with the id chosen by the server itself (the test-mode admin's fixed id). */
+    Map<String, Object> createUserWithId(JsonNode request, String id) {
         String name = optionalText(request, "name", MAX_NAME);
         if (settings.bool("Accounts_RequireNameForSignUp", true) && (name == null || name.isBlank())) {
             throw CaravanException.coded("error-the-field-is-required", "The field Name is required");
@@ -82,7 +87,7 @@ public class UserAccounts {
         }
         List<String> roles = roles(request);
         Date now = new Date();
-        Document user = new Document(UserFields.ID, Ids.random())
+        Document user = new Document(UserFields.ID, id)
                 .append(UserFields.CREATED_AT, now)
                 .append(UserFields.USERNAME, username)
                 .append(UserFields.NAME, name == null ? username : name)
