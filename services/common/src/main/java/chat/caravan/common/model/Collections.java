@@ -14,6 +14,9 @@ public final class Collections {
     public static final String TRASH = "rocketchat__trash";
     /** Messages and users reported to the moderators. */
     public static final String MODERATION_REPORTS = "rocketchat_moderation_reports";
+    public static final String TEAMS = "rocketchat_team";
+    public static final String TEAM_MEMBERS = "rocketchat_team_member";
+    public static final String UPLOADS = "rocketchat_uploads";
     /** Presence: one document per user with its connections. */
     public static final String USERS_SESSIONS = "usersSessions";
 
