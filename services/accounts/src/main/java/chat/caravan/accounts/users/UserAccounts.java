@@ -49,15 +49,17 @@ public class UserAccounts {
     private final PasswordPolicy passwordPolicy;
     private final BlockedUsernames blockedUsernames;
     private final LoginSessions sessions;
+    private final CustomFields customFields;
 
     public UserAccounts(UserDirectory users, PasswordHashing passwords, Settings settings, PasswordPolicy passwordPolicy,
-            BlockedUsernames blockedUsernames, LoginSessions sessions) {
+            BlockedUsernames blockedUsernames, LoginSessions sessions, CustomFields customFields) {
         this.users = users;
         this.passwords = passwords;
         this.settings = settings;
         this.passwordPolicy = passwordPolicy;
         this.blockedUsernames = blockedUsernames;
         this.sessions = sessions;
+        this.customFields = customFields;
     }
 
     /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
@@ -67,6 +69,8 @@ public class UserAccounts {
 
     /** As {@link #createUser(JsonNode)}, with the id chosen by the server itself (the test-mode admin's fixed id). */
     Map<String, Object> createUserWithId(JsonNode request, String id) {
+        // Rocket.Chat checks the custom fields before anything else of the account
+        Document custom = request.has("customFields") ? customFields.validated(request.get("customFields")) : null;
         String name = optionalText(request, "name", MAX_NAME);
         if (settings.bool("Accounts_RequireNameForSignUp", true) && (name == null || name.isBlank())) {
             throw CaravanException.coded("error-the-field-is-required", "The field Name is required");
@@ -106,7 +110,7 @@ public class UserAccounts {
                 .append(UserFields.CREATED_AT, now)
                 .append(UserFields.USERNAME, username)
                 .append(UserFields.NAME, name == null ? username : name)
-                .append(UserFields.EMAILS, List.of(new Document("address", email.toLowerCase())
+                .append(UserFields.EMAILS, List.of(new Document("address", email)
                         .append("verified", request.path("verified").asBoolean(false))))
                 .append(UserFields.TYPE, "user")
                 .append(UserFields.ACTIVE, request.path("active").asBoolean(true))
@@ -124,6 +128,9 @@ public class UserAccounts {
         String nickname = nickname(request);
         if (nickname != null && !nickname.isBlank()) {
             user.append(UserFields.NICKNAME, nickname);
+        }
+        if (custom != null) {
+            user.append("customFields", custom);
         }
         if (!request.path("active").asBoolean(true) && request.hasNonNull("inactiveReason")) {
             user.append(UserFields.INACTIVE_REASON, optionalText(request, "inactiveReason", 100));
@@ -188,7 +195,7 @@ public class UserAccounts {
                     if (users.emailTaken(email, userId)) {
                         throw CaravanException.coded("error-field-unavailable", email + " is already in use :(");
                     }
-                    updates.add(Updates.set(UserFields.EMAILS, List.of(new Document("address", email.toLowerCase())
+                    updates.add(Updates.set(UserFields.EMAILS, List.of(new Document("address", email)
                             .append("verified", data.path("verified").asBoolean(false)))));
                 }
                 case "verified" -> {
@@ -236,7 +243,13 @@ public class UserAccounts {
                     }
                 }
                 case "roles" -> updates.add(Updates.set(UserFields.ROLES, roles(data)));
-                case "joinDefaultChannels", "sendWelcomeEmail", "customFields", "setRandomPassword" -> {
+                case "customFields" -> {
+                    Document custom = customFields.validated(data.get("customFields"));
+                    if (custom != null) {
+                        updates.add(Updates.set("customFields", custom));
+                    }
+                }
+                case "joinDefaultChannels", "sendWelcomeEmail", "setRandomPassword" -> {
                     // no effect on an existing account
                 }
                 default -> throw CaravanException.invalidParams("must NOT have additional properties '" + field + "'");

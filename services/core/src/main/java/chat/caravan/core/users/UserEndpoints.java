@@ -55,9 +55,10 @@ public class UserEndpoints {
     private final UserEditRules editRules;
     private final BlockedUsernames blockedUsernames;
     private final MongoCollection<Document> subscriptions;
+    private final RoomOwnerships ownerships;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
-            UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database) {
+            UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships) {
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -66,11 +67,13 @@ public class UserEndpoints {
         this.editRules = editRules;
         this.blockedUsernames = blockedUsernames;
         this.subscriptions = database.getCollection(Collections.SUBSCRIPTIONS);
+        this.ownerships = ownerships;
     }
 
     public void create(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
         JsonNode body = RestRequest.body(exchange);
+        UserEditRules.checkNameChars(body.get("name"));
         if (!authorization.hasPermission(caller, "create-user")) {
             throw CaravanException.coded("error-action-not-allowed", "Adding user is not allowed",
                     Map.of("method", "insertOrUpdateUser", "action", "Adding_user"));
@@ -116,7 +119,6 @@ public class UserEndpoints {
         request.remove("pass");
         request.remove("secretURL");
         request.remove("reason");
-        request.remove("customFields");
         request.remove("roles");
         request.remove("active");
         request.set("password", body.get("pass"));
@@ -220,19 +222,31 @@ public class UserEndpoints {
 
     public void delete(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
-        authorization.require(caller, "delete-user");
+        if (!authorization.hasPermission(caller, "delete-user")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
         JsonNode body = RestRequest.body(exchange);
         Document user = users.fromParams(text(body, "userId"), text(body, "username"), null);
-        bus.call("accounts.deleteUser", Map.of("userId", user.getString(UserFields.ID)));
+        String userId = user.getString(UserFields.ID);
+        ownerships.relinquish(userId, body.path("confirmRelinquish").asBoolean(false));
+        bus.call("accounts.deleteUser", Map.of("userId", userId));
+        ownerships.removeMemberships(userId);
         RestReplies.ok(exchange, Map.of());
     }
 
     public void setActiveStatus(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
-        authorization.require(caller, "edit-other-user-active-status");
+        if (!authorization.hasPermission(caller, "edit-other-user-active-status")
+                && !authorization.hasPermission(caller, "manage-moderation-actions")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
         JsonNode body = RestRequest.body(exchange);
         if (!body.path("activeStatus").isBoolean() || text(body, "userId") == null) {
             throw CaravanException.invalidParams("must have required properties 'userId' and 'activeStatus'");
+        }
+        if (!body.get("activeStatus").asBoolean()) {
+            ownerships.relinquish(users.fromParams(text(body, "userId"), null, null).getString(UserFields.ID),
+                    body.path("confirmRelinquish").asBoolean(false));
         }
         JsonNode result = bus.call("accounts.setActiveStatus",
                 Map.of("userId", text(body, "userId"), "activeStatus", body.get("activeStatus").asBoolean()));
@@ -248,8 +262,10 @@ public class UserEndpoints {
         JsonNode body = RestRequest.body(exchange);
         Document target = text(body, "userId") == null && text(body, "username") == null
                 ? users.byId(caller) : users.fromParams(text(body, "userId"), text(body, "username"), null);
-        if (!caller.equals(target.getString(UserFields.ID))) {
-            authorization.require(caller, "edit-other-user-avatar");
+        boolean own = caller.equals(target.getString(UserFields.ID)) && settings.bool("Accounts_AllowUserAvatarChange", true);
+        if (!own && !authorization.hasPermission(caller, "edit-other-user-avatar")
+                && !authorization.hasPermission(caller, "manage-moderation-actions")) {
+            throw CaravanException.coded("error-not-allowed", "Reset avatar is not allowed", Map.of("method", "users.resetAvatar"));
         }
         RestReplies.ok(exchange, Map.of());
     }
