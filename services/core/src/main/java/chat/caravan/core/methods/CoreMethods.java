@@ -13,6 +13,7 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.directory.Spotlight;
 import chat.caravan.core.messages.MessageService;
 import chat.caravan.core.rooms.DirectRooms;
 import chat.caravan.core.rooms.RoomKind;
@@ -44,10 +45,12 @@ public class CoreMethods {
     private final SubscriptionEndpoints subscriptions;
     private final SettingsEndpoints settings;
     private final Authorization authorization;
+    private final Spotlight spotlight;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization) {
+            Authorization authorization, Spotlight spotlight) {
+        this.spotlight = spotlight;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -123,6 +126,8 @@ public class CoreMethods {
                 yield true;
             }
             case "getUsersOfRoom" -> usersOfRoom(caller, params);
+            case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
+                    params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
         };
     }
