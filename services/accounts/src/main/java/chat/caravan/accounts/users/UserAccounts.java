@@ -64,11 +64,18 @@ public class UserAccounts {
 
     /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
     public Map<String, Object> createUser(JsonNode request) {
-        return createUserWithId(request, Ids.random());
+        return create(request, Ids.random(), false);
     }
 
-    /** As {@link #createUser(JsonNode)}, with the id chosen by the server itself (the test-mode admin's fixed id). */
-    Map<String, Object> createUserWithId(JsonNode request, String id) {
+    /**
+     * An account the server makes for itself at start (the first administrator, the test-mode admin with its fixed id):
+     * as Rocket.Chat makes those, the reserved-name list and the password policy do not apply.
+     */
+    Map<String, Object> createByServer(JsonNode request, String id) {
+        return create(request, id, true);
+    }
+
+    private Map<String, Object> create(JsonNode request, String id, boolean byServer) {
         // Rocket.Chat checks the custom fields before anything else of the account
         Document custom = request.has("customFields") ? customFields.validated(request.get("customFields")) : null;
         String name = optionalText(request, "name", MAX_NAME);
@@ -93,10 +100,12 @@ public class UserAccounts {
         }
         if (password == null || password.isEmpty()) {
             password = Ids.random(24);
-        } else {
+        } else if (!byServer) {
             passwordPolicy.validate(password);
         }
-        blockedUsernames.check(username);
+        if (!byServer) {
+            blockedUsernames.check(username);
+        }
         if (users.usernameTaken(username, null)) {
             throw CaravanException.coded("error-field-unavailable", username + " is already in use :(",
                     Map.of("field", username));
