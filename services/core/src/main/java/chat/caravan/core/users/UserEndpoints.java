@@ -158,7 +158,9 @@ public class UserEndpoints {
 
     public void list(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
-        if (!authorization.hasPermission(caller, "view-d-room")) {
+        if (!authorization.hasPermission(caller, "view-d-room")
+                || settings.bool("API_Apply_permission_view-outside-room_on_users-list", false)
+                && !authorization.hasPermission(caller, "view-outside-room")) {
             throw CaravanException.forbidden("unauthorized");
         }
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
