@@ -124,6 +124,7 @@ class UserAccountsRestTest extends CoreRestTestBase {
 
     @Test
     void passwordPolicyIsPublishedAndHoldsForAdministratorsToo() {
+        Client erin = newUser("pol");
         JsonNode off = anonymous().get("/api/v1/pw.getPolicy").json();
         assertThat(off.path("enabled").asBoolean()).isFalse();
         assertThat(off.path("policy").size()).isZero();
@@ -131,9 +132,11 @@ class UserAccountsRestTest extends CoreRestTestBase {
         JsonNode on = anonymous().get("/api/v1/pw.getPolicy").json();
         assertThat(on.path("policy").get(0).get(0).asText()).isEqualTo("get-password-policy-minLength");
         assertThat(on.path("policy").get(0).get(1).path("minLength").asInt()).isEqualTo(7);
-        Client erin = newUser("pol");
         Reply weak = admin().post("/api/v1/users.update", Map.of("userId", erin.userId(), "data", Map.of("password", "aaaa")));
         assertThat(weak.json().path("errorType").asText()).isEqualTo("error-password-policy-not-met");
+        String name = unique("weak");
+        assertThat(admin().post("/api/v1/users.create", Map.of("username", name, "email", name + "@core.test", "password", "aaaa",
+                "name", name)).json().path("errorType").asText()).isEqualTo("error-password-policy-not-met");
         assertThat(anonymous().get("/api/v1/pw.getPolicyReset").json().path("errorType").asText()).isEqualTo("invalid-params");
         assertThat(anonymous().get("/api/v1/pw.getPolicyReset?token=123").status()).isEqualTo(403);
     }

@@ -41,9 +41,11 @@ public class ProfileEndpoints {
     private final PasswordPolicy passwordPolicy;
     private final Settings settings;
     private final RoomOwnerships ownerships;
+    private final RestAuth auth;
 
     public ProfileEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserEditRules editRules,
-            UserPreferences preferences, PasswordPolicy passwordPolicy, Settings settings, RoomOwnerships ownerships) {
+            UserPreferences preferences, PasswordPolicy passwordPolicy, Settings settings, RoomOwnerships ownerships,
+            RestAuth auth) {
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -52,6 +54,7 @@ public class ProfileEndpoints {
         this.passwordPolicy = passwordPolicy;
         this.settings = settings;
         this.ownerships = ownerships;
+        this.auth = auth;
     }
 
     /**
@@ -108,6 +111,7 @@ public class ProfileEndpoints {
             request.put("ownProfile", true);
             request.put("keepToken", exchange.getProperty(RestAuth.AUTH_TOKEN, String.class));
             bus.call("accounts.updateUser", request);
+            auth.forgetUser(caller);
         }
         RestReplies.ok(exchange, Map.of("user", UserDocuments.withoutSecrets(users.byId(caller))));
     }
@@ -169,6 +173,7 @@ public class ProfileEndpoints {
         }
         ownerships.relinquish(caller, body.path("confirmRelinquish").asBoolean(false));
         bus.call("accounts.deleteUser", Map.of("userId", caller));
+        auth.forgetUser(caller);
         ownerships.removeMemberships(caller);
         RestReplies.ok(exchange, Map.of());
     }

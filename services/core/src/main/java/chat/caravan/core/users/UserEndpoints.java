@@ -56,9 +56,11 @@ public class UserEndpoints {
     private final BlockedUsernames blockedUsernames;
     private final MongoCollection<Document> subscriptions;
     private final RoomOwnerships ownerships;
+    private final RestAuth restAuth;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
-            UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships) {
+            UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
+            RestAuth restAuth) {
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -68,6 +70,7 @@ public class UserEndpoints {
         this.blockedUsernames = blockedUsernames;
         this.subscriptions = database.getCollection(Collections.SUBSCRIPTIONS);
         this.ownerships = ownerships;
+        this.restAuth = restAuth;
     }
 
     public void create(Exchange exchange) {
@@ -219,6 +222,7 @@ public class UserEndpoints {
             changes.remove("password");
         }
         JsonNode updated = bus.call("accounts.updateUser", Map.of("userId", userId, "data", changes));
+        restAuth.forgetUser(userId);
         RestReplies.ok(exchange, Map.of("user", updated.path("user")));
     }
 
@@ -232,6 +236,7 @@ public class UserEndpoints {
         String userId = user.getString(UserFields.ID);
         ownerships.relinquish(userId, body.path("confirmRelinquish").asBoolean(false));
         bus.call("accounts.deleteUser", Map.of("userId", userId));
+        restAuth.forgetUser(userId);
         ownerships.removeMemberships(userId);
         RestReplies.ok(exchange, Map.of());
     }
@@ -252,6 +257,7 @@ public class UserEndpoints {
         }
         JsonNode result = bus.call("accounts.setActiveStatus",
                 Map.of("userId", text(body, "userId"), "activeStatus", body.get("activeStatus").asBoolean()));
+        restAuth.forgetUser(text(body, "userId"));
         RestReplies.ok(exchange, Map.of("user", result.path("user")));
     }
 
