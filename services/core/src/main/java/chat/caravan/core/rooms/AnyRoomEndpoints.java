@@ -41,14 +41,16 @@ public class AnyRoomEndpoints {
     private final RoomStore store;
     private final RoomService rooms;
     private final RoomSettingsService roomSettings;
+    private final RoomExport export;
     private final MessageWriter messages;
     private final UserLookup users;
     private final Authorization authorization;
     private final RestAuth auth;
     private final MongoDatabase database;
 
-    public AnyRoomEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, MessageWriter messages,
-            UserLookup users, Authorization authorization, RestAuth auth, MongoDatabase database) {
+    public AnyRoomEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomExport export,
+            MessageWriter messages, UserLookup users, Authorization authorization, RestAuth auth, MongoDatabase database) {
+        this.export = export;
         this.store = store;
         this.rooms = rooms;
         this.roomSettings = roomSettings;
@@ -336,6 +338,12 @@ public class AnyRoomEndpoints {
         String rid = params.text("rid");
         Document room = roomSettings.save(caller, rid, params.body());
         RestReplies.ok(exchange, Map.of("rid", room.getString(RoomFields.ID)));
+    }
+
+    public void export(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        export.export(caller, Params.of(exchange).body());
+        RestReplies.ok(exchange, Map.of());
     }
 
     public void changeArchivationState(Exchange exchange) {
