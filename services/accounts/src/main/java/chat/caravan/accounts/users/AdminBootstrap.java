@@ -83,7 +83,7 @@ public class AdminBootstrap implements SmartInitializingSingleton {
                 .put("verified", emailVerified);
         request.putArray("roles").add("admin");
         try {
-            created(accounts.createByServer(request, Ids.random()));
+            created(accounts.createUserWithId(request, Ids.random()));
             LOG.info("First administrator {} created from ADMIN_USERNAME", username);
         } catch (RuntimeException e) {
             if (users.collection().find(Filters.eq(UserFields.USERNAME, username)).first() == null) {
@@ -129,7 +129,7 @@ public class AdminBootstrap implements SmartInitializingSingleton {
                 .put("username", TEST_ADMIN).put("password", TEST_ADMIN).put("email", TEST_ADMIN + "@rocket.chat")
                 .put("name", "RocketChat Internal Admin Test").put("verified", false);
         request.putArray("roles").add("admin");
-        created(accounts.createByServer(request, TEST_ADMIN));
+        created(accounts.createUserWithId(request, TEST_ADMIN));
         LOG.warn("TEST_MODE: test administrator {} created (password = username); never run production in test mode", TEST_ADMIN);
     }
 }

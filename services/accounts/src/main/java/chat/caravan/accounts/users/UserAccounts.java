@@ -64,18 +64,21 @@ public class UserAccounts {
 
     /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
     public Map<String, Object> createUser(JsonNode request) {
-        return create(request, Ids.random(), false);
+        if (request.has("customFields")) {
+            customFields.validated(request.get("customFields"));
+        }
+        // what a client may not choose: a reserved username or a password against the policy (the operator's first
+        // administrator, made by createUserWithId, is exempt, as in Rocket.Chat)
+        blockedUsernames.check(optionalText(request, "username", MAX_NAME));
+        String password = optionalText(request, "password", MAX_PASSWORD);
+        if (password != null && !password.isEmpty()) {
+            passwordPolicy.validate(password);
+        }
+        return createUserWithId(request, Ids.random());
     }
 
-    /**
-     * An account the server makes for itself at start (the first administrator, the test-mode admin with its fixed id):
-     * as Rocket.Chat makes those, the reserved-name list and the password policy do not apply.
-     */
-    Map<String, Object> createByServer(JsonNode request, String id) {
-        return create(request, id, true);
-    }
-
-    private Map<String, Object> create(JsonNode request, String id, boolean byServer) {
+    /** As {@link #createUser(JsonNode)}, with the id chosen by the server itself (the test-mode admin's fixed id). */
+    Map<String, Object> createUserWithId(JsonNode request, String id) {
         // Rocket.Chat checks the custom fields before anything else of the account
         Document custom = request.has("customFields") ? customFields.validated(request.get("customFields")) : null;
         String name = optionalText(request, "name", MAX_NAME);
@@ -100,11 +103,6 @@ public class UserAccounts {
         }
         if (password == null || password.isEmpty()) {
             password = Ids.random(24);
-        } else if (!byServer) {
-            passwordPolicy.validate(password);
-        }
-        if (!byServer) {
-            blockedUsernames.check(username);
         }
         if (users.usernameTaken(username, null)) {
             throw CaravanException.coded("error-field-unavailable", username + " is already in use :(",
