@@ -119,12 +119,6 @@ class SettingsCatalogueTest extends CoreRestTestBase {
         assertThat(ids).contains("add-oauth-service", "manage-incoming-integrations", "view-l-room", "create-team");
     }
 
-    @Test
-    void theFirstAdministratorFromTheEnvironmentHasTheAdminRoleOnly() {
-        JsonNode me = admin().get("/api/v1/me").json();
-        assertThat(me.path("roles")).extracting(JsonNode::asText).containsExactly("admin");
-    }
-
     private static List<String> ids(JsonNode page) {
         List<String> ids = new ArrayList<>();
         page.path("settings").forEach(setting -> ids.add(setting.path("_id").asText()));

@@ -1,5 +1,7 @@
 package chat.caravan.accounts.users;
 
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.bus.BusClient;
@@ -7,6 +9,7 @@ import chat.caravan.common.model.UserFields;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.model.Filters;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,6 +30,7 @@ public class AdminBootstrap implements SmartInitializingSingleton {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
     static final String TEST_ADMIN = "rocketchat.internal.admin.test";
+    static final String ROCKET_CAT = "rocket.cat";
 
     private final UserDirectory users;
     private final UserAccounts accounts;
@@ -59,6 +63,7 @@ public class AdminBootstrap implements SmartInitializingSingleton {
     }
 
     public void createFirstAdmin() {
+        createRocketCat();
         if (testMode) {
             createTestAdmin();
         }
@@ -89,6 +94,32 @@ public class AdminBootstrap implements SmartInitializingSingleton {
     /** Announces the new administrator as any new user is announced (core joins it to the default channels). */
     private void created(Map<String, Object> result) {
         bus.publish("accounts.userCreated", result);
+    }
+
+    /**
+     * Rocket.Chat's own bot, {@code rocket.cat} (its id and username): the sender of server notices, present in every
+     * Rocket.Chat database, so clients and tools that name it find it. It has no password and cannot log in.
+     */
+    private void createRocketCat() {
+        if (users.collection().find(Filters.eq(UserFields.ID, ROCKET_CAT)).first() != null) {
+            return;
+        }
+        if (users.collection().find(Filters.eq(UserFields.USERNAME, ROCKET_CAT)).first() != null) {
+            LOG.error("A user other than the bot took the username {}: rename it so the bot can be created", ROCKET_CAT);
+            return;
+        }
+        Date now = new Date();
+        try {
+            users.collection().insertOne(new Document(UserFields.ID, ROCKET_CAT).append(UserFields.CREATED_AT, now)
+                    .append(UserFields.USERNAME, ROCKET_CAT).append(UserFields.NAME, "Rocket.Cat")
+                    .append(UserFields.TYPE, "bot").append(UserFields.ACTIVE, true).append(UserFields.ROLES, List.of("bot"))
+                    .append(UserFields.STATUS, "online").append(UserFields.STATUS_DEFAULT, "online")
+                    .append(UserFields.UTC_OFFSET, 0).append(UserFields.UPDATED_AT, now));
+            LOG.info("Bot user {} created", ROCKET_CAT);
+        } catch (com.mongodb.MongoWriteException e) {
+            // another accounts replica created it first
+            LOG.debug("Bot user {} already created: {}", ROCKET_CAT, e.getMessage());
+        }
     }
 
     private void createTestAdmin() {

@@ -12,6 +12,8 @@ public final class Collections {
     public static final String SETTINGS = "rocketchat_settings";
     /** Where deleted documents are copied, with {@code __collection__} naming their origin. */
     public static final String TRASH = "rocketchat__trash";
+    /** Messages and users reported to the moderators. */
+    public static final String MODERATION_REPORTS = "rocketchat_moderation_reports";
     public static final String TEAMS = "rocketchat_team";
     public static final String TEAM_MEMBERS = "rocketchat_team_member";
     public static final String UPLOADS = "rocketchat_uploads";

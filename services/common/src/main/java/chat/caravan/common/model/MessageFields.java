@@ -34,6 +34,8 @@ public final class MessageFields {
     public static final String ALIAS = "alias";
     public static final String AVATAR = "avatar";
     public static final String EMOJI = "emoji";
+    public static final String CUSTOM_FIELDS = "customFields";
+    public static final String URLS = "urls";
 
     private MessageFields() {
     }
