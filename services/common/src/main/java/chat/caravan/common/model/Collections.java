@@ -7,6 +7,7 @@ public final class Collections {
     public static final String ROOMS = "rocketchat_room";
     public static final String SUBSCRIPTIONS = "rocketchat_subscription";
     public static final String MESSAGES = "rocketchat_message";
+    public static final String UPLOADS = "rocketchat_uploads";
     public static final String ROLES = "rocketchat_roles";
     public static final String PERMISSIONS = "rocketchat_permissions";
     public static final String SETTINGS = "rocketchat_settings";

@@ -27,6 +27,10 @@ public final class RoomFields {
     public static final String MUTED = "muted";
     public static final String UIDS = "uids";
     public static final String USERNAMES = "usernames";
+    /** A channel's join code and whether joining needs it. */
+    public static final String JOIN_CODE = "joinCode";
+    public static final String JOIN_CODE_REQUIRED = "joinCodeRequired";
+    public static final String CUSTOM_FIELDS = "customFields";
 
     /** Never returned to clients (spec 1.6 defaultFieldsToExclude). */
     public static final List<String> HIDDEN = List.of("joinCode", "members", "importIds", "e2e");

@@ -107,7 +107,7 @@ public class CoreMethods {
                 if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
                     throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "joinRoom"));
                 }
-                rooms.join(caller, room);
+                rooms.join(caller, room, params.path(1).isTextual() ? params.path(1).asText() : null);
                 yield true;
             }
             case "leaveRoom" -> {

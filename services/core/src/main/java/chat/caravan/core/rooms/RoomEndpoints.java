@@ -7,6 +7,7 @@ import java.util.Map;
 
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
@@ -84,7 +85,14 @@ public class RoomEndpoints {
         }
         boolean readOnly = Boolean.TRUE.equals(params.bool("readOnly"));
         boolean excludeSelf = Boolean.TRUE.equals(params.bool("excludeSelf"));
+        JsonNode customFields = params.node("customFields");
+        if (customFields != null && !customFields.isNull() && !customFields.isObject()) {
+            throw CaravanException.invalidParams("must be object 'customFields'");
+        }
         Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf);
+        if (customFields != null && customFields.isObject()) {
+            rooms.storeCustomFields(room.getString("_id"), Document.parse(customFields.toString()));
+        }
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 
@@ -117,11 +125,12 @@ public class RoomEndpoints {
 
     public void join(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        Document room = lookup.named(Params.of(exchange), kind, caller);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
         if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             throw CaravanException.coded("error-not-allowed", "Not allowed");
         }
-        rooms.join(caller, room);
+        rooms.join(caller, room, params.text("joinCode"));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 
@@ -156,7 +165,8 @@ public class RoomEndpoints {
     public void kick(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        Document room = lookup.named(params, kind, caller);
+        // a group is found for anyone here: whether the caller may see it is the kick's own check
+        Document room = kind == RoomKind.GROUP ? lookup.named(params, kind, null) : lookup.named(params, kind, caller);
         Document user = users.fromParams(params.text("userId"), params.text("username"), null);
         rooms.kick(caller, room, user, kind);
         replyRoomOrSuccess(exchange, room);
@@ -204,9 +214,18 @@ public class RoomEndpoints {
                 "total", (long) ids.size()));
     }
 
+    /** The room named by the {@code query} parameter ({"_id": ...} or {"name": ...}) and its members who are online. */
     public void online(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        Document room = lookup.named(Params.of(exchange), kind, caller);
+        Document query = JsonQueryParam.of(exchange);
+        if (query.isEmpty()) {
+            throw CaravanException.plain("Invalid query");
+        }
+        query.put(RoomFields.TYPE, kind.type);
+        Document room = store.rooms().find(query).first();
+        if (room == null) {
+            throw CaravanException.plain(kind == RoomKind.CHANNEL ? "Channel does not exists" : "Group does not exists");
+        }
         if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             throw CaravanException.coded("error-not-allowed", "Not Allowed");
         }
@@ -311,6 +330,136 @@ public class RoomEndpoints {
         Caller caller = Caller.of(exchange, auth, database);
         rooms.setOpen(caller, lookup.named(Params.of(exchange), kind, caller), false, kind);
         RestReplies.ok(exchange, Map.of());
+    }
+
+    public void setPurpose(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        if (params.body() == null || !params.body().has("purpose")) {
+            throw CaravanException.plain("The bodyParam \"purpose\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        String purpose = params.text("purpose") == null ? "" : params.text("purpose");
+        if (kind == RoomKind.CHANNEL && purpose.equals(room.getString(RoomFields.DESCRIPTION))) {
+            throw CaravanException.plain("The channel purpose (description) is the same as what it would be changed to.");
+        }
+        rooms.setDescription(caller, room, purpose);
+        RestReplies.ok(exchange, Map.of("purpose", purpose));
+    }
+
+    public void setCustomFields(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode customFields = params.node("customFields");
+        if (customFields == null || !customFields.isObject()) {
+            throw CaravanException.plain("The bodyParam \"customFields\" is required with a type like object.");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        Document updated = rooms.setCustomFields(caller, room, Document.parse(customFields.toString()));
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
+    }
+
+    /** channels.setJoinCode: a code people must give to join (join-without-join-code lets them skip it). */
+    public void setJoinCode(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String joinCode = params.text("joinCode");
+        if (joinCode == null || joinCode.isBlank()) {
+            throw CaravanException.plain("The bodyParam \"joinCode\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.setJoinCode(caller, room, joinCode))));
+    }
+
+    /** channels.setDefault: {default: true|false|"true"|...}. */
+    public void setDefault(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode value = params.node("default");
+        if (value == null || value.isNull() || !value.isValueNode()) {
+            throw CaravanException.coded("error-channels-setdefault-is-same", "The bodyParam \"default\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        boolean isDefault = List.of("true", "1").contains(value.asText().toLowerCase(java.util.Locale.ROOT));
+        if (value.isBoolean() && room.get(RoomFields.DEFAULT) instanceof Boolean current && current == value.asBoolean()) {
+            throw CaravanException.coded("error-channels-setdefault-missing-default-param",
+                    "The channel default setting is the same as what it would be changed to.");
+        }
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.setDefault(caller, room, isDefault))));
+    }
+
+    public void moderators(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        rooms.requireNotArchived(room, kind);
+        List<Object> moderators = store.subscriptions().find(Filters.and(
+                Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Filters.eq(SubscriptionFields.ROLES, "moderator")))
+                .map(s -> s.get(SubscriptionFields.USER)).into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("moderators", moderators));
+    }
+
+    public void addAll(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        rooms.addAll(caller, room, Boolean.TRUE.equals(params.bool("activeUsersOnly")));
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
+    }
+
+    /** The room's uploads (thumbnails and hidden ones left out), each with its uploader's name. */
+    public void files(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        RestReplies.ok(exchange, RoomFiles.page(store, exchange, settings, room.getString("_id")));
+    }
+
+    /** groups.listAll: every private group, for room administrators. */
+    public void listAll(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        if (!authorization.hasPermission(caller.id(), "view-room-administration")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
+        Document filter = JsonQueryParam.of(exchange);
+        filter.put(RoomFields.TYPE, kind.type);
+        replyPage(exchange, kind.listKey, filter, page);
+    }
+
+    /** channels.getAllUserMentionsByChannel: the messages of a room that mention the caller. */
+    public void mentions(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        String roomId = Params.of(exchange).requiredText("roomId");
+        Document room = store.room(roomId);
+        if (room == null || !authorization.canAccessRoom(caller.id(), roomId)) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", "getUserMentionsByChannel"));
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, 1));
+        Bson filter = Filters.and(Filters.eq(MessageFields.ROOM_ID, roomId), Filters.ne(MessageFields.HIDDEN, true),
+                Filters.eq(MessageFields.MENTIONS + ".username", caller.username()));
+        RestReplies.ok(exchange, queries.page(filter, page, "mentions"));
+    }
+
+    /**
+     * channels.anonymousread: a public channel's messages for anyone, signed in or not, when
+     * Accounts_AllowAnonymousRead is on.
+     */
+    public void anonymousRead(Exchange exchange) {
+        Document room = lookup.named(Params.of(exchange), kind, null);
+        if (!settings.bool("Accounts_AllowAnonymousRead", false)) {
+            throw CaravanException.coded("error-not-allowed", "Enable \"Allow Anonymous Read\"",
+                    Map.of("method", "channels.anonymousread"));
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, -1));
+        Bson filter = Filters.and(Filters.eq(MessageFields.ROOM_ID, room.getString("_id")), Filters.ne(MessageFields.HIDDEN, true));
+        RestReplies.ok(exchange, queries.page(filter, page, "messages"));
     }
 
     private void setText(Exchange exchange, String field) {

@@ -24,6 +24,7 @@ public class RoomStore {
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> trash;
+    private final MongoCollection<Document> uploads;
 
     public RoomStore(MongoDatabase database) {
         this.rooms = database.getCollection(Collections.ROOMS);
@@ -31,6 +32,7 @@ public class RoomStore {
         this.messages = database.getCollection(Collections.MESSAGES);
         this.users = database.getCollection(Collections.USERS);
         this.trash = database.getCollection(Collections.TRASH);
+        this.uploads = database.getCollection(Collections.UPLOADS);
         subscriptions.createIndex(Indexes.ascending(SubscriptionFields.ROOM_ID, SubscriptionFields.USER_ID),
                 new IndexOptions().unique(true));
         subscriptions.createIndex(Indexes.ascending(SubscriptionFields.USER_ID));
@@ -55,6 +57,10 @@ public class RoomStore {
 
     public MongoCollection<Document> trash() {
         return trash;
+    }
+
+    public MongoCollection<Document> uploads() {
+        return uploads;
     }
 
     public Document room(String rid) {
