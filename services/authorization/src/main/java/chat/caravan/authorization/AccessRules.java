@@ -135,13 +135,39 @@ public class AccessRules {
     }
 
     private boolean canAccess(String uid, Document room) {
+        return canAccess(uid, room, 0);
+    }
+
+    /**
+     * Rocket.Chat's room access validators in order: a public channel of a team (public team: anyone with
+     * view-c-room; private team: its members), any other public channel (view-c-room), a member, and a discussion
+     * through its parent room.
+     */
+    private boolean canAccess(String uid, Document room, int depth) {
         String type = room.getString("t");
         String rid = room.getString("_id");
-        if ("c".equals(type) && granted(uid, "view-c-room", null)) {
+        String teamId = room.getString("teamId");
+        if ("c".equals(type) && teamId != null) {
+            Document team = database.getCollection(Collections.TEAMS).find(Filters.eq("_id", teamId))
+                    .projection(new Document("type", 1)).first();
+            if (team != null && Integer.valueOf(0).equals(team.getInteger("type"))) {
+                if (granted(uid, "view-c-room", null)) {
+                    return true;
+                }
+            } else if (uid != null && database.getCollection(Collections.TEAM_MEMBERS).find(Filters.and(
+                    Filters.eq("teamId", teamId), Filters.eq("userId", uid))).first() != null) {
+                return true;
+            }
+        } else if ("c".equals(type) && granted(uid, "view-c-room", null)) {
             return true;
         }
         boolean member = uid != null && cache.membership(uid, rid).member();
-        return member && (granted(uid, "view-joined-room", null) || granted(uid, "view-" + type + "-room", null));
+        if (member && (granted(uid, "view-joined-room", null) || granted(uid, "view-" + type + "-room", null))) {
+            return true;
+        }
+        String parentId = room.getString("prid");
+        Document parent = parentId == null || depth > 2 ? null : room(parentId);
+        return parent != null && canAccess(uid, parent, depth + 1);
     }
 
     private Document room(String rid) {

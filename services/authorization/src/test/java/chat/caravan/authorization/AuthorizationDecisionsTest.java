@@ -78,7 +78,9 @@ class AuthorizationDecisionsTest {
             "user, delete-own-message, true", "guest, delete-own-message, false",
             "bot, message-impersonate, true", "user, message-impersonate, false",
             "admin, edit-message, true", "user, edit-message, false",
-            "guest, view-d-room, true", "anonymous, view-d-room, false"})
+            "guest, view-d-room, true", "anonymous, view-d-room, false",
+            "admin, add-oauth-service, true", "user, add-oauth-service, false", "user, start-discussion-other-user, true",
+            "admin, manage-incoming-integrations, true", "user, manage-incoming-integrations, false"})
     void everyDefaultRoleGetsItsDefaultPermissions(String role, String permission, boolean expected) {
         assertThat(authorization.hasPermission("u-" + role, permission)).isEqualTo(expected);
     }

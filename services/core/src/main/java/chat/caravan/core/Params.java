@@ -64,6 +64,31 @@ public final class Params {
         return value == null ? null : Boolean.parseBoolean(value);
     }
 
+    /** A list parameter: a JSON array in a body; {@code name=a}, {@code name[]=a} or {@code name[0]=a} in a query. */
+    public java.util.List<String> list(String name) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        if (body != null) {
+            JsonNode value = body.get(name);
+            if (value != null && value.isArray()) {
+                value.forEach(v -> values.add(v.asText()));
+            } else if (value != null && value.isTextual()) {
+                values.add(value.asText());
+            }
+            return values;
+        }
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(name) + "(\\[\\d*])?$");
+        exchange.getIn().getHeaders().forEach((header, value) -> {
+            if (key.matcher(header).matches()) {
+                if (value instanceof Iterable<?> many) {
+                    many.forEach(v -> values.add(String.valueOf(v)));
+                } else if (value != null) {
+                    values.add(String.valueOf(value));
+                }
+            }
+        });
+        return values;
+    }
+
     public JsonNode node(String name) {
         return body == null ? null : body.get(name);
     }

@@ -27,9 +27,15 @@ public final class MessageFields {
     public static final String REPLIES = "replies";
     public static final String HIDDEN = "_hidden";
     public static final String GROUPABLE = "groupable";
+    /** The discussion a {@code discussion-created} message opens, its message count and last message time. */
+    public static final String DISCUSSION_ID = "drid";
+    public static final String DISCUSSION_COUNT = "dcount";
+    public static final String DISCUSSION_LAST_MESSAGE = "dlm";
     public static final String ALIAS = "alias";
     public static final String AVATAR = "avatar";
     public static final String EMOJI = "emoji";
+    public static final String CUSTOM_FIELDS = "customFields";
+    public static final String URLS = "urls";
 
     private MessageFields() {
     }

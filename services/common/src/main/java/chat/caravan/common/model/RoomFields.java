@@ -27,10 +27,22 @@ public final class RoomFields {
     public static final String MUTED = "muted";
     public static final String UIDS = "uids";
     public static final String USERNAMES = "usernames";
-    /** A channel's join code and whether joining needs it. */
-    public static final String JOIN_CODE = "joinCode";
-    public static final String JOIN_CODE_REQUIRED = "joinCodeRequired";
+    public static final String UNMUTED = "unmuted";
+    /** A discussion's parent room. */
+    public static final String PARENT_ROOM_ID = "prid";
+    public static final String TEAM_ID = "teamId";
+    /** Set on the room that is a team's main room. */
+    public static final String TEAM_MAIN = "teamMain";
+    public static final String TEAM_DEFAULT = "teamDefault";
+    public static final String FEATURED = "featured";
+    public static final String FAVORITE = "favorite";
+    public static final String REACT_WHEN_READ_ONLY = "reactWhenReadOnly";
     public static final String CUSTOM_FIELDS = "customFields";
+    public static final String SIDEPANEL = "sidepanel";
+    public static final String ENCRYPTED = "encrypted";
+    public static final String JOIN_CODE = "joinCode";
+    /** Whether joining the channel needs its join code. */
+    public static final String JOIN_CODE_REQUIRED = "joinCodeRequired";
 
     /** Never returned to clients (spec 1.6 defaultFieldsToExclude). */
     public static final List<String> HIDDEN = List.of("joinCode", "members", "importIds", "e2e");

@@ -21,6 +21,10 @@ public final class SubscriptionFields {
     public static final String FAVORITE = "f";
     public static final String ARCHIVED = "archived";
     public static final String IGNORED = "ignored";
+    /** Threads with replies the member has not read, and those that mention them or everyone. */
+    public static final String THREADS_UNREAD = "tunread";
+    public static final String THREADS_UNREAD_USER = "tunreadUser";
+    public static final String THREADS_UNREAD_GROUP = "tunreadGroup";
     public static final String UPDATED_AT = "_updatedAt";
     /** Thread ids with unread replies, and those of them that mention the user or all (Rocket.Chat's tunread*). */
     public static final String THREAD_UNREAD = "tunread";

@@ -11,7 +11,6 @@ import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.UserFields;
-import chat.caravan.common.rest.Pagination;
 import chat.caravan.common.rest.RestReplies;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
@@ -27,7 +26,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.apache.camel.Exchange;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 /** The chat.* REST endpoints. */
@@ -44,10 +42,12 @@ public class ChatEndpoints {
     private final Settings settings;
     private final RestAuth auth;
     private final MongoDatabase database;
+    private final MessageReports reports;
 
     public ChatEndpoints(MessageService messages, MessageQueries queries, RoomStore store, RoomService rooms,
             DirectRooms directs, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
-            MongoDatabase database) {
+            MongoDatabase database, MessageReports reports) {
+        this.reports = reports;
         this.messages = messages;
         this.queries = queries;
         this.store = store;
@@ -74,7 +74,7 @@ public class ChatEndpoints {
             target = channel != null && channel.isTextual() ? channel.asText() : null;
         }
         if (target == null || target.isBlank()) {
-            throw CaravanException.invalidParams("must have required property 'roomId' or 'channel'");
+            throw CaravanException.coded("invalid-channel", null);
         }
         Document room = resolveTarget(caller, target);
         ObjectNode message = ((ObjectNode) body).deepCopy();
@@ -94,21 +94,24 @@ public class ChatEndpoints {
 
     public void sendMessage(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        JsonNode message = Params.of(exchange).node("message");
+        Params params = Params.of(exchange);
+        JsonNode message = params.node("message");
         if (message == null || !message.isObject()) {
             throw CaravanException.invalidParams("must have required property 'message'");
         }
         if (!message.path("rid").isTextual() || message.get("rid").asText().isBlank()) {
             throw CaravanException.plain("The 'rid' property on the message object is missing.");
         }
-        RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message)));
+        List<String> previewUrls = previewUrls(params);
+        RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message, previewUrls)));
     }
 
     public void update(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
         String roomId = params.requiredText("roomId");
-        Document updated = messages.update(caller, roomId, params.requiredText("msgId"), params.text("text"));
+        Document updated = messages.update(caller, roomId, params.requiredText("msgId"), params.text("text"), null,
+                params.node(MessageFields.CUSTOM_FIELDS), previewUrls(params));
         RestReplies.ok(exchange, Map.of("message", updated));
     }
 
@@ -185,18 +188,6 @@ public class ChatEndpoints {
         RestReplies.ok(exchange, Map.of("messages", found));
     }
 
-    public void getThreadMessages(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Params params = Params.of(exchange);
-        Document parent = messages.existing(params.requiredText("tmid"));
-        if (!authorization.canReadRoom(caller.id(), parent.getString(MessageFields.ROOM_ID))) {
-            throw CaravanException.coded("error-not-allowed", "Not allowed");
-        }
-        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, 1));
-        Bson filter = Filters.and(Filters.eq(MessageFields.THREAD_ID, parent.getString("_id")), Filters.ne(MessageFields.HIDDEN, true));
-        RestReplies.ok(exchange, queries.page(filter, page, "messages"));
-    }
-
     public void syncMessages(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
@@ -223,6 +214,85 @@ public class ChatEndpoints {
         String ignore = params.text("ignore");
         messages.ignoreUser(caller, params.requiredText("rid"), params.requiredText("userId"), !"false".equals(ignore));
         RestReplies.ok(exchange, Map.of());
+    }
+
+    /** chat.reportMessage: files a report of the message for the moderators. */
+    public void reportMessage(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        JsonNode body = Params.of(exchange).body();
+        Map<String, String> fields = strictStrings(body, List.of("messageId", "description"));
+        reports.report(caller, fields.get("messageId"), fields.get("description"));
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    /**
+     * chat.getURLPreview: this server fetches no outside page for a preview, so it answers as Rocket.Chat does for a
+     * URL it could not fetch: the URL with no metadata, marked not to be parsed again.
+     */
+    public void getURLPreview(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Map<String, String> query = new LinkedHashMap<>();
+        Params params = Params.of(exchange);
+        for (String name : List.of("roomId", "url")) {
+            String value = params.text(name);
+            if (value == null) {
+                throw CaravanException.invalidParams("must have required property '" + name + "'");
+            }
+            query.put(name, value);
+        }
+        if (!authorization.canAccessRoom(caller.id(), query.get("roomId"))) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        Map<String, Object> preview = new LinkedHashMap<>();
+        preview.put("url", query.get("url"));
+        preview.put("meta", Map.of());
+        preview.put("ignoreParse", true);
+        RestReplies.ok(exchange, Map.of("urlPreview", preview));
+    }
+
+    /** chat.getMessageReadReceipts: read receipts are an enterprise module, which this server does not have. */
+    public void getMessageReadReceipts(Exchange exchange) {
+        Caller.of(exchange, auth, database);
+        throw CaravanException.coded("error-action-not-allowed", "This is an enterprise feature");
+    }
+
+    /** The links the sender chose to preview ({@code previewUrls}, an array of strings), or null for all of them. */
+    private static List<String> previewUrls(Params params) {
+        JsonNode node = params.node("previewUrls");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw CaravanException.invalidParams("must be array 'previewUrls'");
+        }
+        List<String> urls = new ArrayList<>();
+        for (JsonNode url : node) {
+            if (!url.isTextual()) {
+                throw CaravanException.invalidParams("must be string 'previewUrls'");
+            }
+            urls.add(url.asText());
+        }
+        return urls;
+    }
+
+    /** The body's named string properties, all required and no others, as Rocket.Chat's schema validation says. */
+    private static Map<String, String> strictStrings(JsonNode body, List<String> names) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : names) {
+            if (body == null || !body.has(name)) {
+                throw CaravanException.invalidParams("must have required property '" + name + "'");
+            }
+            if (!body.get(name).isTextual()) {
+                throw CaravanException.invalidParams("must be string '" + name + "'");
+            }
+            values.put(name, body.get(name).asText());
+        }
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            if (!names.contains(it.next())) {
+                throw CaravanException.invalidParams("must NOT have additional properties");
+            }
+        }
+        return values;
     }
 
     /** {@code #name} or a room id or name (public channels are joined), {@code @user} or a user id (a DM). */

@@ -39,9 +39,18 @@ public class MessageService {
     private final Settings settings;
     private final BusClient bus;
     private final MessageContent content;
+    private final ThreadService threads;
+    private final MessageCustomFields customFields;
+    private final BadWordsFilter badWords;
+    private final MessageQuotes quotes;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
-            BusClient bus, MessageContent content) {
+            BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
+            BadWordsFilter badWords, MessageQuotes quotes) {
+        this.quotes = quotes;
+        this.badWords = badWords;
+        this.threads = threads;
+        this.customFields = customFields;
         this.store = store;
         this.writer = writer;
         this.authorization = authorization;
@@ -55,6 +64,11 @@ public class MessageService {
      * attachments?}) to room {@code rid}. A client {@code _id} that already exists inserts nothing.
      */
     public Document send(Caller caller, String rid, JsonNode message) {
+        return send(caller, rid, message, null);
+    }
+
+    /** As {@link #send(Caller, String, JsonNode)}; {@code previewUrls}, when given, are the only links to preview. */
+    public Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls) {
         String text = message.path("msg").isTextual() ? message.get("msg").asText() : "";
         if (message.has("msg") && !message.get("msg").isTextual() && !message.get("msg").isNull()) {
             throw CaravanException.invalidParams("must be string 'msg'");
@@ -65,6 +79,12 @@ public class MessageService {
         }
         if (message.hasNonNull("t")) {
             throw CaravanException.coded("error-invalid-message", "Invalid message");
+        }
+        if (message.path("tshow").asBoolean(false) && !message.hasNonNull("tmid")) {
+            throw CaravanException.coded("invalid-params", "tshow provided but missing tmid", Map.of("method", "sendMessage"));
+        }
+        if (message.hasNonNull("tmid") && !threads.enabled()) {
+            throw CaravanException.coded("error-not-allowed", "not-allowed", Map.of("method", "sendMessage"));
         }
         String clientId = message.path("_id").isTextual() ? message.get("_id").asText() : null;
         if (clientId != null) {
@@ -87,19 +107,20 @@ public class MessageService {
         if (clientId != null) {
             doc.put(MessageFields.ID, clientId);
         }
-        doc.put(MessageFields.TEXT, text.strip());
+        doc.put(MessageFields.TEXT, badWords.clean(text.strip()));
+        doc.put(MessageFields.URLS, MessageWriter.urls(text, previewUrls, settings.string("Site_Url", "")));
         if (message.hasNonNull("tmid")) {
             Document parent = store.messages().find(Filters.and(Filters.eq("_id", message.get("tmid").asText()),
                     Filters.eq(MessageFields.ROOM_ID, rid))).first();
             if (parent == null) {
                 throw CaravanException.coded("error-invalid-message", "Invalid thread parent");
             }
-            doc.put(MessageFields.THREAD_ID, parent.getString("_id"));
+            // no nested threads: a reply to a reply joins the thread of the message replied to
+            String threadId = parent.getString(MessageFields.THREAD_ID);
+            doc.put(MessageFields.THREAD_ID, threadId != null ? threadId : parent.getString("_id"));
             if (message.path("tshow").asBoolean(false)) {
                 doc.put(MessageFields.THREAD_SHOW, true);
             }
-        } else if (message.path("tshow").asBoolean(false)) {
-            throw CaravanException.invalidParams("tshow requires tmid");
         }
         for (String field : List.of(MessageFields.ALIAS, MessageFields.AVATAR)) {
             if (message.hasNonNull(field)) {
@@ -115,6 +136,11 @@ public class MessageService {
         if (message.hasNonNull(MessageFields.ATTACHMENTS)) {
             doc.put(MessageFields.ATTACHMENTS, content.attachments(message.get(MessageFields.ATTACHMENTS), max));
         }
+        if (message.hasNonNull(MessageFields.CUSTOM_FIELDS)) {
+            doc.put(MessageFields.CUSTOM_FIELDS, customFields.validated(message.get(MessageFields.CUSTOM_FIELDS)));
+        }
+        doc.put(MessageFields.ATTACHMENTS, quotes.rebuild(doc.getList(MessageFields.ATTACHMENTS, Document.class),
+                doc.getList(MessageFields.URLS, Document.class), caller.id()));
         content.requireWithinBound(doc, "sendMessage");
         try {
             return writer.insertUserMessage(room, caller.user(), doc);
@@ -153,11 +179,19 @@ public class MessageService {
     }
 
     public Document update(Caller caller, String rid, String msgId, String text) {
-        return update(caller, rid, msgId, text, null);
+        return update(caller, rid, msgId, text, null, null, null);
     }
 
-    /** As {@link #update(Caller, String, String, String)}, replacing the attachments too when given (DDP updateMessage). */
-    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments) {
+    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments, JsonNode newCustomFields) {
+        return update(caller, rid, msgId, text, attachments, newCustomFields, null);
+    }
+
+    /**
+     * As {@link #update(Caller, String, String, String)}, replacing the attachments (DDP updateMessage) and the
+     * custom fields too when given. The same text with no custom fields changes nothing, as in Rocket.Chat.
+     */
+    public Document update(Caller caller, String rid, String msgId, String text, JsonNode attachments, JsonNode newCustomFields,
+            List<String> previewUrls) {
         Document message = existing(msgId);
         if (rid != null && !rid.equals(message.getString(MessageFields.ROOM_ID))) {
             throw CaravanException.plain("The room id provided does not match where the message is from.");
@@ -168,6 +202,11 @@ public class MessageService {
         }
         if (text == null) {
             throw CaravanException.invalidParams("must have required property 'text'");
+        }
+        boolean customFieldsGiven = newCustomFields != null && !newCustomFields.isNull();
+        if (text.equals(message.getString(MessageFields.TEXT)) && !customFieldsGiven && previewUrls == null
+                && (attachments == null || attachments.isNull())) {
+            return message;
         }
         if (text.length() > settings.integer("Message_MaxAllowedSize", 5000)) {
             throw CaravanException.plain("error-message-size-exceeded");
@@ -186,16 +225,22 @@ public class MessageService {
         }
         List<Document> newAttachments = attachments == null || attachments.isNull() ? null
                 : content.attachments(attachments, settings.integer("Message_MaxAllowedSize", 5000));
-        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS,
-                newAttachments != null ? newAttachments : message.get(MessageFields.ATTACHMENTS)), "updateMessage");
         Date now = new Date();
+        text = badWords.clean(text);
         MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
+        List<Document> urls = MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""));
+        newAttachments = quotes.rebuild(newAttachments != null ? newAttachments
+                : message.getList(MessageFields.ATTACHMENTS, Document.class), urls, caller.id());
+        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS, newAttachments),
+                "updateMessage");
         List<Bson> changes = new java.util.ArrayList<>(List.of(Updates.set(MessageFields.TEXT, text),
+                Updates.set(MessageFields.URLS, urls),
                 Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
                 Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                 Updates.set(MessageFields.UPDATED_AT, now)));
-        if (newAttachments != null) {
-            changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
+        changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
+        if (customFieldsGiven) {
+            changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields)));
         }
         store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(changes));
         Document updated = existing(msgId);

@@ -61,7 +61,7 @@ public class MessageWriter {
         Mentions mentions = mentions(text, room);
         message.put(MessageFields.MENTIONS, mentions.documents());
         message.put(MessageFields.CHANNELS, channels(text));
-        message.put("urls", urls(text));
+        message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
         store.messages().insertOne(message);
         afterInsert(room, message, user.getString(UserFields.ID), mentions);
@@ -101,9 +101,7 @@ public class MessageWriter {
         }
         store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
         if (tmid != null) {
-            store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
-                    Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addToSet(MessageFields.REPLIES, senderId),
-                    Updates.set(MessageFields.UPDATED_AT, now)));
+            threadReplied(rid, tmid, senderId, mentions, now);
         }
         boolean direct = RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE));
         Bson others = Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.ne(SubscriptionFields.USER_ID, senderId));
@@ -124,6 +122,45 @@ public class MessageWriter {
         store.subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
                 Filters.eq(SubscriptionFields.USER_ID, senderId)),
                 Updates.combine(Updates.set(SubscriptionFields.LAST_SEEN, now), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+    }
+
+    /**
+     * A reply in thread {@code tmid}: the parent counts it, and its followers ({@code replies}) gain the replier, the
+     * users it mentions, and on the first reply the parent's author; the other followers and the mentioned members
+     * get the thread as unread.
+     */
+    private void threadReplied(String rid, String tmid, String senderId, Mentions mentions, Date now) {
+        Document parent = store.messages().find(Filters.eq("_id", tmid)).first();
+        if (parent == null) {
+            return;
+        }
+        List<String> followers = parent.getList(MessageFields.REPLIES, String.class, List.of());
+        Set<String> added = new java.util.LinkedHashSet<>(mentions.userIds());
+        if (followers.isEmpty() && parent.get(MessageFields.USER) instanceof Document author && author.getString("_id") != null) {
+            added.add(author.getString("_id"));
+        }
+        added.add(senderId);
+        store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
+                Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addEachToSet(MessageFields.REPLIES, new ArrayList<>(added)),
+                Updates.set(MessageFields.UPDATED_AT, now)));
+        List<String> unread = followers.stream().filter(uid -> !uid.equals(senderId) && !mentions.userIds().contains(uid)).toList();
+        if (!unread.isEmpty()) {
+            List<Bson> markUnread = new ArrayList<>(List.of(Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid),
+                    Updates.set(SubscriptionFields.UPDATED_AT, now)));
+            if (mentions.everyone()) {
+                markUnread.add(Updates.addToSet(SubscriptionFields.THREADS_UNREAD_GROUP, tmid));
+            }
+            store.subscriptions().updateMany(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                    Filters.in(SubscriptionFields.USER_ID, unread)), Updates.combine(markUnread));
+        }
+        List<String> mentioned = mentions.userIds().stream().filter(uid -> !uid.equals(senderId)).toList();
+        if (!mentioned.isEmpty()) {
+            store.subscriptions().updateMany(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                    Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
+                            Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid),
+                            Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
+                            Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        }
     }
 
     /** Recomputes the room's last visible message after a delete. */
@@ -177,11 +214,24 @@ public class MessageWriter {
         return channels;
     }
 
-    private static List<Document> urls(String text) {
-        List<Document> urls = new ArrayList<>();
+    /**
+     * The links of a text, each once, as Rocket.Chat lists them for previews. With {@code previewUrls} (what the
+     * sender chose to preview) every other outside link is marked {@code ignoreParse}; links to this server always
+     * stay previewable.
+     */
+    public static List<Document> urls(String text, List<String> previewUrls, String siteUrl) {
+        Set<String> found = new java.util.LinkedHashSet<>();
         Matcher matcher = URL.matcher(text);
-        while (matcher.find() && urls.size() < 10) {
-            urls.add(new Document("url", matcher.group()).append("meta", new Document()));
+        while (matcher.find() && found.size() < 10) {
+            found.add(matcher.group());
+        }
+        List<Document> urls = new ArrayList<>();
+        for (String url : found) {
+            Document entry = new Document("url", url).append("meta", new Document());
+            if (previewUrls != null && !previewUrls.contains(url) && (siteUrl == null || siteUrl.isEmpty() || !url.contains(siteUrl))) {
+                entry.append("ignoreParse", true);
+            }
+            urls.add(entry);
         }
         return urls;
     }

@@ -13,7 +13,9 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.directory.Spotlight;
 import chat.caravan.core.messages.MessageService;
+import chat.caravan.core.messages.ThreadService;
 import chat.caravan.core.rooms.DirectRooms;
 import chat.caravan.core.rooms.RoomKind;
 import chat.caravan.core.rooms.RoomLookup;
@@ -44,10 +46,14 @@ public class CoreMethods {
     private final SubscriptionEndpoints subscriptions;
     private final SettingsEndpoints settings;
     private final Authorization authorization;
+    private final ThreadService threads;
+    private final Spotlight spotlight;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight) {
+        this.threads = threads;
+        this.spotlight = spotlight;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -81,7 +87,7 @@ public class CoreMethods {
             }
             case "updateMessage" -> {
                 messages.update(caller, text(first.path("rid")), text(first.path("_id")), text(first.path("msg")),
-                        first.get(MessageFields.ATTACHMENTS));
+                        first.get(MessageFields.ATTACHMENTS), first.get(MessageFields.CUSTOM_FIELDS));
                 yield null;
             }
             case "deleteMessage" -> {
@@ -123,6 +129,16 @@ public class CoreMethods {
                 yield true;
             }
             case "getUsersOfRoom" -> usersOfRoom(caller, params);
+            case "followMessage" -> {
+                threads.follow(caller, text(first.path("mid")));
+                yield null;
+            }
+            case "unfollowMessage" -> {
+                threads.unfollow(caller, text(first.path("mid")));
+                yield null;
+            }
+            case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
+                    params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
         };
     }

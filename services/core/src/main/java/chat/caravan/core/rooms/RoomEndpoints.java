@@ -89,10 +89,8 @@ public class RoomEndpoints {
         if (customFields != null && !customFields.isNull() && !customFields.isObject()) {
             throw CaravanException.invalidParams("must be object 'customFields'");
         }
-        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf);
-        if (customFields != null && customFields.isObject()) {
-            rooms.storeCustomFields(room.getString("_id"), Document.parse(customFields.toString()));
-        }
+        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf, new Document(RoomFields.CUSTOM_FIELDS,
+                customFields != null && customFields.isObject() ? Document.parse(customFields.toString()) : new Document()));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 

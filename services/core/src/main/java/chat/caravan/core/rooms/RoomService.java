@@ -10,6 +10,7 @@ import java.util.regex.PatternSyntaxException;
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.Ids;
+import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
@@ -35,9 +36,12 @@ public class RoomService {
     private final MessageWriter messages;
     private final Authorization authorization;
     private final Settings settings;
+    private final RoomNames names;
 
-    public RoomService(RoomStore store, MessageWriter messages, Authorization authorization, Settings settings) {
+    public RoomService(RoomStore store, MessageWriter messages, Authorization authorization, Settings settings,
+            RoomNames names) {
         this.store = store;
+        this.names = names;
         this.messages = messages;
         this.authorization = authorization;
         this.settings = settings;
@@ -46,12 +50,24 @@ public class RoomService {
     /** Creates a channel or group with its creator as owner and the named members; no join messages. */
     public Document create(Caller caller, RoomKind kind, String name, List<String> memberUsernames, boolean readOnly,
             boolean excludeSelf) {
-        validateName(name);
-        if (store.rooms().find(Filters.regex(RoomFields.NAME, Pattern.compile("^" + Pattern.quote(name) + "$",
-                Pattern.CASE_INSENSITIVE))).first() != null) {
-            throw CaravanException.coded("error-duplicate-channel-name", "A channel with name '" + name + "' exists",
-                    Map.of("channel_name", name));
-        }
+        // Rocket.Chat's createChannel and createPrivateGroup store customFields, {} when none are given
+        return create(caller, kind, name, memberUsernames, readOnly, excludeSelf,
+                new Document(RoomFields.CUSTOM_FIELDS, new Document()));
+    }
+
+    /**
+     * Creates a room with Rocket.Chat's extraData stored on it: a discussion's {@code prid} (whose name is kept as
+     * given, not made a unique handle), a {@code teamId} (kept only when that team exists), topic, fname, ....
+     */
+    public Document create(Caller caller, RoomKind kind, String name, List<String> memberUsernames, boolean readOnly,
+            boolean excludeSelf, Document extraData) {
+        Document extra = new Document(extraData);
+        boolean discussion = extra.getString(RoomFields.PARENT_ROOM_ID) != null;
+        String displayName = name == null ? null : name.trim();
+        String roomName = discussion ? name : names.valid(name, null);
+        String teamId = extra.getString(RoomFields.TEAM_ID);
+        Document team = teamId == null ? null : store.team(teamId);
+        extra.remove(RoomFields.TEAM_ID);
         List<Document> members = new ArrayList<>();
         if (!excludeSelf) {
             members.add(caller.user());
@@ -67,21 +83,25 @@ public class RoomService {
         }
         Date now = new Date();
         Document room = new Document(RoomFields.ID, Ids.random())
-                .append(RoomFields.TYPE, kind.type)
-                .append(RoomFields.NAME, name)
-                .append(RoomFields.FNAME, name)
+                .append(RoomFields.FNAME, displayName)
+                .append(RoomFields.UPDATED_AT, now);
+        room.putAll(extra);
+        room.append(RoomFields.TYPE, kind.type)
+                .append(RoomFields.NAME, roomName)
                 .append(RoomFields.CREATOR, MessageWriter.author(caller.user()))
                 .append(RoomFields.TS, now)
                 .append(RoomFields.MSGS, 0)
                 .append(RoomFields.USERS_COUNT, members.size())
-                .append(RoomFields.READ_ONLY, readOnly)
-                .append(RoomFields.DEFAULT, false)
-                .append(RoomFields.SYSTEM_MESSAGES, true)
-                .append(RoomFields.UPDATED_AT, now);
+                .append(RoomFields.READ_ONLY, readOnly);
+        room.putIfAbsent(RoomFields.DEFAULT, false);
+        room.putIfAbsent(RoomFields.SYSTEM_MESSAGES, true);
+        if (team != null) {
+            room.append(RoomFields.TEAM_ID, team.getString("_id"));
+        }
         try {
             store.rooms().insertOne(room);
         } catch (MongoWriteException e) {
-            throw CaravanException.coded("error-duplicate-channel-name", "A channel with name '" + name + "' exists");
+            throw CaravanException.coded("error-duplicate-channel-name", "A channel with name '" + roomName + "' exists");
         }
         for (Document member : members) {
             boolean creator = member.getString("_id").equals(caller.id());
@@ -90,6 +110,12 @@ public class RoomService {
                 subscription.append(SubscriptionFields.LAST_SEEN, now).append(SubscriptionFields.ROLES, List.of("owner"));
             }
             store.subscriptions().insertOne(subscription);
+        }
+        if (team != null && RoomFields.CHANNEL.equals(kind.type)) {
+            Document teamMain = store.room(team.getString("roomId"));
+            if (teamMain != null) {
+                messages.insertSystemMessage(teamMain, "user-added-room-to-team", roomName, caller.user(), null);
+            }
         }
         return room;
     }
@@ -110,6 +136,10 @@ public class RoomService {
         }
         store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(
                 Updates.inc(RoomFields.USERS_COUNT, 1), Updates.set(RoomFields.UPDATED_AT, now)));
+        if (Boolean.TRUE.equals(room.getBoolean(RoomFields.TEAM_MAIN)) && room.getString(RoomFields.TEAM_ID) != null) {
+            store.addTeamMember(room.getString(RoomFields.TEAM_ID), user.getString("_id"),
+                    addedBy == null ? user : addedBy.user(), null);
+        }
         boolean self = addedBy == null || addedBy.id().equals(user.getString("_id"));
         messages.insertSystemMessage(room, self ? "uj" : "au", user.getString(UserFields.USERNAME),
                 self ? user : addedBy.user(), null);
@@ -279,6 +309,10 @@ public class RoomService {
                 Filters.eq(SubscriptionFields.USER_ID, user.getString("_id"))));
         store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(Updates.inc(RoomFields.USERS_COUNT, -1),
                 Updates.set(RoomFields.UPDATED_AT, new Date())));
+        if (Boolean.TRUE.equals(room.getBoolean(RoomFields.TEAM_MAIN)) && room.getString(RoomFields.TEAM_ID) != null) {
+            store.teamMembers().deleteOne(Filters.and(Filters.eq("teamId", room.getString(RoomFields.TEAM_ID)),
+                    Filters.eq("userId", user.getString("_id"))));
+        }
         messages.insertSystemMessage(room, messageType, user.getString(UserFields.USERNAME), actor, null);
     }
 
@@ -379,10 +413,24 @@ public class RoomService {
         if (!authorization.hasPermission(caller.id(), permission, room.getString("_id"))) {
             throw new CaravanException(403, "error-unauthorized", "User does not have the permissions required for this action", null);
         }
-        String rid = room.getString("_id");
+        erase(room.getString("_id"));
+    }
+
+    /**
+     * Deletes a room with its messages and memberships, then its discussions (Rocket.Chat's deleteRoom and its
+     * DeleteDiscussionChain), and unlinks the {@code discussion-created} message that pointed at it.
+     */
+    public void erase(String rid) {
         store.deleteWithTrash(store.messages(), Filters.eq("rid", rid));
         store.deleteWithTrash(store.subscriptions(), Filters.eq(SubscriptionFields.ROOM_ID, rid));
         store.deleteWithTrash(store.rooms(), Filters.eq("_id", rid));
+        for (String discussion : store.rooms().find(Filters.eq(RoomFields.PARENT_ROOM_ID, rid))
+                .map(d -> d.getString("_id")).into(new ArrayList<>())) {
+            erase(discussion);
+        }
+        store.messages().updateMany(Filters.eq(MessageFields.DISCUSSION_ID, rid), Updates.combine(
+                Updates.unset(MessageFields.DISCUSSION_ID), Updates.unset(MessageFields.DISCUSSION_COUNT),
+                Updates.unset(MessageFields.DISCUSSION_LAST_MESSAGE), Updates.set(MessageFields.UPDATED_AT, new Date())));
     }
 
     public void setOpen(Caller caller, Document room, boolean open, RoomKind kind) {
@@ -418,8 +466,8 @@ public class RoomService {
         }
         long owners = store.subscriptions().countDocuments(Filters.and(
                 Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Filters.eq(SubscriptionFields.ROLES, "owner")));
-        long members = store.subscriptions().countDocuments(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")));
-        if (owners <= 1 && members > 1) {
+        // as Rocket.Chat's leaveRoom: the only owner may not leave, even a room where they are alone
+        if (owners <= 1) {
             throw CaravanException.coded("error-you-are-last-owner",
                     "You are the last owner. Please set new owner before leaving the room.");
         }
@@ -479,7 +527,7 @@ public class RoomService {
     }
 
     private static Document newSubscriptionOnly(Document room, Document user, Date now) {
-        return new Document(SubscriptionFields.ID, Ids.random())
+        Document subscription = new Document(SubscriptionFields.ID, Ids.random())
                 .append(SubscriptionFields.ROOM_ID, room.getString("_id"))
                 .append(SubscriptionFields.USER, MessageWriter.author(user))
                 .append(SubscriptionFields.NAME, room.getString(RoomFields.NAME))
@@ -492,5 +540,9 @@ public class RoomService {
                 .append(SubscriptionFields.USER_MENTIONS, 0)
                 .append(SubscriptionFields.GROUP_MENTIONS, 0)
                 .append(SubscriptionFields.UPDATED_AT, now);
+        if (room.getString(RoomFields.PARENT_ROOM_ID) != null) {
+            subscription.append(RoomFields.PARENT_ROOM_ID, room.getString(RoomFields.PARENT_ROOM_ID));
+        }
+        return subscription;
     }
 }

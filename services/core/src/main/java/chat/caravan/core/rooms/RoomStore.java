@@ -25,6 +25,8 @@ public class RoomStore {
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> trash;
     private final MongoCollection<Document> uploads;
+    private final MongoCollection<Document> teams;
+    private final MongoCollection<Document> teamMembers;
 
     public RoomStore(MongoDatabase database) {
         this.rooms = database.getCollection(Collections.ROOMS);
@@ -33,6 +35,9 @@ public class RoomStore {
         this.users = database.getCollection(Collections.USERS);
         this.trash = database.getCollection(Collections.TRASH);
         this.uploads = database.getCollection(Collections.UPLOADS);
+        this.teams = database.getCollection(Collections.TEAMS);
+        this.teamMembers = database.getCollection(Collections.TEAM_MEMBERS);
+        teamMembers.createIndex(Indexes.ascending("teamId", "userId"), new IndexOptions().unique(true));
         subscriptions.createIndex(Indexes.ascending(SubscriptionFields.ROOM_ID, SubscriptionFields.USER_ID),
                 new IndexOptions().unique(true));
         subscriptions.createIndex(Indexes.ascending(SubscriptionFields.USER_ID));
@@ -61,6 +66,42 @@ public class RoomStore {
 
     public MongoCollection<Document> uploads() {
         return uploads;
+    }
+
+    public MongoCollection<Document> teams() {
+        return teams;
+    }
+
+    /** Team memberships: {@code {teamId, userId, roles, createdAt, createdBy}}, one per member. */
+    public MongoCollection<Document> teamMembers() {
+        return teamMembers;
+    }
+
+    public Document team(String teamId) {
+        return teamId == null ? null : teams.find(Filters.eq("_id", teamId)).first();
+    }
+
+    /** Makes the user a member of the team (no-op when already one), as the team main room's membership requires. */
+    public boolean addTeamMember(String teamId, String userId, Document createdBy, List<String> roles) {
+        if (teamMembers.find(Filters.and(Filters.eq("teamId", teamId), Filters.eq("userId", userId))).first() != null) {
+            return false;
+        }
+        Date now = new Date();
+        Document member = new Document("_id", chat.caravan.common.model.Ids.random()).append("teamId", teamId)
+                .append("userId", userId)
+                .append("createdAt", now)
+                .append("createdBy", new Document("_id", createdBy.getString("_id"))
+                        .append("username", createdBy.getString("username")))
+                .append("_updatedAt", now);
+        if (roles != null && !roles.isEmpty()) {
+            member.append("roles", roles);
+        }
+        try {
+            teamMembers.insertOne(member);
+        } catch (com.mongodb.MongoWriteException e) {
+            return false;
+        }
+        return true;
     }
 
     public Document room(String rid) {

@@ -1,13 +1,21 @@
 package chat.caravan.core.settings;
 
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.model.Collections;
+import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
@@ -16,8 +24,7 @@ import jakarta.annotation.PreDestroy;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +32,7 @@ import org.springframework.stereotype.Component;
  * GENERAL channel, and new users (the first admin included) joined to the default channels.
  */
 @Component
-public class CoreSeeder {
+public class CoreSeeder implements SmartInitializingSingleton {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreSeeder.class);
 
@@ -42,18 +49,14 @@ public class CoreSeeder {
         this.bus = bus;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
+    @Override
+    public void afterSingletonsInstantiated() {
+        seed();
+    }
+
     public void seed() {
         Date now = new Date();
-        for (DefaultSettings.Setting setting : DefaultSettings.ALL) {
-            database.getCollection(Collections.SETTINGS).updateOne(Filters.eq("_id", setting.id()), Updates.combine(
-                    Updates.setOnInsert("type", setting.type()), Updates.setOnInsert("value", setting.value()),
-                    Updates.setOnInsert("packageValue", setting.value()), Updates.setOnInsert("public", setting.isPublic()),
-                    Updates.setOnInsert("group", setting.group()), Updates.setOnInsert("blocked", false),
-                    Updates.setOnInsert("hidden", false), Updates.setOnInsert("ts", now),
-                    Updates.setOnInsert("createdAt", now), Updates.setOnInsert("_updatedAt", now)),
-                    new UpdateOptions().upsert(true));
-        }
+        seedSettings(now);
         database.getCollection(Collections.ROOMS).updateOne(Filters.eq("_id", "GENERAL"), Updates.combine(
                 Updates.setOnInsert(RoomFields.TYPE, RoomFields.CHANNEL), Updates.setOnInsert(RoomFields.NAME, "general"),
                 Updates.setOnInsert(RoomFields.FNAME, "general"), Updates.setOnInsert(RoomFields.DEFAULT, true),
@@ -65,6 +68,39 @@ public class CoreSeeder {
             joinDefaultChannels(admin.getString("_id"));
         }
         userCreated = bus.subscribe("accounts.userCreated", this::onUserCreated);
+    }
+
+    /**
+     * Inserts every catalogue setting the database does not have yet, in one write (an existing value, an operator's or
+     * an earlier version's, is never touched). Generated settings get this installation's own value.
+     */
+    void seedSettings(Date now) {
+        MongoCollection<Document> collection = database.getCollection(Collections.SETTINGS);
+        Set<String> present = new HashSet<>();
+        for (Document doc : collection.find().projection(new Document("_id", 1))) {
+            present.add(doc.getString("_id"));
+        }
+        List<Document> missing = new ArrayList<>();
+        int sorter = 0;
+        for (Map<String, Object> entry : SettingsCatalogue.entries()) {
+            String id = (String) entry.get("_id");
+            if (!present.contains(id)) {
+                missing.add(SettingsCatalogue.document(entry, initialValue(id, entry.get("value")), sorter, now));
+            }
+            sorter++;
+        }
+        if (!missing.isEmpty()) {
+            collection.insertMany(missing);
+            LOG.info("Added {} settings to the catalogue in the database", missing.size());
+        }
+    }
+
+    private static Object initialValue(String id, Object packageValue) {
+        return switch (id) {
+            case "uniqueID" -> UUID.randomUUID().toString();
+            case "Accounts_RegistrationForm_SecretURL" -> Ids.random();
+            default -> packageValue;
+        };
     }
 
     @PreDestroy

@@ -1,12 +1,16 @@
 package chat.caravan.core.settings;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.rest.Pagination;
 import chat.caravan.common.rest.RestReplies;
@@ -43,8 +47,31 @@ public class SettingsEndpoints {
         this.auth = auth;
     }
 
+    /**
+     * settings.public: public, non-hidden settings; {@code _id=a,b} picks ids and {@code query} (a JSON object on
+     * {@code _id}: a string, or {@code $in} / {@code $nin} of strings) narrows further.
+     */
     public void publicSettings(Exchange exchange) {
-        replyPage(exchange, Filters.eq("public", true));
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("public", true), Filters.ne("hidden", true)));
+        String ids = exchange.getIn().getHeader("_id", String.class);
+        if (ids != null && !ids.isBlank()) {
+            filters.add(Filters.in("_id", Arrays.stream(ids.split(",")).map(String::trim).filter(id -> !id.isEmpty()).toList()));
+        }
+        Bson query = idQuery(exchange.getIn().getHeader("query", String.class));
+        if (query != null) {
+            filters.add(query);
+        }
+        replyPage(exchange, Filters.and(filters));
+    }
+
+    /** settings.oauth: the OAuth login services clients may offer; Caravan configures none, so an empty list. */
+    public void oauthServices(Exchange exchange) {
+        RestReplies.ok(exchange, Map.of("services", List.of()));
+    }
+
+    /** service.configurations: the login service configurations; none in Caravan. */
+    public void serviceConfigurations(Exchange exchange) {
+        RestReplies.ok(exchange, Map.of("configurations", List.of()));
     }
 
     /** {@code public-settings/get} over DDP: every public setting, {update, remove} style. */
@@ -58,7 +85,7 @@ public class SettingsEndpoints {
         if (!authorization.hasPermission(caller.id(), "view-privileged-setting")) {
             throw new CaravanException(403, "error-unauthorized", "User does not have the permissions required for this action", null);
         }
-        replyPage(exchange, new Document());
+        replyPage(exchange, Filters.ne("hidden", true));
     }
 
     public void getOne(Exchange exchange) {
@@ -80,15 +107,18 @@ public class SettingsEndpoints {
             throw CaravanException.invalidParams("must have required property 'value'");
         }
         Document setting = settingsCollection.find(Filters.eq("_id", id)).first();
-        if (setting == null) {
+        if (setting == null || setting.getBoolean("hidden", false)) {
             throw CaravanException.notFound("Resource not found");
         }
-        Object parsed = chat.caravan.common.json.CaravanJson.ejson().convertValue(value, Object.class);
+        if (setting.getBoolean("blocked", false)) {
+            throw CaravanException.coded("error-setting-blocked", "Setting " + id + " is blocked and cannot be changed");
+        }
+        Object parsed = CaravanJson.ejson().convertValue(value, Object.class);
         if (!compatible(setting.getString("type"), parsed)) {
             throw CaravanException.coded("error-invalid-setting-value", "Invalid setting value for " + id);
         }
         settingsCollection.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("value", parsed),
-                Updates.set("_updatedAt", new Date())));
+                Updates.set("valueSource", "value"), Updates.set("_updatedAt", new Date())));
         settings.invalidate();
         RestReplies.ok(exchange, Map.of());
     }
@@ -122,13 +152,48 @@ public class SettingsEndpoints {
     private void replyPage(Exchange exchange, Bson filter) {
         Pagination page = Pagination.of(exchange, settings, new Document("_id", 1));
         FindIterable<Document> found = settingsCollection.find(filter).sort(page.sort()).skip(page.offset())
-                .projection(new Document("_id", 1).append("value", 1).append("enterprise", 1).append("type", 1));
+                .projection(new Document("_id", 1).append("value", 1).append("enterprise", 1).append("invalidValue", 1)
+                        .append("modules", 1).append("requiredOnWizard", 1));
         if (!page.unlimited()) {
             found = found.limit(page.count());
         }
         List<Document> result = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("settings", result, "count", result.size(), "offset", page.offset(),
                 "total", settingsCollection.countDocuments(filter)));
+    }
+
+    private static Bson idQuery(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        JsonNode query;
+        try {
+            query = CaravanJson.ejson().readTree(raw);
+        } catch (IOException e) {
+            throw CaravanException.invalidParams("Invalid query parameter provided: \"" + raw + "\"");
+        }
+        if (query == null || !query.isObject()) {
+            throw CaravanException.invalidParams("Invalid query parameter provided: \"" + raw + "\"");
+        }
+        List<Bson> filters = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = query.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!"_id".equals(field.getKey())) {
+                throw CaravanException.invalidParams("Invalid query parameter provided: \"" + raw + "\"");
+            }
+            JsonNode condition = field.getValue();
+            if (condition.isTextual()) {
+                filters.add(Filters.eq("_id", condition.asText()));
+            } else if (condition.isObject() && condition.size() == 1 && (condition.has("$in") || condition.has("$nin"))
+                    && condition.elements().next().isArray()) {
+                List<String> values = new ArrayList<>();
+                condition.elements().next().forEach(value -> values.add(value.asText()));
+                filters.add(condition.has("$in") ? Filters.in("_id", values) : Filters.nin("_id", values));
+            } else {
+                throw CaravanException.invalidParams("Invalid query parameter provided: \"" + raw + "\"");
+            }
+        }
+        return filters.isEmpty() ? null : Filters.and(filters);
     }
 
     private static boolean compatible(String type, Object value) {

@@ -14,7 +14,6 @@ import chat.caravan.core.Caller;
 import chat.caravan.core.Params;
 import chat.caravan.core.auth.RestAuth;
 import chat.caravan.core.rooms.RoomLookup;
-import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
@@ -25,25 +24,18 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
-/** The subscriptions.* and rooms.* REST endpoints: what a client syncs at start-up and marks as read. */
+/** The subscriptions.* endpoints and rooms.get: what a client syncs at start-up and marks as read. */
 @Component("subscriptionEndpoints")
 public class SubscriptionEndpoints {
 
     private final RoomStore store;
-    private final RoomService rooms;
-    private final RoomLookup lookup;
     private final RestAuth auth;
     private final MongoDatabase database;
-    private final chat.caravan.common.authz.Authorization authorization;
 
-    public SubscriptionEndpoints(RoomStore store, RoomService rooms, RoomLookup lookup, RestAuth auth, MongoDatabase database,
-            chat.caravan.common.authz.Authorization authorization) {
+    public SubscriptionEndpoints(RoomStore store, RestAuth auth, MongoDatabase database) {
         this.store = store;
-        this.rooms = rooms;
-        this.lookup = lookup;
         this.auth = auth;
         this.database = database;
-        this.authorization = authorization;
     }
 
     public void get(Exchange exchange) {
@@ -191,67 +183,6 @@ public class SubscriptionEndpoints {
         return Map.of("update", update, "remove", remove);
     }
 
-    public void roomsInfo(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Params params = Params.of(exchange);
-        Document room = lookup.any(params.text("roomId"), params.text("roomName"));
-        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
-            throw CaravanException.coded("not-allowed", "Not Allowed");
-        }
-        RestReplies.ok(exchange, Map.of("room", RoomLookup.view(room)));
-    }
-
-    public void roomsLeave(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Params params = Params.of(exchange);
-        Document room = lookup.any(params.text("roomId"), params.text("roomName"));
-        rooms.leave(caller, room, RoomFields.PRIVATE_GROUP.equals(room.getString(RoomFields.TYPE))
-                ? chat.caravan.core.rooms.RoomKind.GROUP : chat.caravan.core.rooms.RoomKind.CHANNEL);
-        RestReplies.ok(exchange, Map.of());
-    }
-
-    public void roomsFavorite(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Params params = Params.of(exchange);
-        Document room = lookup.any(params.text("roomId"), params.text("roomName"));
-        Boolean favorite = params.bool("favorite");
-        if (favorite == null) {
-            throw CaravanException.invalidParams("must have required property 'favorite'");
-        }
-        Document subscription = store.subscription(room.getString("_id"), caller.id());
-        if (subscription == null) {
-            throw CaravanException.coded("error-invalid-subscription", "You must be part of a room to favorite it");
-        }
-        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
-                Updates.set(SubscriptionFields.FAVORITE, favorite), Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
-        RestReplies.ok(exchange, Map.of());
-    }
-
-    public void roomsCleanHistory(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Params params = Params.of(exchange);
-        String roomId = params.requiredText("roomId");
-        Document room = lookup.any(roomId, null);
-        if (!authorization.hasPermission(caller.id(), "clean-channel-history", roomId)) {
-            throw CaravanException.coded("error-not-allowed", "Not allowed");
-        }
-        Date latest = date(params.text("latest"), "latest");
-        Date oldest = date(params.text("oldest"), "oldest");
-        List<Bson> filter = new ArrayList<>(List.of(Filters.eq(MessageFields.ROOM_ID, roomId)));
-        if (latest != null) {
-            filter.add(Filters.lte(MessageFields.TS, latest));
-        }
-        if (oldest != null) {
-            filter.add(Filters.gte(MessageFields.TS, oldest));
-        }
-        long before = store.messages().countDocuments(Filters.eq(MessageFields.ROOM_ID, roomId));
-        store.deleteWithTrash(store.messages(), Filters.and(filter));
-        long after = store.messages().countDocuments(Filters.eq(MessageFields.ROOM_ID, roomId));
-        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(Updates.set(RoomFields.MSGS, (int) after),
-                Updates.set(RoomFields.UPDATED_AT, new Date())));
-        RestReplies.ok(exchange, Map.of("count", before - after));
-    }
-
     private static Date since(String value, String errorType) {
         if (value == null || value.isBlank()) {
             return null;
@@ -260,17 +191,6 @@ public class SubscriptionEndpoints {
             return Date.from(java.time.Instant.parse(value));
         } catch (RuntimeException e) {
             throw CaravanException.coded(errorType, "The \"updatedSince\" query parameter must be a valid date.");
-        }
-    }
-
-    private static Date date(String value, String name) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Date.from(java.time.Instant.parse(value));
-        } catch (RuntimeException e) {
-            throw CaravanException.invalidParams("The \"" + name + "\" parameter must be a valid date.");
         }
     }
 }
