@@ -218,6 +218,25 @@ class RoomSettingsRestTest extends CoreRestTestBase {
                 .isTrue();
     }
 
+    @Test
+    void membersAreFilteredByTheSearchFieldsAndDirectMessagesFollowARename() {
+        Client owner = newUser("owner");
+        Client member = newUser("member");
+        String rid = owner.post("/api/v1/channels.create", Map.of("name", unique("crowd"), "members", List.of(member.username())))
+                .json().path("channel").path("_id").asText();
+        JsonNode filtered = owner.get("/api/v1/channels.members?roomId=" + rid + "&filter=" + member.username()).json();
+        assertThat(filtered.path("members").findValuesAsText("username")).containsExactly(member.username());
+        assertThat(filtered.path("total").asInt()).isEqualTo(1);
+        assertThat(owner.get("/api/v1/channels.members?roomId=" + rid).json().path("total").asInt()).isEqualTo(2);
+
+        String dm = owner.post("/api/v1/im.create", Map.of("username", member.username())).json().path("room").path("_id").asText();
+        Reply renamed = admin().post("/api/v1/users.update", Map.of("userId", member.userId(), "data", Map.of("name", "Renamed Member")));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+        JsonNode subscription = owner.get("/api/v1/subscriptions.getOne?roomId=" + dm).json().path("subscription");
+        assertThat(subscription.path("name").asText()).isEqualTo(member.username());
+        assertThat(subscription.path("fname").asText()).isEqualTo("Renamed Member");
+    }
+
     private static String createChannel(Client owner, String name) {
         Reply created = owner.post("/api/v1/channels.create", Map.of("name", name));
         assertThat(created.status()).as(created.toString()).isEqualTo(200);

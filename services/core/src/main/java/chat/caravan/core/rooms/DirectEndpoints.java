@@ -271,6 +271,17 @@ public class DirectEndpoints {
         Document room;
         if (roomId != null && !roomId.isBlank()) {
             room = store.room(roomId);
+            if (room == null) {
+                // as Rocket.Chat, a roomId that is no room may name a user: the DM with them
+                Document other = users.find(roomId, null, null);
+                if (other == null) {
+                    other = users.find(null, roomId, null);
+                }
+                if (other == null) {
+                    throw CaravanException.coded("invalid-channel", "");
+                }
+                room = directs.open(caller, List.of(other), false);
+            }
         } else if (username != null && !username.isBlank()) {
             Document other = users.find(null, username, null);
             if (other == null) {

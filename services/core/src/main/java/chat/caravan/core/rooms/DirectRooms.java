@@ -77,6 +77,9 @@ public class DirectRooms {
                 .append(RoomFields.SYSTEM_MESSAGES, true)
                 .append(RoomFields.TS, now)
                 .append(RoomFields.UPDATED_AT, now);
+        if (settings.bool("E2E_Enable", false) && settings.bool("E2E_Enabled_Default_DirectRooms", false)) {
+            room.append(RoomFields.ENCRYPTED, true);
+        }
         try {
             store.rooms().insertOne(room);
         } catch (MongoWriteException e) {

@@ -13,6 +13,7 @@ import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.common.rest.Pagination;
 import chat.caravan.common.rest.RestReplies;
+import chat.caravan.common.rest.RestRequest;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
 import chat.caravan.core.Params;
@@ -34,9 +35,13 @@ import org.bson.conversions.Bson;
  */
 public class RoomEndpoints {
 
+    /** The user fields a members filter may match (of those Accounts_SearchFields names). */
+    private static final java.util.Set<String> SEARCHABLE_MEMBER_FIELDS = java.util.Set.of("username", "name", "nickname", "bio");
+
     private final RoomKind kind;
     private final RoomStore store;
     private final RoomService rooms;
+    private final RoomSettingsService roomSettings;
     private final RoomLookup lookup;
     private final MessageQueries queries;
     private final UserLookup users;
@@ -45,8 +50,10 @@ public class RoomEndpoints {
     private final RestAuth auth;
     private final MongoDatabase database;
 
-    public RoomEndpoints(RoomKind kind, RoomStore store, RoomService rooms, RoomLookup lookup, MessageQueries queries,
-            UserLookup users, Authorization authorization, Settings settings, RestAuth auth, MongoDatabase database) {
+    public RoomEndpoints(RoomKind kind, RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomLookup lookup,
+            MessageQueries queries, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
+            MongoDatabase database) {
+        this.roomSettings = roomSettings;
         this.kind = kind;
         this.store = store;
         this.rooms = rooms;
@@ -89,8 +96,23 @@ public class RoomEndpoints {
         if (customFields != null && !customFields.isNull() && !customFields.isObject()) {
             throw CaravanException.invalidParams("must be object 'customFields'");
         }
-        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf, new Document(RoomFields.CUSTOM_FIELDS,
-                customFields != null && customFields.isObject() ? Document.parse(customFields.toString()) : new Document()));
+        JsonNode extraData = params.node("extraData");
+        if (extraData != null && !extraData.isNull() && !extraData.isObject()) {
+            throw CaravanException.plain("Body param \"extraData\" must be an object if provided");
+        }
+        Document extra = new Document(RoomFields.CUSTOM_FIELDS,
+                customFields != null && customFields.isObject() ? Document.parse(customFields.toString()) : new Document());
+        if (extraData != null && extraData.isObject()) {
+            if (extraData.path(RoomFields.ENCRYPTED).isBoolean()) {
+                extra.append(RoomFields.ENCRYPTED, extraData.get(RoomFields.ENCRYPTED).asBoolean());
+            }
+            for (String text : List.of(RoomFields.TOPIC, RoomFields.DESCRIPTION, RoomFields.ANNOUNCEMENT)) {
+                if (extraData.path(text).isTextual()) {
+                    extra.append(text, extraData.get(text).asText());
+                }
+            }
+        }
+        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf, extra);
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 
@@ -202,14 +224,37 @@ public class RoomEndpoints {
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1)).sortableBy(shown.keySet());
         List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
                 .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
-        Bson filter = Filters.in("_id", ids);
+        List<Bson> conditions = new ArrayList<>(List.of(Filters.in("_id", ids)));
+        String status = RestRequest.query(exchange, "status");
+        if (status != null && !status.isBlank()) {
+            conditions.add(Filters.eq(UserFields.STATUS, status));
+        }
+        String text = RestRequest.query(exchange, "filter");
+        if (text != null && !text.isBlank()) {
+            conditions.add(searchCondition(text.trim()));
+        }
+        Bson filter = Filters.and(conditions);
         FindIterable<Document> found = store.users().find(filter).sort(page.sort()).skip(page.offset()).projection(shown);
         if (!page.unlimited()) {
             found = found.limit(page.count());
         }
         List<Document> members = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", page.offset(),
-                "total", (long) ids.size()));
+                "total", store.users().countDocuments(filter)));
+    }
+
+    /** A member whose name-like fields (Accounts_SearchFields, the ones a directory shows) contain the text. */
+    private Bson searchCondition(String text) {
+        java.util.regex.Pattern contains = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(text),
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+        List<Bson> any = new ArrayList<>();
+        for (String field : settings.string("Accounts_SearchFields", "username, name, bio").split(",")) {
+            String name = field.trim();
+            if (SEARCHABLE_MEMBER_FIELDS.contains(name)) {
+                any.add(Filters.regex(name, contains));
+            }
+        }
+        return any.isEmpty() ? Filters.regex(UserFields.USERNAME, contains) : Filters.or(any);
     }
 
     /** The room named by the {@code query} parameter ({"_id": ...} or {"name": ...}) and its members who are online. */
@@ -356,6 +401,21 @@ public class RoomEndpoints {
         Document room = lookup.named(params, kind, caller);
         rooms.requireNotArchived(room, kind);
         Document updated = rooms.setCustomFields(caller, room, Document.parse(customFields.toString()));
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
+    }
+
+    /** groups.setEncrypted: end-to-end encryption on or off, through the room settings' own rules. */
+    public void setEncrypted(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode encrypted = params.node("encrypted");
+        if (encrypted == null || !encrypted.isBoolean()) {
+            throw CaravanException.plain("The bodyParam \"encrypted\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        Document updated = roomSettings.save(caller, room.getString("_id"),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("encrypted", encrypted.asBoolean()));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
     }
 

@@ -86,6 +86,10 @@ public class RoomService {
                 .append(RoomFields.FNAME, displayName)
                 .append(RoomFields.UPDATED_AT, now);
         room.putAll(extra);
+        if (RoomFields.PRIVATE_GROUP.equals(kind.type) && settings.bool("E2E_Enable", false)
+                && settings.bool("E2E_Enabled_Default_PrivateRooms", false)) {
+            room.putIfAbsent(RoomFields.ENCRYPTED, true);
+        }
         room.append(RoomFields.TYPE, kind.type)
                 .append(RoomFields.NAME, roomName)
                 .append(RoomFields.CREATOR, MessageWriter.author(caller.user()))
