@@ -1,6 +1,7 @@
 package chat.caravan.core.rooms;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -146,7 +147,7 @@ public class DirectEndpoints {
         Document room = direct(caller, params);
         String topic = params.text("topic");
         rooms.saveText(caller, room, RoomFields.TOPIC, topic == null ? "" : topic);
-        java.util.Map<String, Object> reply = new java.util.HashMap<>();
+        Map<String, Object> reply = new HashMap<>();
         reply.put("topic", topic);
         RestReplies.ok(exchange, reply);
     }

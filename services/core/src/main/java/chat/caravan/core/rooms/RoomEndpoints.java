@@ -3,7 +3,10 @@ package chat.caravan.core.rooms;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
@@ -21,6 +24,7 @@ import chat.caravan.core.auth.RestAuth;
 import chat.caravan.core.messages.MessageQueries;
 import chat.caravan.core.users.UserLookup;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -36,7 +40,7 @@ import org.bson.conversions.Bson;
 public class RoomEndpoints {
 
     /** The user fields a members filter may match (of those Accounts_SearchFields names). */
-    private static final java.util.Set<String> SEARCHABLE_MEMBER_FIELDS = java.util.Set.of("username", "name", "nickname", "bio");
+    private static final Set<String> SEARCHABLE_MEMBER_FIELDS = Set.of("username", "name", "nickname", "bio");
 
     private final RoomKind kind;
     private final RoomStore store;
@@ -245,8 +249,7 @@ public class RoomEndpoints {
 
     /** A member whose name-like fields (Accounts_SearchFields, the ones a directory shows) contain the text. */
     private Bson searchCondition(String text) {
-        java.util.regex.Pattern contains = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(text),
-                java.util.regex.Pattern.CASE_INSENSITIVE);
+        Pattern contains = Pattern.compile(Pattern.quote(text), Pattern.CASE_INSENSITIVE);
         List<Bson> any = new ArrayList<>();
         for (String field : settings.string("Accounts_SearchFields", "username, name, bio").split(",")) {
             String name = field.trim();
@@ -415,7 +418,7 @@ public class RoomEndpoints {
         Document room = lookup.named(params, kind, caller);
         rooms.requireNotArchived(room, kind);
         Document updated = roomSettings.save(caller, room.getString("_id"),
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("encrypted", encrypted.asBoolean()));
+                JsonNodeFactory.instance.objectNode().put("encrypted", encrypted.asBoolean()));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
     }
 
@@ -442,7 +445,7 @@ public class RoomEndpoints {
         }
         Document room = lookup.named(params, kind, caller);
         rooms.requireNotArchived(room, kind);
-        boolean isDefault = List.of("true", "1").contains(value.asText().toLowerCase(java.util.Locale.ROOT));
+        boolean isDefault = List.of("true", "1").contains(value.asText().toLowerCase(Locale.ROOT));
         if (value.isBoolean() && room.get(RoomFields.DEFAULT) instanceof Boolean current && current == value.asBoolean()) {
             throw CaravanException.coded("error-channels-setdefault-missing-default-param",
                     "The channel default setting is the same as what it would be changed to.");
