@@ -25,6 +25,7 @@ import chat.caravan.core.auth.RestAuth;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import org.bson.conversions.Bson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -223,6 +224,13 @@ public class UserEndpoints {
         }
         JsonNode updated = bus.call("accounts.updateUser", Map.of("userId", userId, "data", changes));
         restAuth.forgetUser(userId);
+        String newName = updated.path("user").path(UserFields.NAME).asText(null);
+        if (newName != null && !newName.equals(target.getString(UserFields.NAME))) {
+            // the other side of each of the user's 1:1 DMs shows the user's name as the room's display name
+            subscriptions.updateMany(Filters.and(Filters.eq(SubscriptionFields.TYPE, "d"),
+                    Filters.eq(SubscriptionFields.NAME, target.getString(UserFields.USERNAME))), Updates.combine(
+                    Updates.set(SubscriptionFields.FNAME, newName), Updates.set(SubscriptionFields.UPDATED_AT, new java.util.Date())));
+        }
         RestReplies.ok(exchange, Map.of("user", updated.path("user")));
     }
 
