@@ -22,10 +22,12 @@ class WriteEndpointsFuzzTest extends CoreRestTestBase {
             "/api/v1/channels.rename", "/api/v1/chat.postMessage", "/api/v1/chat.sendMessage", "/api/v1/chat.update",
             "/api/v1/chat.delete", "/api/v1/chat.react", "/api/v1/im.create", "/api/v1/subscriptions.read",
             "/api/v1/rooms.favorite", "/api/v1/users.create", "/api/v1/users.update", "/api/v1/login",
-            "/api/v1/users.setStatus", "/api/v1/method.call/sendMessage");
+            "/api/v1/users.setStatus", "/api/v1/method.call/sendMessage", "/api/v1/rooms.createDiscussion",
+            "/api/v1/rooms.saveNotification", "/api/v1/rooms.muteUser", "/api/v1/rooms.export", "/api/v1/teams.create",
+            "/api/v1/teams.addRooms", "/api/v1/teams.addMembers");
     private static final List<String> FIELDS = List.of("name", "roomId", "roomName", "members", "text", "msg", "message",
             "msgId", "messageId", "emoji", "username", "userId", "rid", "topic", "favorite", "channel", "user", "password",
-            "data", "status", "tmid", "_id");
+            "data", "status", "tmid", "_id", "prid", "t_name", "type", "rooms", "teamId", "notifications", "format");
 
     @Autowired
     MongoDatabase database;

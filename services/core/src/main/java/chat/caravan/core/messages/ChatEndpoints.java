@@ -94,14 +94,15 @@ public class ChatEndpoints {
 
     public void sendMessage(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        JsonNode message = Params.of(exchange).node("message");
+        Params params = Params.of(exchange);
+        JsonNode message = params.node("message");
         if (message == null || !message.isObject()) {
             throw CaravanException.invalidParams("must have required property 'message'");
         }
         if (!message.path("rid").isTextual() || message.get("rid").asText().isBlank()) {
             throw CaravanException.plain("The 'rid' property on the message object is missing.");
         }
-        List<String> previewUrls = previewUrls(Params.of(exchange));
+        List<String> previewUrls = previewUrls(params);
         RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message, previewUrls)));
     }
 

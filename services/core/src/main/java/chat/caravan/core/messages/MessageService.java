@@ -43,12 +43,21 @@ public class MessageService {
     private final ThreadService threads;
     private final MessageCustomFields customFields;
     private final BadWordsFilter badWords;
+<<<<<<< HEAD
     private final StoredFiles storedFiles;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
             BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
             BadWordsFilter badWords, StoredFiles storedFiles) {
         this.storedFiles = storedFiles;
+=======
+    private final MessageQuotes quotes;
+
+    public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
+            BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
+            BadWordsFilter badWords, MessageQuotes quotes) {
+        this.quotes = quotes;
+>>>>>>> main
         this.badWords = badWords;
         this.threads = threads;
         this.customFields = customFields;
@@ -152,9 +161,14 @@ public class MessageService {
         if (message.hasNonNull(MessageFields.CUSTOM_FIELDS)) {
             doc.put(MessageFields.CUSTOM_FIELDS, customFields.validated(message.get(MessageFields.CUSTOM_FIELDS)));
         }
+<<<<<<< HEAD
         if (fileFields != null) {
             doc.putAll(fileFields);
         }
+=======
+        doc.put(MessageFields.ATTACHMENTS, quotes.rebuild(doc.getList(MessageFields.ATTACHMENTS, Document.class),
+                doc.getList(MessageFields.URLS, Document.class), caller.id()));
+>>>>>>> main
         content.requireWithinBound(doc, "sendMessage");
         try {
             return writer.insertUserMessage(room, caller.user(), doc);
@@ -239,19 +253,20 @@ public class MessageService {
         }
         List<Document> newAttachments = attachments == null || attachments.isNull() ? null
                 : content.attachments(attachments, settings.integer("Message_MaxAllowedSize", 5000));
-        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS,
-                newAttachments != null ? newAttachments : message.get(MessageFields.ATTACHMENTS)), "updateMessage");
         Date now = new Date();
         text = badWords.clean(text);
         MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
+        List<Document> urls = MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""));
+        newAttachments = quotes.rebuild(newAttachments != null ? newAttachments
+                : message.getList(MessageFields.ATTACHMENTS, Document.class), urls, caller.id());
+        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS, newAttachments),
+                "updateMessage");
         List<Bson> changes = new java.util.ArrayList<>(List.of(Updates.set(MessageFields.TEXT, text),
-                Updates.set(MessageFields.URLS, MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""))),
+                Updates.set(MessageFields.URLS, urls),
                 Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
                 Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                 Updates.set(MessageFields.UPDATED_AT, now)));
-        if (newAttachments != null) {
-            changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
-        }
+        changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
         if (customFieldsGiven) {
             changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields)));
         }

@@ -13,6 +13,7 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.directory.Spotlight;
 import chat.caravan.core.messages.MessageService;
 import chat.caravan.core.messages.ThreadService;
 import chat.caravan.core.rooms.DirectRooms;
@@ -46,11 +47,13 @@ public class CoreMethods {
     private final SettingsEndpoints settings;
     private final Authorization authorization;
     private final ThreadService threads;
+    private final Spotlight spotlight;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization, ThreadService threads) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight) {
         this.threads = threads;
+        this.spotlight = spotlight;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -134,6 +137,8 @@ public class CoreMethods {
                 threads.unfollow(caller, text(first.path("mid")));
                 yield null;
             }
+            case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
+                    params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
         };
     }

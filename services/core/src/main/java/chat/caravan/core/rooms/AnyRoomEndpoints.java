@@ -42,14 +42,17 @@ public class AnyRoomEndpoints {
     private final chat.caravan.core.files.StoredFiles storedFiles;
     private final RoomService rooms;
     private final RoomSettingsService roomSettings;
+    private final RoomExport export;
     private final MessageWriter messages;
     private final UserLookup users;
     private final Authorization authorization;
     private final RestAuth auth;
     private final MongoDatabase database;
 
-    public AnyRoomEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, MessageWriter messages,
-            UserLookup users, Authorization authorization, RestAuth auth, MongoDatabase database, chat.caravan.core.files.StoredFiles storedFiles) {
+    public AnyRoomEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomExport export,
+            MessageWriter messages, UserLookup users, Authorization authorization, RestAuth auth, MongoDatabase database,
+            chat.caravan.core.files.StoredFiles storedFiles) {
+        this.export = export;
         this.storedFiles = storedFiles;
         this.store = store;
         this.rooms = rooms;
@@ -340,6 +343,12 @@ public class AnyRoomEndpoints {
         String rid = params.text("rid");
         Document room = roomSettings.save(caller, rid, params.body());
         RestReplies.ok(exchange, Map.of("rid", room.getString(RoomFields.ID)));
+    }
+
+    public void export(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        export.export(caller, Params.of(exchange).body());
+        RestReplies.ok(exchange, Map.of());
     }
 
     public void changeArchivationState(Exchange exchange) {

@@ -115,7 +115,7 @@ public class RoomSearchEndpoints {
         RestReplies.ok(exchange, Map.of("items", items));
     }
 
-    /** The caller's channels and groups (not discussions) whose name contains the selector's. */
+    /** The caller's channels and groups (not discussions) whose name starts with the selector's. */
     public void channelAndPrivateAutocomplete(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         String name = selectorName(exchange);
@@ -187,7 +187,7 @@ public class RoomSearchEndpoints {
                 .map(s -> s.getString(SubscriptionFields.ROOM_ID)).into(new ArrayList<>());
         return Filters.and(Filters.in(RoomFields.ID, joined), Filters.in(RoomFields.TYPE, RoomFields.CHANNEL, RoomFields.PRIVATE_GROUP),
                 Filters.exists(RoomFields.PARENT_ROOM_ID, false),
-                Filters.regex(RoomFields.NAME, Pattern.compile(Pattern.quote(name), Pattern.CASE_INSENSITIVE)));
+                Filters.regex(RoomFields.NAME, Pattern.compile("^" + Pattern.quote(name.trim()), Pattern.CASE_INSENSITIVE)));
     }
 
     private void requireAdministration(Caller caller, List<String> permissions) {

@@ -50,7 +50,9 @@ public class RoomService {
     /** Creates a channel or group with its creator as owner and the named members; no join messages. */
     public Document create(Caller caller, RoomKind kind, String name, List<String> memberUsernames, boolean readOnly,
             boolean excludeSelf) {
-        return create(caller, kind, name, memberUsernames, readOnly, excludeSelf, new Document());
+        // Rocket.Chat's createChannel and createPrivateGroup store customFields, {} when none are given
+        return create(caller, kind, name, memberUsernames, readOnly, excludeSelf,
+                new Document(RoomFields.CUSTOM_FIELDS, new Document()));
     }
 
     /**
@@ -351,8 +353,8 @@ public class RoomService {
         }
         long owners = store.subscriptions().countDocuments(Filters.and(
                 Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Filters.eq(SubscriptionFields.ROLES, "owner")));
-        long members = store.subscriptions().countDocuments(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")));
-        if (owners <= 1 && members > 1) {
+        // as Rocket.Chat's leaveRoom: the only owner may not leave, even a room where they are alone
+        if (owners <= 1) {
             throw CaravanException.coded("error-you-are-last-owner",
                     "You are the last owner. Please set new owner before leaving the room.");
         }

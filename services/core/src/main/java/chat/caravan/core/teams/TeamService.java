@@ -272,7 +272,8 @@ public class TeamService {
     /** A team as teams.list answers it: the document with its room and member counts. */
     public Document withCounts(Document team) {
         String teamId = team.getString("_id");
-        return new Document(team).append("rooms", store.rooms().countDocuments(Filters.eq(RoomFields.TEAM_ID, teamId)))
+        return new Document(team).append("rooms", store.rooms().countDocuments(Filters.and(Filters.eq(RoomFields.TEAM_ID, teamId),
+                        Filters.ne(RoomFields.TEAM_MAIN, true))))
                 .append("numberOfUsers", store.teamMembers().countDocuments(Filters.eq("teamId", teamId)));
     }
 
