@@ -43,21 +43,14 @@ public class MessageService {
     private final ThreadService threads;
     private final MessageCustomFields customFields;
     private final BadWordsFilter badWords;
-<<<<<<< HEAD
+    private final MessageQuotes quotes;
     private final StoredFiles storedFiles;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
             BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
-            BadWordsFilter badWords, StoredFiles storedFiles) {
-        this.storedFiles = storedFiles;
-=======
-    private final MessageQuotes quotes;
-
-    public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
-            BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
-            BadWordsFilter badWords, MessageQuotes quotes) {
+            BadWordsFilter badWords, MessageQuotes quotes, StoredFiles storedFiles) {
         this.quotes = quotes;
->>>>>>> main
+        this.storedFiles = storedFiles;
         this.badWords = badWords;
         this.threads = threads;
         this.customFields = customFields;
@@ -161,14 +154,11 @@ public class MessageService {
         if (message.hasNonNull(MessageFields.CUSTOM_FIELDS)) {
             doc.put(MessageFields.CUSTOM_FIELDS, customFields.validated(message.get(MessageFields.CUSTOM_FIELDS)));
         }
-<<<<<<< HEAD
+        doc.put(MessageFields.ATTACHMENTS, quotes.rebuild(doc.getList(MessageFields.ATTACHMENTS, Document.class),
+                doc.getList(MessageFields.URLS, Document.class), caller.id()));
         if (fileFields != null) {
             doc.putAll(fileFields);
         }
-=======
-        doc.put(MessageFields.ATTACHMENTS, quotes.rebuild(doc.getList(MessageFields.ATTACHMENTS, Document.class),
-                doc.getList(MessageFields.URLS, Document.class), caller.id()));
->>>>>>> main
         content.requireWithinBound(doc, "sendMessage");
         try {
             return writer.insertUserMessage(room, caller.user(), doc);
