@@ -132,6 +132,70 @@ class FilesRestTest extends CoreRestTestBase {
                 .isEqualTo("some notes");
     }
 
+    @Test
+    void aUserAvatarIsUploadedServedAndResetAndAnInternalAvatarUrlIsRefused() throws Exception {
+        Client user = newUser("avatar");
+        byte[] png = png(64, 64);
+        Raw set = multipart(user, "/api/v1/users.setAvatar", "image", "me.png", png, Map.of());
+        assertThat(set.status()).as(set.text()).isEqualTo(200);
+        Document stored = database.getCollection("users").find(Filters.eq("_id", user.userId())).first();
+        assertThat(stored.getString("avatarOrigin")).isEqualTo("rest");
+        assertThat(stored.getString("avatarETag")).isNotBlank();
+
+        Raw avatar = get(user, "/avatar/" + user.username());
+        assertThat(avatar.status()).isEqualTo(200);
+        assertThat(avatar.header("Content-Type")).isEqualTo("image/png");
+        assertThat(avatar.bytes()).isEqualTo(png);
+        assertThat(get(user, "/avatar/" + user.username(), "If-Modified-Since", avatar.header("Last-Modified")).status())
+                .isEqualTo(304);
+
+        Reply refused = user.post("/api/v1/users.setAvatar", Map.of("avatarUrl", "http://127.0.0.1:" + port + "/avatar/x"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("error-avatar-invalid-url");
+
+        assertThat(user.post("/api/v1/users.resetAvatar", Map.of()).status()).isEqualTo(200);
+        Raw initials = get(user, "/avatar/" + user.username() + "?size=40");
+        assertThat(initials.header("Content-Type")).isEqualTo("image/svg+xml");
+        String svg = initials.text();
+        assertThat(svg).contains("viewBox=\"0 0 40 40\"").contains(">\nA\n<");
+        String[] colors = {"#158D65", "#7F1B9F", "#B68D00", "#E26D0E", "#10529E", "#6C727A"};
+        assertThat(svg).contains("fill=\"" + colors[user.username().length() % colors.length] + "\"");
+        assertThat(database.getCollection("users").find(Filters.eq("_id", user.userId())).first().get("avatarETag")).isNull();
+        assertThat(database.getCollection("rocketchat_avatars").countDocuments(Filters.eq("name", user.username()))).isZero();
+    }
+
+    @Test
+    void aRoomsFilesAreListedWithoutThumbnailsToMembersOnly() throws Exception {
+        multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "big.png", png(800, 800), Map.of());
+        multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "notes.txt", "n".getBytes(), Map.of());
+        Reply listed = owner.get("/api/v1/groups.files?roomId=" + rid + "&count=1");
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        assertThat(listed.json().path("files")).hasSize(1);
+        assertThat(listed.json().path("total").asInt()).isEqualTo(2);
+        Reply all = owner.get("/api/v1/groups.files?roomId=" + rid);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        all.json().path("files").forEach(file -> names.add(file.path("name").asText()));
+        assertThat(names).containsExactlyInAnyOrder("big.png", "notes.txt");
+        assertThat(all.json().path("files").get(0).path("user").path("username").asText()).isEqualTo(owner.username());
+        assertThat(newUser("peeker").get("/api/v1/groups.files?roomId=" + rid).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theFileSystemStoreKeepsNewUploadsAndServesThem() throws Exception {
+        setting("FileUpload_Storage_Type", "FileSystem");
+        try {
+            Raw upload = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "disk.txt", "on disk".getBytes(), Map.of());
+            assertThat(upload.status()).as(upload.text()).isEqualTo(200);
+            String fileId = JSON.readTree(upload.text()).path("message").path("file").path("_id").asText();
+            assertThat(database.getCollection("rocketchat_uploads").find(Filters.eq("_id", fileId)).first().getString("store"))
+                    .isEqualTo("FileSystem:Uploads");
+            assertThat(database.getCollection("rocketchat_uploads.files").countDocuments(Filters.eq("_id", fileId))).isZero();
+            assertThat(get(owner, "/file-upload/" + fileId + "/disk.txt").text()).isEqualTo("on disk");
+        } finally {
+            setting("FileUpload_Storage_Type", "GridFS");
+        }
+    }
+
     record Raw(int status, byte[] bytes, java.net.http.HttpHeaders headers) {
         String text() {
             return new String(bytes, StandardCharsets.UTF_8);

@@ -2,6 +2,7 @@ package chat.caravan.common.http;
 
 import java.util.concurrent.TimeUnit;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -33,7 +34,15 @@ public class CaravanHttpServer extends VertxPlatformHttpServer {
                 .setMaxWebSocketMessageSize(maxWebSocketMessageBytes);
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getPort()));
-        HttpServer created = getVertx().createHttpServer(options).requestHandler(router);
+        HttpServer created = getVertx().createHttpServer(options).requestHandler(request -> {
+            // Vert.x's body handler fails on a multipart GET (a body a GET cannot have): the type is dropped instead
+            HttpMethod method = request.method();
+            if ((method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS)
+                    && String.valueOf(request.getHeader("Content-Type")).toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+                request.headers().remove("Content-Type");
+            }
+            router.handle(request);
+        });
         server = created.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

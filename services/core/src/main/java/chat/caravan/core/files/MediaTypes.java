@@ -84,9 +84,17 @@ public class MediaTypes {
 
     /** Rocket.Chat's rule: a type the black list names (exactly or as {@code image/*}) is refused; then the white list, if any. */
     public boolean accepted(String type) {
+        return accepted(type, null);
+    }
+
+    /** As {@link #accepted(String)}, with {@code alsoAllowed} (encrypted files' octet-stream) past the white list. */
+    public boolean accepted(String type, String alsoAllowed) {
         String blackList = settings.string("FileUpload_MediaTypeBlackList", "image/svg+xml");
         if (listed(blackList, type)) {
             return false;
+        }
+        if (type != null && type.equals(alsoAllowed)) {
+            return true;
         }
         String whiteList = settings.string("FileUpload_MediaTypeWhiteList", "");
         return whiteList == null || whiteList.isBlank() || listed(whiteList, type);

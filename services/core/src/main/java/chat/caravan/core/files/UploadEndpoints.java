@@ -132,7 +132,16 @@ public class UploadEndpoints {
         }
         // the part's declared type, which platform-http gives for a request with one file
         String declared = attachments.getHeader("CamelFileContentType", String.class);
-        return new IncomingFile(received.toPath(), name, declared, received.length());
+        Document content = null;
+        String contentField = RestRequest.query(exchange, "content");
+        if (contentField != null) {
+            try {
+                content = Document.parse(contentField);
+            } catch (RuntimeException e) {
+                throw CaravanException.coded("invalid-field-content", null);
+            }
+        }
+        return new IncomingFile(received.toPath(), name, declared, received.length(), content);
     }
 
     /** The message fields of a file message, from the form (rooms.upload) or the JSON body (rooms.mediaConfirm). */

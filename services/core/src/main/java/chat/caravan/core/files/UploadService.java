@@ -72,7 +72,7 @@ public class UploadService {
     }
 
     /** Rocket.Chat's validateFileUpload, before a byte is stored. */
-    public void validate(Caller caller, Document room, String type, long size) {
+    public void validate(Caller caller, Document room, String type, long size, boolean encrypted) {
         if (!settings.bool("FileUpload_Enabled", true)) {
             throw CaravanException.coded("error-file-upload-disabled", "File upload is disabled");
         }
@@ -84,7 +84,10 @@ public class UploadService {
         if (max > -1 && size > max) {
             throw tooLarge(max);
         }
-        if (!mediaTypes.accepted(type)) {
+        if (encrypted && !settings.bool("E2E_Enable_Encrypt_Files", true)) {
+            throw CaravanException.coded("error-invalid-file-type", "Encrypted files are not allowed.");
+        }
+        if (!mediaTypes.accepted(type, encrypted ? MediaTypes.OCTET_STREAM : null)) {
             throw CaravanException.coded("error-invalid-file-type", "File type is not accepted.");
         }
     }
@@ -99,12 +102,16 @@ public class UploadService {
      * {@code rooms.media} upload, removed unless confirmed within 24 hours.
      */
     public Document store(Caller caller, Document room, IncomingFile file, boolean temporary) {
-        String type = MediaTypes.of(file.declaredType(), file.name());
+        // an encrypted file's type says nothing of its content
+        String type = file.encrypted() ? MediaTypes.OCTET_STREAM : MediaTypes.of(file.declaredType(), file.name());
         if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             throw CaravanException.forbidden("unauthorized");
         }
-        validate(caller, room, type, file.size());
+        validate(caller, room, type, file.size(), file.encrypted());
         Document record = newRecord(caller.id(), room.getString("_id"), file.name(), type);
+        if (file.content() != null) {
+            record.put("content", file.content());
+        }
         if (temporary) {
             record.put(UploadRecords.EXPIRES_AT, new Date(System.currentTimeMillis() + 24L * 3600 * 1000));
         }
