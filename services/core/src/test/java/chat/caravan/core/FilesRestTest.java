@@ -153,6 +153,10 @@ class FilesRestTest extends CoreRestTestBase {
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("error-avatar-invalid-url");
 
+        Reply location = user.get("/api/v1/users.getAvatar?userId=" + user.userId());
+        assertThat(location.status()).isEqualTo(307);
+        assertThat(location.header("Location")).endsWith("/avatar/" + user.username());
+
         assertThat(user.post("/api/v1/users.resetAvatar", Map.of()).status()).isEqualTo(200);
         Raw initials = get(user, "/avatar/" + user.username() + "?size=40");
         assertThat(initials.header("Content-Type")).isEqualTo("image/svg+xml");

@@ -130,6 +130,47 @@ public class AvatarEndpoints {
         RestReplies.ok(exchange, Map.of());
     }
 
+    /** {@code users.getAvatar}: a 307 to the user's avatar URL. */
+    public void getAvatar(Exchange exchange) {
+        Caller.of(exchange, auth, database);
+        Document user = users.fromParams(RestRequest.query(exchange, "userId"), RestRequest.query(exchange, "username"),
+                RestRequest.query(exchange, "user"));
+        String siteUrl = settings.string("Site_Url", "");
+        String url = (siteUrl.endsWith("/") ? siteUrl.substring(0, siteUrl.length() - 1) : siteUrl) + "/avatar/"
+                + user.getString(UserFields.USERNAME);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 307);
+        exchange.getMessage().setHeader("Location", url);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain");
+        exchange.getMessage().setBody(url);
+    }
+
+    /** {@code users.getAvatarSuggestion}: the pictures of the caller's linked accounts, by service. */
+    public void getAvatarSuggestion(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Map<String, Object> suggestions = new java.util.LinkedHashMap<>();
+        Document services = caller.user().get("services", Document.class);
+        if (services != null) {
+            suggest(suggestions, "google", services, "picture");
+            suggest(suggestions, "gitlab", services, "avatar_url");
+            if (services.get("facebook") instanceof Document facebook && facebook.getString("id") != null) {
+                suggestions.put("facebook", Map.of("service", "facebook",
+                        "url", "https://graph.facebook.com/" + facebook.getString("id") + "/picture?type=large"));
+            }
+            if (services.get("github") instanceof Document github && github.getString("username") != null) {
+                suggestions.put("github", Map.of("service", "github",
+                        "url", "https://avatars.githubusercontent.com/" + github.getString("username") + "?s=200"));
+            }
+        }
+        RestReplies.ok(exchange, Map.of("suggestions", suggestions));
+    }
+
+    private static void suggest(Map<String, Object> suggestions, String service, Document services, String field) {
+        if (services.get(service) instanceof Document linked && linked.getString(field) != null) {
+            suggestions.put(service, Map.of("service", service, "url", linked.getString(field)));
+        }
+    }
+
     /** {@code /avatar/:username}: the uploaded image, else the initials ({@code @name} always the initials). */
     public void user(Exchange exchange) throws IOException {
         if (!mayView(exchange)) {
