@@ -273,19 +273,6 @@ public class UserEndpoints {
      * {@code users.resetAvatar}: Caravan stores no uploaded avatars (clients fall back to the initials avatar), so
      * there is nothing to reset; the caller's rights are still checked and the call succeeds.
      */
-    public void resetAvatar(Exchange exchange) {
-        String caller = RestAuth.userId(exchange);
-        JsonNode body = RestRequest.body(exchange);
-        Document target = text(body, "userId") == null && text(body, "username") == null
-                ? users.byId(caller) : users.fromParams(text(body, "userId"), text(body, "username"), null);
-        boolean own = caller.equals(target.getString(UserFields.ID)) && settings.bool("Accounts_AllowUserAvatarChange", true);
-        if (!own && !authorization.hasPermission(caller, "edit-other-user-avatar")
-                && !authorization.hasPermission(caller, "manage-moderation-actions")) {
-            throw CaravanException.coded("error-not-allowed", "Reset avatar is not allowed", Map.of("method", "users.resetAvatar"));
-        }
-        RestReplies.ok(exchange, Map.of());
-    }
-
     /** {@code users.listByStatus}: users by active state, first login, type, roles and a search term. */
     public void listByStatus(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
