@@ -48,12 +48,14 @@ public class CoreMethods {
     private final Authorization authorization;
     private final ThreadService threads;
     private final Spotlight spotlight;
+    private final RoomMethods roomMethods;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization, ThreadService threads, Spotlight spotlight) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight, RoomMethods roomMethods) {
         this.threads = threads;
         this.spotlight = spotlight;
+        this.roomMethods = roomMethods;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -139,7 +141,7 @@ public class CoreMethods {
                 threads.unfollow(caller, text(first.path("mid")));
                 yield null;
             }
-            default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
+            default -> roomMethods.call(method, params, caller);
         };
     }
 
