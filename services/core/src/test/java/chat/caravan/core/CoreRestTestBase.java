@@ -52,6 +52,18 @@ abstract class CoreRestTestBase {
      * The suite logs in from one address far more often than Rocket.Chat's default REST limit (10 per minute) allows;
      * the tests of that limit set their own.
      */
+    @Autowired
+    org.springframework.core.env.Environment environment;
+
+    /**
+     * Points the clients at this test's own server: test classes with other properties (TEST_MODE, say) get a context,
+     * and a port, of their own, and the cached context of the others must not be left talking to it.
+     */
+    @BeforeEach
+    void useThisContextsServer() {
+        port = environment.getRequiredProperty("caravan.http.port", Integer.class);
+    }
+
     @BeforeEach
     void raiseTheRestRateLimitForTheSuite() {
         setting("API_Enable_Rate_Limiter_Limit_Calls_Default", 100_000);

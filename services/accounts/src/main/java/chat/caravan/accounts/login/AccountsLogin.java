@@ -120,6 +120,27 @@ public class AccountsLogin {
         return Map.of("userId", userId);
     }
 
+    /**
+     * {@code accounts.checkPassword}: {userId, digest} (the SHA-256 hex of the password, as Rocket.Chat's "password"
+     * second factor sends it) -> {userId}; 400 {@code totp-required} without a digest, {@code totp-invalid} when it
+     * does not match.
+     */
+    public Map<String, Object> checkPassword(JsonNode request) {
+        String userId = text(request, "userId");
+        String digest = text(request, "digest");
+        if (digest == null) {
+            throw CaravanException.coded("totp-required", "TOTP Required",
+                    Map.of("method", "password", "codeGenerated", false, "availableMethods", List.of("password")));
+        }
+        Document user = users.byId(userId);
+        String hash = user == null ? null : user.getEmbedded(List.of("services", "password", "bcrypt"), String.class);
+        if (digest.length() > MAX_FIELD || !passwords.matches(digest.toLowerCase(), hash)) {
+            LOG.info("Password check failed for user {}", userId);
+            throw CaravanException.coded("totp-invalid", "TOTP Invalid", Map.of("method", "password"));
+        }
+        return Map.of("userId", userId);
+    }
+
     private Map<String, Object> resume(String token, String ip) {
         String hashed = LoginTokenHash.of(token);
         Document user = users.collection().find(Filters.eq(UserFields.LOGIN_TOKEN_HASH, hashed)).first();

@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import chat.caravan.accounts.login.LoginSessions;
 import chat.caravan.accounts.login.PasswordHashing;
 import chat.caravan.accounts.login.TokenRevocations;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.UserDocuments;
 import chat.caravan.common.model.UserFields;
+import chat.caravan.common.settings.BlockedUsernames;
+import chat.caravan.common.settings.PasswordPolicy;
 import chat.caravan.common.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
@@ -36,25 +39,48 @@ public class UserAccounts {
     private static final Logger LOG = LoggerFactory.getLogger(UserAccounts.class);
     static final int MAX_NAME = 120;
     static final int MAX_PASSWORD = 1024;
+    static final int MAX_BIO = 260;
+    static final int MAX_NICKNAME = 120;
     private static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$");
 
     private final UserDirectory users;
     private final PasswordHashing passwords;
     private final Settings settings;
+    private final PasswordPolicy passwordPolicy;
+    private final BlockedUsernames blockedUsernames;
+    private final LoginSessions sessions;
+    private final CustomFields customFields;
 
-    public UserAccounts(UserDirectory users, PasswordHashing passwords, Settings settings) {
+    public UserAccounts(UserDirectory users, PasswordHashing passwords, Settings settings, PasswordPolicy passwordPolicy,
+            BlockedUsernames blockedUsernames, LoginSessions sessions, CustomFields customFields) {
         this.users = users;
         this.passwords = passwords;
         this.settings = settings;
+        this.passwordPolicy = passwordPolicy;
+        this.blockedUsernames = blockedUsernames;
+        this.sessions = sessions;
+        this.customFields = customFields;
     }
 
     /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
     public Map<String, Object> createUser(JsonNode request) {
+        if (request.has("customFields")) {
+            customFields.validated(request.get("customFields"));
+        }
+        // what a client may not choose: a reserved username or a password against the policy (the operator's first
+        // administrator, made by createUserWithId, is exempt, as in Rocket.Chat)
+        blockedUsernames.check(optionalText(request, "username", MAX_NAME));
+        String password = optionalText(request, "password", MAX_PASSWORD);
+        if (password != null && !password.isEmpty()) {
+            passwordPolicy.validate(password);
+        }
         return createUserWithId(request, Ids.random());
     }
 
     /** As {@link #createUser(JsonNode)}, with the id chosen by the server itself (the test-mode admin's fixed id). */
     Map<String, Object> createUserWithId(JsonNode request, String id) {
+        // Rocket.Chat checks the custom fields before anything else of the account
+        Document custom = request.has("customFields") ? customFields.validated(request.get("customFields")) : null;
         String name = optionalText(request, "name", MAX_NAME);
         if (settings.bool("Accounts_RequireNameForSignUp", true) && (name == null || name.isBlank())) {
             throw CaravanException.coded("error-the-field-is-required", "The field Name is required");
@@ -91,7 +117,7 @@ public class UserAccounts {
                 .append(UserFields.CREATED_AT, now)
                 .append(UserFields.USERNAME, username)
                 .append(UserFields.NAME, name == null ? username : name)
-                .append(UserFields.EMAILS, List.of(new Document("address", email.toLowerCase())
+                .append(UserFields.EMAILS, List.of(new Document("address", email)
                         .append("verified", request.path("verified").asBoolean(false))))
                 .append(UserFields.TYPE, "user")
                 .append(UserFields.ACTIVE, request.path("active").asBoolean(true))
@@ -102,11 +128,16 @@ public class UserAccounts {
                 .append(UserFields.REQUIRE_PASSWORD_CHANGE, request.path("requirePasswordChange").asBoolean(false))
                 .append(UserFields.SERVICES, new Document("password", new Document("bcrypt", passwords.hash(password))))
                 .append(UserFields.UPDATED_AT, now);
-        if (request.hasNonNull("bio")) {
-            user.append("bio", optionalText(request, "bio", 1000));
+        String bio = bio(request);
+        if (bio != null && !bio.isBlank()) {
+            user.append(UserFields.BIO, bio);
         }
-        if (request.hasNonNull("nickname")) {
-            user.append("nickname", optionalText(request, "nickname", MAX_NAME));
+        String nickname = nickname(request);
+        if (nickname != null && !nickname.isBlank()) {
+            user.append(UserFields.NICKNAME, nickname);
+        }
+        if (custom != null) {
+            user.append("customFields", custom);
         }
         if (!request.path("active").asBoolean(true) && request.hasNonNull("inactiveReason")) {
             user.append(UserFields.INACTIVE_REASON, optionalText(request, "inactiveReason", 100));
@@ -124,7 +155,11 @@ public class UserAccounts {
         return result;
     }
 
-    /** {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}}. */
+    /**
+     * {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}, keepToken?}.
+     * A new password ends every session of the user, except the one holding {@code keepToken} (a user changing their
+     * own password stays logged in where they made the change, as Rocket.Chat's profile change does).
+     */
     public Map<String, Object> updateUser(JsonNode request, Exchange exchange) {
         String userId = requireText(request, "userId");
         Document existing = users.byId(userId);
@@ -136,17 +171,28 @@ public class UserAccounts {
             throw CaravanException.invalidParams("must have required property 'data'");
         }
         List<Bson> updates = new ArrayList<>();
+        List<String> unsets = new ArrayList<>();
         boolean logoutEverywhere = data.has("active") && !data.path("active").asBoolean(true);
+        boolean passwordChanged = false;
         for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             switch (field) {
                 case "username" -> {
                     String username = optionalText(data, "username", MAX_NAME);
                     validateUsername(username);
-                    if (users.usernameTaken(username, userId)) {
-                        throw CaravanException.coded("error-field-unavailable", username + " is already in use :(");
+                    if (!username.equals(existing.getString(UserFields.USERNAME))) {
+                        if (blockedUsernames.isBlocked(username) || users.usernameTaken(username, userId)) {
+                            throw couldNotSaveIdentity();
+                        }
+                        updates.add(Updates.set(UserFields.USERNAME, username));
                     }
-                    updates.add(Updates.set(UserFields.USERNAME, username));
+                }
+                case "name" -> {
+                    String name = optionalText(data, "name", MAX_NAME);
+                    if (name == null || name.isEmpty()) {
+                        throw couldNotSaveIdentity();
+                    }
+                    updates.add(Updates.set(UserFields.NAME, name));
                 }
                 case "email" -> {
                     String email = optionalText(data, "email", 254);
@@ -156,38 +202,77 @@ public class UserAccounts {
                     if (users.emailTaken(email, userId)) {
                         throw CaravanException.coded("error-field-unavailable", email + " is already in use :(");
                     }
-                    updates.add(Updates.set(UserFields.EMAILS, List.of(new Document("address", email.toLowerCase())
+                    updates.add(Updates.set(UserFields.EMAILS, List.of(new Document("address", email)
                             .append("verified", data.path("verified").asBoolean(false)))));
                 }
-                case "name", "bio", "nickname", "statusText" -> updates.add(Updates.set(field, optionalText(data, field, 1000)));
+                case "verified" -> {
+                    if (!data.has("email") && existing.get(UserFields.EMAILS) instanceof List<?> emails && !emails.isEmpty()) {
+                        updates.add(Updates.set(UserFields.EMAILS + ".0.verified", bool(data, "verified")));
+                    }
+                }
+                case "bio" -> {
+                    String bio = bio(data);
+                    if (bio == null || bio.isBlank()) {
+                        unsets.add(UserFields.BIO);
+                    } else {
+                        updates.add(Updates.set(UserFields.BIO, bio));
+                    }
+                }
+                case "nickname" -> {
+                    String nickname = nickname(data);
+                    if (nickname == null || nickname.isBlank()) {
+                        unsets.add(UserFields.NICKNAME);
+                    } else {
+                        updates.add(Updates.set(UserFields.NICKNAME, nickname));
+                    }
+                }
+                case "statusText" -> updates.add(Updates.set(field, optionalText(data, field, 1000)));
                 case "password" -> {
                     String password = optionalText(data, "password", MAX_PASSWORD);
                     if (password == null || password.isEmpty()) {
                         throw CaravanException.coded("error-the-field-is-required", "The field Password is required");
                     }
+                    // a user changing their own password must pick a new one (Rocket.Chat's saveUserProfile)
+                    if (request.path("ownProfile").asBoolean(false) && passwords.matches(PasswordHashing.sha256Hex(password),
+                            existing.getEmbedded(List.of("services", "password", "bcrypt"), String.class))) {
+                        throw CaravanException.coded("error-password-same-as-current", "Entered password same as current password");
+                    }
+                    passwordPolicy.validate(password);
                     updates.add(Updates.set(UserFields.PASSWORD_BCRYPT, passwords.hash(password)));
-                    // as Meteor's setPassword: a new password logs out every session
-                    logoutEverywhere = true;
+                    passwordChanged = true;
                 }
                 case "active" -> updates.add(Updates.set(UserFields.ACTIVE, bool(data, "active")));
-                case "requirePasswordChange" -> updates.add(Updates.set(UserFields.REQUIRE_PASSWORD_CHANGE,
-                        bool(data, "requirePasswordChange")));
+                case "requirePasswordChange" -> {
+                    boolean required = bool(data, "requirePasswordChange");
+                    updates.add(Updates.set(UserFields.REQUIRE_PASSWORD_CHANGE, required));
+                    if (!required) {
+                        unsets.add(UserFields.REQUIRE_PASSWORD_CHANGE_REASON);
+                    }
+                }
                 case "roles" -> updates.add(Updates.set(UserFields.ROLES, roles(data)));
-                case "verified", "joinDefaultChannels", "sendWelcomeEmail", "customFields" -> {
-                    // verified travels with email; the others have no effect on an existing account
+                case "customFields" -> {
+                    Document custom = customFields.validated(data.get("customFields"));
+                    if (custom != null) {
+                        updates.add(Updates.set("customFields", custom));
+                    }
+                }
+                case "joinDefaultChannels", "sendWelcomeEmail", "setRandomPassword" -> {
+                    // no effect on an existing account
                 }
                 default -> throw CaravanException.invalidParams("must NOT have additional properties '" + field + "'");
             }
         }
+        unsets.forEach(field -> updates.add(Updates.unset(field)));
         if (!updates.isEmpty()) {
             updates.add(Updates.set(UserFields.UPDATED_AT, new Date()));
-            if (logoutEverywhere) {
-                updates.add(Updates.unset(UserFields.LOGIN_TOKENS));
-            }
             users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.combine(updates));
-            if (logoutEverywhere) {
-                TokenRevocations.all(exchange, userId);
-            }
+        }
+        if (logoutEverywhere) {
+            users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.unset(UserFields.LOGIN_TOKENS));
+            TokenRevocations.all(exchange, userId);
+        } else if (passwordChanged) {
+            // as Meteor's setPassword: a new password ends the sessions (personal access tokens stay)
+            sessions.removeTokens(userId, optionalText(request, "keepToken", 512), true, exchange);
         }
         return Map.of("user", UserDocuments.withoutSecrets(users.byId(userId)));
     }
@@ -223,6 +308,26 @@ public class UserAccounts {
         TokenRevocations.all(exchange, userId);
         LOG.info("User {} deleted", userId);
         return Map.of("user", UserDocuments.withoutSecrets(user));
+    }
+
+    private static CaravanException couldNotSaveIdentity() {
+        return CaravanException.coded("error-could-not-save-identity", "Could not save user identity");
+    }
+
+    private static String bio(JsonNode data) {
+        String bio = optionalText(data, "bio", MAX_PASSWORD);
+        if (bio != null && bio.length() > MAX_BIO) {
+            throw CaravanException.coded("error-bio-size-exceeded", "Bio size exceeds " + MAX_BIO + " characters");
+        }
+        return bio;
+    }
+
+    private static String nickname(JsonNode data) {
+        String nickname = optionalText(data, "nickname", MAX_PASSWORD);
+        if (nickname != null && nickname.length() > MAX_NICKNAME) {
+            throw CaravanException.coded("error-nickname-size-exceeded", "Nickname size exceeds " + MAX_NICKNAME + " characters");
+        }
+        return nickname;
     }
 
     private void validateUsername(String username) {

@@ -1,6 +1,5 @@
 package chat.caravan.common.bus;
 
-import java.util.Map;
 
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.json.CaravanJson;
@@ -49,8 +48,8 @@ public final class BusReply {
         }
         JsonNode error = envelope.get("error");
         if (error != null && !error.isNull()) {
-            Map<String, Object> details = error.has("details")
-                    ? CaravanJson.ejson().convertValue(error.get("details"), Map.class) : null;
+            Object details = error.has("details")
+                    ? CaravanJson.ejson().convertValue(error.get("details"), Object.class) : null;
             throw new CaravanException(error.path("status").asInt(400),
                     error.hasNonNull("errorType") ? error.get("errorType").asText() : null,
                     error.path("reason").asText(), details);

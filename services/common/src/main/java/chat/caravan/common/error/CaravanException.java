@@ -1,7 +1,5 @@
 package chat.caravan.common.error;
 
-import java.util.Map;
-
 /**
  * A failure a client caused or may see, carrying what Rocket.Chat would answer: the HTTP status, the coded error
  * (errorType, e.g. {@code error-room-not-found}), a reason and optional details. REST turns it into
@@ -13,9 +11,10 @@ public class CaravanException extends RuntimeException {
     private final int status;
     private final String errorType;
     private final String reason;
-    private final Map<String, Object> details;
+    private final Object details;
 
-    public CaravanException(int status, String errorType, String reason, Map<String, Object> details) {
+    /** {@code details} is what Rocket.Chat sends as {@code details}: usually an object, a list for password-policy failures. */
+    public CaravanException(int status, String errorType, String reason, Object details) {
         super(errorType == null ? reason : (reason == null || reason.isEmpty() ? "" : reason + " ") + "[" + errorType + "]");
         this.status = status;
         this.errorType = errorType;
@@ -28,7 +27,7 @@ public class CaravanException extends RuntimeException {
         return new CaravanException(400, errorType, reason, null);
     }
 
-    public static CaravanException coded(String errorType, String reason, Map<String, Object> details) {
+    public static CaravanException coded(String errorType, String reason, Object details) {
         return new CaravanException(400, errorType, reason, details);
     }
 
@@ -68,7 +67,7 @@ public class CaravanException extends RuntimeException {
         return reason;
     }
 
-    public Map<String, Object> details() {
+    public Object details() {
         return details;
     }
 }

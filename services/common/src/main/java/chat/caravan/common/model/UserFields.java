@@ -29,6 +29,15 @@ public final class UserFields {
     public static final String LOGIN_TOKEN_HASH = "services.resume.loginTokens.hashedToken";
     public static final String INACTIVE_REASON = "inactiveReason";
     public static final String REQUIRE_PASSWORD_CHANGE = "requirePasswordChange";
+    public static final String REQUIRE_PASSWORD_CHANGE_REASON = "requirePasswordChangeReason";
+    public static final String BIO = "bio";
+    public static final String NICKNAME = "nickname";
+    public static final String LANGUAGE = "language";
+    /** Where a user's preferences live ({@code settings.preferences.<key>}), read by /me and users.getPreferences. */
+    public static final String PREFERENCES = "settings.preferences";
+    /** A login token's kind: absent for a session, {@code personalAccessToken} for a personal access token. */
+    public static final String TOKEN_TYPE = "type";
+    public static final String PERSONAL_ACCESS_TOKEN = "personalAccessToken";
 
     /** Never leave the database: password hashes, login tokens, e2e private keys, invite tokens. */
     public static final List<String> SECRETS = List.of(SERVICES, "e2e", "inviteToken");
@@ -38,8 +47,8 @@ public final class UserFields {
      * default user fields (getFullUserData). A list of what may show, so a field a Rocket.Chat database adds
      * ({@code __rooms}, {@code customFields}, {@code ldap}, ...) stays private.
      */
-    public static final List<String> PUBLIC = List.of(ID, USERNAME, NAME, "nickname", STATUS, STATUS_TEXT, UTC_OFFSET, TYPE,
-            ACTIVE, "bio", "reason", "avatarETag", "federated", "extension", "statusLivechat");
+    public static final List<String> PUBLIC = List.of(ID, USERNAME, NAME, NICKNAME, STATUS, STATUS_TEXT, UTC_OFFSET, TYPE,
+            ACTIVE, BIO, "reason", "avatarETag", "federated", "extension", "statusLivechat");
 
     private UserFields() {
     }

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Censors a message's words as Rocket.Chat does with {@code Message_AllowBadWordsFilter}: every word of the text that
  * is one of {@code Message_BadWordsFilterList} (whole word, any case) becomes one {@code *} per letter, minus the
- * words of {@code Message_GoodWordsFilterList}. Only the configured list is used: no built-in word list ships here.
+ * words of {@code Message_BadWordsWhitelist}. Only the configured list is used: no built-in word list ships here.
  */
 @Component
 public class BadWordsFilter {
@@ -46,7 +46,7 @@ public class BadWordsFilter {
     }
 
     private List<Pattern> badWords() {
-        Set<String> good = words(settings.string("Message_GoodWordsFilterList", "")).stream()
+        Set<String> good = words(settings.string("Message_BadWordsWhitelist", "")).stream()
                 .map(word -> word.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<Pattern> patterns = new ArrayList<>();
         for (String word : words(settings.string("Message_BadWordsFilterList", ""))) {

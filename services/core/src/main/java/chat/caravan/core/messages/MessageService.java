@@ -42,10 +42,12 @@ public class MessageService {
     private final ThreadService threads;
     private final MessageCustomFields customFields;
     private final BadWordsFilter badWords;
+    private final MessageQuotes quotes;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
             BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
-            BadWordsFilter badWords) {
+            BadWordsFilter badWords, MessageQuotes quotes) {
+        this.quotes = quotes;
         this.badWords = badWords;
         this.threads = threads;
         this.customFields = customFields;
@@ -137,6 +139,8 @@ public class MessageService {
         if (message.hasNonNull(MessageFields.CUSTOM_FIELDS)) {
             doc.put(MessageFields.CUSTOM_FIELDS, customFields.validated(message.get(MessageFields.CUSTOM_FIELDS)));
         }
+        doc.put(MessageFields.ATTACHMENTS, quotes.rebuild(doc.getList(MessageFields.ATTACHMENTS, Document.class),
+                doc.getList(MessageFields.URLS, Document.class), caller.id()));
         content.requireWithinBound(doc, "sendMessage");
         try {
             return writer.insertUserMessage(room, caller.user(), doc);
@@ -221,19 +225,20 @@ public class MessageService {
         }
         List<Document> newAttachments = attachments == null || attachments.isNull() ? null
                 : content.attachments(attachments, settings.integer("Message_MaxAllowedSize", 5000));
-        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS,
-                newAttachments != null ? newAttachments : message.get(MessageFields.ATTACHMENTS)), "updateMessage");
         Date now = new Date();
         text = badWords.clean(text);
         MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
+        List<Document> urls = MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""));
+        newAttachments = quotes.rebuild(newAttachments != null ? newAttachments
+                : message.getList(MessageFields.ATTACHMENTS, Document.class), urls, caller.id());
+        content.requireWithinBound(new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS, newAttachments),
+                "updateMessage");
         List<Bson> changes = new java.util.ArrayList<>(List.of(Updates.set(MessageFields.TEXT, text),
-                Updates.set(MessageFields.URLS, MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""))),
+                Updates.set(MessageFields.URLS, urls),
                 Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
                 Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                 Updates.set(MessageFields.UPDATED_AT, now)));
-        if (newAttachments != null) {
-            changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
-        }
+        changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
         if (customFieldsGiven) {
             changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields)));
         }
@@ -372,7 +377,8 @@ public class MessageService {
 
     public void ignoreUser(Caller caller, String rid, String userId, boolean ignore) {
         Document subscription = store.subscription(rid, caller.id());
-        if (subscription == null) {
+        // both must be members: one only ignores someone in a room they share
+        if (subscription == null || store.subscription(rid, userId) == null) {
             throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
         }
         store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(

@@ -131,8 +131,6 @@ public class CoreMethods {
                 yield true;
             }
             case "getUsersOfRoom" -> usersOfRoom(caller, params);
-            case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
-                    params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             case "followMessage" -> {
                 threads.follow(caller, text(first.path("mid")));
                 yield null;
@@ -141,6 +139,8 @@ public class CoreMethods {
                 threads.unfollow(caller, text(first.path("mid")));
                 yield null;
             }
+            case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
+                    params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> roomMethods.call(method, params, caller);
         };
     }

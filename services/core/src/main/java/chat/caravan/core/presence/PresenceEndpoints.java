@@ -53,13 +53,14 @@ public class PresenceEndpoints {
         String status = params.text("status");
         String message = params.text("message");
         if (status == null && message == null) {
-            throw CaravanException.invalidParams("Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation");
+            // Rocket.Chat's check() failure: the bare Match message, no errorType
+            throw CaravanException.plain("Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation");
         }
         Document target = caller.user();
         if (params.text("userId") != null || params.text("username") != null) {
             target = users.fromParams(params.text("userId"), params.text("username"), null);
             if (!target.getString("_id").equals(caller.id()) && !authorization.hasPermission(caller.id(), "edit-other-user-info")) {
-                throw new CaravanException(401, null, "unauthorized", null);
+                throw CaravanException.forbidden("unauthorized");
             }
         }
         Map<String, Object> request = new LinkedHashMap<>();

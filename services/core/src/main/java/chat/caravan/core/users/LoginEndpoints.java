@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.bson.Document;
 import org.springframework.stereotype.Component;
 
 /** {@code POST /api/v1/login}, {@code /logout} and {@code GET /api/v1/me}, answered as Rocket.Chat answers them. */
@@ -27,12 +28,14 @@ public class LoginEndpoints {
     private final UserViews views;
     private final RestAuth auth;
     private final ClientAddress clientAddress;
+    private final UserLookup users;
 
-    public LoginEndpoints(BusClient bus, UserViews views, RestAuth auth, ClientAddress clientAddress) {
+    public LoginEndpoints(BusClient bus, UserViews views, RestAuth auth, ClientAddress clientAddress, UserLookup users) {
         this.bus = bus;
         this.views = views;
         this.auth = auth;
         this.clientAddress = clientAddress;
+        this.users = users;
     }
 
     public void login(Exchange exchange) {
@@ -97,7 +100,9 @@ public class LoginEndpoints {
         RestReplies.ok(exchange, Map.of("status", "success", "data", Map.of("message", "You've been logged out!")));
     }
 
+    /** {@code /me}: read afresh, so a change the caller just made (preferences, profile) shows at once. */
     public void me(Exchange exchange) {
-        RestReplies.ok(exchange, views.me(RestAuth.user(exchange)));
+        Document stored = users.byId(RestAuth.userId(exchange));
+        RestReplies.ok(exchange, stored != null ? views.me(stored) : views.me(RestAuth.user(exchange)));
     }
 }
