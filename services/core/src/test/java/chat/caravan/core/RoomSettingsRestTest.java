@@ -66,6 +66,10 @@ class RoomSettingsRestTest extends CoreRestTestBase {
         assertThat(notAnObject.status()).isEqualTo(400);
         assertThat(notAnObject.json().path("error").asText())
                 .isEqualTo("The bodyParam \"customFields\" is required with a type like object.");
+        Reply operator = owner.post("/api/v1/channels.setCustomFields", Map.of("roomId", rid,
+                "customFields", Map.of("a", Map.of("$where", "1"))));
+        assertThat(operator.status()).isEqualTo(400);
+        assertThat(operator.json().path("errorType").asText()).isEqualTo("invalid-params");
         Client stranger = newUser("stranger");
         assertThat(stranger.post("/api/v1/channels.setCustomFields", Map.of("roomId", rid, "customFields", Map.of("x", "y")))
                 .json().path("errorType").asText()).isEqualTo("error-action-not-allowed");

@@ -131,7 +131,6 @@ public class DirectEndpoints {
                 "total", store.users().countDocuments(filter)));
     }
 
-
     public void setTopic(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);

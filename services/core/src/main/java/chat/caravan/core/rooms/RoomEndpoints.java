@@ -105,7 +105,7 @@ public class RoomEndpoints {
             throw CaravanException.plain("Body param \"extraData\" must be an object if provided");
         }
         Document extra = new Document(RoomFields.CUSTOM_FIELDS,
-                customFields != null && customFields.isObject() ? Document.parse(customFields.toString()) : new Document());
+                customFields != null && customFields.isObject() ? customFieldsOf(customFields) : new Document());
         if (extraData != null && extraData.isObject()) {
             if (extraData.path(RoomFields.ENCRYPTED).isBoolean()) {
                 extra.append(RoomFields.ENCRYPTED, extraData.get(RoomFields.ENCRYPTED).asBoolean());
@@ -403,7 +403,7 @@ public class RoomEndpoints {
         }
         Document room = lookup.named(params, kind, caller);
         rooms.requireNotArchived(room, kind);
-        Document updated = rooms.setCustomFields(caller, room, Document.parse(customFields.toString()));
+        Document updated = rooms.setCustomFields(caller, room, customFieldsOf(customFields));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
     }
 
@@ -471,7 +471,6 @@ public class RoomEndpoints {
         rooms.addAll(caller, room, Boolean.TRUE.equals(params.bool("activeUsersOnly")));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
-
 
     /** groups.listAll: every private group, for room administrators. */
     public void listAll(Exchange exchange) {
@@ -544,6 +543,26 @@ public class RoomEndpoints {
         List<Document> result = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of(key, result, "count", result.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(filter)));
+    }
+
+    /** Custom fields as stored: any JSON values, under names that are plain field names (no {@code $}, no dots). */
+    private static Document customFieldsOf(JsonNode customFields) {
+        requirePlainNames(customFields);
+        return Document.parse(customFields.toString());
+    }
+
+    private static void requirePlainNames(JsonNode value) {
+        if (value.isObject()) {
+            value.fields().forEachRemaining(field -> {
+                String name = field.getKey();
+                if (name.isEmpty() || name.startsWith("$") || name.contains(".")) {
+                    throw CaravanException.invalidParams("Invalid custom field name '" + name + "'");
+                }
+                requirePlainNames(field.getValue());
+            });
+        } else if (value.isArray()) {
+            value.forEach(RoomEndpoints::requirePlainNames);
+        }
     }
 
     private static Document requireUser(Document user) {
