@@ -135,7 +135,7 @@ class FilesRestTest extends CoreRestTestBase {
     @Test
     void aUserAvatarIsUploadedServedAndResetAndAnInternalAvatarUrlIsRefused() throws Exception {
         Client user = newUser("avatar");
-        byte[] png = png(64, 64);
+        byte[] png = png(400, 300);
         Raw set = multipart(user, "/api/v1/users.setAvatar", "image", "me.png", png, Map.of());
         assertThat(set.status()).as(set.text()).isEqualTo(200);
         Document stored = database.getCollection("users").find(Filters.eq("_id", user.userId())).first();
@@ -145,7 +145,10 @@ class FilesRestTest extends CoreRestTestBase {
         Raw avatar = get(user, "/avatar/" + user.username());
         assertThat(avatar.status()).isEqualTo(200);
         assertThat(avatar.header("Content-Type")).isEqualTo("image/png");
-        assertThat(avatar.bytes()).isEqualTo(png);
+        // cropped to a square and scaled to Accounts_AvatarSize, as Rocket.Chat stores avatars
+        BufferedImage served = ImageIO.read(new java.io.ByteArrayInputStream(avatar.bytes()));
+        assertThat(served.getWidth()).isEqualTo(200);
+        assertThat(served.getHeight()).isEqualTo(200);
         assertThat(get(user, "/avatar/" + user.username(), "If-Modified-Since", avatar.header("Last-Modified")).status())
                 .isEqualTo(304);
 
