@@ -172,6 +172,25 @@ class FilesRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void theDdpMethodSetsTheAvatarFromADataUriAndTheInitialsService() throws Exception {
+        Client user = newUser("ddpavatar");
+        String dataUri = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png(50, 50));
+        String frame = JSON.writeValueAsString(Map.of("msg", "method", "id", "1", "method", "setAvatarFromService",
+                "params", java.util.List.of(dataUri, "image/png", "upload")));
+        Reply set = user.post("/api/v1/method.call/setAvatarFromService", Map.of("message", frame));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).doesNotContain("\\\"error\\\"");
+        Raw avatar = get(user, "/avatar/" + user.username());
+        assertThat(avatar.header("Content-Type")).isEqualTo("image/png");
+        assertThat(ImageIO.read(new java.io.ByteArrayInputStream(avatar.bytes())).getWidth()).isEqualTo(50);
+
+        String initials = JSON.writeValueAsString(Map.of("msg", "method", "id", "2", "method", "setAvatarFromService",
+                "params", java.util.List.of("", "", "initials")));
+        assertThat(user.post("/api/v1/method.call/setAvatarFromService", Map.of("message", initials)).status()).isEqualTo(200);
+        assertThat(get(user, "/avatar/" + user.username()).header("Content-Type")).isEqualTo("image/svg+xml");
+    }
+
+    @Test
     void aRoomsFilesAreListedWithoutThumbnailsToMembersOnly() throws Exception {
         multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "big.png", png(800, 800), Map.of());
         multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "notes.txt", "n".getBytes(), Map.of());

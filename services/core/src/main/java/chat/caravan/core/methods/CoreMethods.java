@@ -48,10 +48,13 @@ public class CoreMethods {
     private final Authorization authorization;
     private final ThreadService threads;
     private final Spotlight spotlight;
+    private final chat.caravan.core.avatars.AvatarEndpoints avatars;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization, ThreadService threads, Spotlight spotlight) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight,
+            chat.caravan.core.avatars.AvatarEndpoints avatars) {
+        this.avatars = avatars;
         this.threads = threads;
         this.spotlight = spotlight;
         this.database = database;
@@ -137,6 +140,8 @@ public class CoreMethods {
                 threads.unfollow(caller, text(first.path("mid")));
                 yield null;
             }
+            case "setAvatarFromService" -> avatars.setAvatarFromService(caller, params);
+            case "resetAvatar" -> avatars.resetAvatar(caller, params);
             case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
                     params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
