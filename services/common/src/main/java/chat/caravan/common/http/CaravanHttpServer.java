@@ -2,6 +2,7 @@ package chat.caravan.common.http;
 
 import java.util.concurrent.TimeUnit;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -35,11 +36,10 @@ public class CaravanHttpServer extends VertxPlatformHttpServer {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getPort()));
         HttpServer created = getVertx().createHttpServer(options).requestHandler(request -> {
-            // Vert.x's body handler fails on a multipart GET (a body a GET cannot have): the type is dropped instead
-            HttpMethod method = request.method();
-            if ((method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS)
-                    && String.valueOf(request.getHeader("Content-Type")).toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
-                request.headers().remove("Content-Type");
+            // a GET's body means nothing here; one sent as a form (some clients do) must not fail the body handler,
+            // which decodes forms only for POST, PUT, PATCH and DELETE
+            if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+                request.headers().remove(HttpHeaders.CONTENT_TYPE);
             }
             router.handle(request);
         });

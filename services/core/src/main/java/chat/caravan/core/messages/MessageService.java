@@ -397,7 +397,8 @@ public class MessageService {
 
     public void ignoreUser(Caller caller, String rid, String userId, boolean ignore) {
         Document subscription = store.subscription(rid, caller.id());
-        if (subscription == null) {
+        // both must be members: one only ignores someone in a room they share
+        if (subscription == null || store.subscription(rid, userId) == null) {
             throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
         }
         store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
