@@ -26,7 +26,9 @@ final class RoomFiles {
         Document narrowing = JsonQueryParam.of(exchange);
         narrowing.remove("rid");
         List<Bson> conditions = new ArrayList<>(List.of(Filters.eq("rid", rid), Filters.ne("typeGroup", "thumb"),
-                Filters.ne("_hidden", true)));
+                Filters.ne("_hidden", true), Filters.eq("complete", true),
+                // a rooms.media upload is the room's once rooms.mediaConfirm sends it
+                Filters.exists("expiresAt", false)));
         if (!narrowing.isEmpty()) {
             conditions.add(narrowing);
         }
