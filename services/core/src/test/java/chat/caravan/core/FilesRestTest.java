@@ -135,7 +135,7 @@ class FilesRestTest extends CoreRestTestBase {
     @Test
     void aUserAvatarIsUploadedServedAndResetAndAnInternalAvatarUrlIsRefused() throws Exception {
         Client user = newUser("avatar");
-        byte[] png = png(64, 64);
+        byte[] png = png(400, 300);
         Raw set = multipart(user, "/api/v1/users.setAvatar", "image", "me.png", png, Map.of());
         assertThat(set.status()).as(set.text()).isEqualTo(200);
         Document stored = database.getCollection("users").find(Filters.eq("_id", user.userId())).first();
@@ -145,7 +145,10 @@ class FilesRestTest extends CoreRestTestBase {
         Raw avatar = get(user, "/avatar/" + user.username());
         assertThat(avatar.status()).isEqualTo(200);
         assertThat(avatar.header("Content-Type")).isEqualTo("image/png");
-        assertThat(avatar.bytes()).isEqualTo(png);
+        // cropped to a square and scaled to Accounts_AvatarSize, as Rocket.Chat stores avatars
+        BufferedImage served = ImageIO.read(new java.io.ByteArrayInputStream(avatar.bytes()));
+        assertThat(served.getWidth()).isEqualTo(200);
+        assertThat(served.getHeight()).isEqualTo(200);
         assertThat(get(user, "/avatar/" + user.username(), "If-Modified-Since", avatar.header("Last-Modified")).status())
                 .isEqualTo(304);
 
@@ -166,6 +169,25 @@ class FilesRestTest extends CoreRestTestBase {
         assertThat(svg).contains("fill=\"" + colors[user.username().length() % colors.length] + "\"");
         assertThat(database.getCollection("users").find(Filters.eq("_id", user.userId())).first().get("avatarETag")).isNull();
         assertThat(database.getCollection("rocketchat_avatars").countDocuments(Filters.eq("name", user.username()))).isZero();
+    }
+
+    @Test
+    void theDdpMethodSetsTheAvatarFromADataUriAndTheInitialsService() throws Exception {
+        Client user = newUser("ddpavatar");
+        String dataUri = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png(50, 50));
+        String frame = JSON.writeValueAsString(Map.of("msg", "method", "id", "1", "method", "setAvatarFromService",
+                "params", java.util.List.of(dataUri, "image/png", "upload")));
+        Reply set = user.post("/api/v1/method.call/setAvatarFromService", Map.of("message", frame));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).doesNotContain("\\\"error\\\"");
+        Raw avatar = get(user, "/avatar/" + user.username());
+        assertThat(avatar.header("Content-Type")).isEqualTo("image/png");
+        assertThat(ImageIO.read(new java.io.ByteArrayInputStream(avatar.bytes())).getWidth()).isEqualTo(50);
+
+        String initials = JSON.writeValueAsString(Map.of("msg", "method", "id", "2", "method", "setAvatarFromService",
+                "params", java.util.List.of("", "", "initials")));
+        assertThat(user.post("/api/v1/method.call/setAvatarFromService", Map.of("message", initials)).status()).isEqualTo(200);
+        assertThat(get(user, "/avatar/" + user.username()).header("Content-Type")).isEqualTo("image/svg+xml");
     }
 
     @Test

@@ -130,6 +130,80 @@ public class AvatarEndpoints {
         RestReplies.ok(exchange, Map.of());
     }
 
+    /**
+     * DDP {@code setAvatarFromService(dataURI, contentType, service, targetUserId?)}: {@code initials} resets,
+     * {@code url} fetches {@code dataURI} as an avatarUrl, any other service sends the image as a data URI.
+     */
+    public Object setAvatarFromService(Caller caller, JsonNode params) {
+        boolean canEditOthers = authorization.hasPermission(caller.id(), "edit-other-user-avatar");
+        if (!settings.bool("Accounts_AllowUserAvatarChange", true) && !canEditOthers) {
+            throw CaravanException.coded("error-not-allowed", "Change avatar is not allowed", Map.of("method", "setAvatarFromService"));
+        }
+        String data = params.path(0).asText("");
+        String contentType = params.path(1).asText("");
+        String service = params.path(2).asText("");
+        String targetId = params.path(3).isTextual() ? params.get(3).asText() : caller.id();
+        Document target = caller.id().equals(targetId) ? caller.user() : users.byId(targetId);
+        if (!caller.id().equals(targetId) && !canEditOthers) {
+            throw CaravanException.coded("error-unauthorized", "Unauthorized", Map.of("method", "setAvatarFromService"));
+        }
+        if (target == null) {
+            throw CaravanException.coded("error-invalid-desired-user", "Invalid desired user", Map.of("method", "setAvatarFromService"));
+        }
+        if ("initials".equals(service)) {
+            avatars.resetUserAvatar(target);
+            return null;
+        }
+        if ("url".equals(service)) {
+            AvatarUrlFetcher.Fetched fetched = fetcher.fetch(data);
+            try {
+                avatars.setUserAvatar(target, fetched.file(), fetched.type(), "url");
+            } finally {
+                AvatarUrlFetcher.deleteQuietly(fetched.file());
+            }
+            return null;
+        }
+        java.util.regex.Matcher uri = java.util.regex.Pattern.compile("^data:([\\w/.+-]+)?(;[^,]*)?;base64,(.*)$",
+                java.util.regex.Pattern.DOTALL).matcher(data);
+        byte[] bytes;
+        try {
+            bytes = uri.matches() ? java.util.Base64.getMimeDecoder().decode(uri.group(3)) : null;
+        } catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw CaravanException.coded("error-invalid-image", "Invalid image", Map.of("method", "setAvatarFromService"));
+        }
+        String type = uri.group(1) != null ? uri.group(1) : contentType;
+        java.nio.file.Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("caravan-avatar", ".img");
+            java.nio.file.Files.write(file, bytes);
+            avatars.setUserAvatar(target, file, type, service.isEmpty() ? "upload" : service);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            AvatarUrlFetcher.deleteQuietly(file);
+        }
+        return null;
+    }
+
+    /** DDP {@code resetAvatar(userId?)}. */
+    public Object resetAvatar(Caller caller, JsonNode params) {
+        String targetId = params.path(0).isTextual() ? params.get(0).asText() : caller.id();
+        boolean own = caller.id().equals(targetId) && settings.bool("Accounts_AllowUserAvatarChange", true);
+        if (!own && !authorization.hasPermission(caller.id(), "edit-other-user-avatar")
+                && !authorization.hasPermission(caller.id(), "manage-moderation-actions")) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "resetAvatar"));
+        }
+        Document target = users.byId(targetId);
+        if (target == null) {
+            throw CaravanException.coded("error-invalid-desired-user", "Invalid desired user", Map.of("method", "resetAvatar"));
+        }
+        avatars.resetUserAvatar(target);
+        return null;
+    }
+
     /** {@code users.getAvatar}: a 307 to the user's avatar URL. */
     public void getAvatar(Exchange exchange) {
         Caller.of(exchange, auth, database);

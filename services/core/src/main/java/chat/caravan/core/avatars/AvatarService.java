@@ -17,6 +17,7 @@ import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.files.FileStore;
 import chat.caravan.core.files.FileStores;
+import chat.caravan.core.files.Images;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -40,8 +41,10 @@ public class AvatarService {
     private final MongoDatabase database;
     private final FileStores stores;
     private final BusClient bus;
+    private final chat.caravan.common.settings.Settings settings;
 
-    public AvatarService(MongoDatabase database, FileStores stores, BusClient bus) {
+    public AvatarService(MongoDatabase database, FileStores stores, BusClient bus, chat.caravan.common.settings.Settings settings) {
+        this.settings = settings;
         this.database = database;
         this.stores = stores;
         this.bus = bus;
@@ -78,8 +81,11 @@ public class AvatarService {
         String id = Ids.random();
         String etag = Ids.random();
         long size;
-        try (InputStream in = Files.newInputStream(file)) {
-            size = store.write(FileStore.Bucket.AVATARS, id, username, type, in);
+        try {
+            byte[] resized = resized(file, type);
+            try (InputStream in = resized != null ? new java.io.ByteArrayInputStream(resized) : Files.newInputStream(file)) {
+                size = store.write(FileStore.Bucket.AVATARS, id, username, type, in);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,6 +100,41 @@ public class AvatarService {
                         Updates.set("_updatedAt", now)));
         announce(username, etag);
         LOG.info("avatar of user {} set ({})", user.getString("_id"), origin);
+    }
+
+    /**
+     * Rocket.Chat's {@code Accounts_AvatarResize}: a PNG, JPEG, GIF or BMP cropped to a square and scaled to
+     * {@code Accounts_AvatarSize}, in its own format (GIF and BMP as PNG are not: they keep their bytes); null to keep
+     * the image as sent.
+     */
+    private byte[] resized(Path file, String type) throws IOException {
+        String format = switch (type) {
+            case "image/png" -> "png";
+            case "image/jpeg" -> "jpeg";
+            default -> null;
+        };
+        if (format == null || !settings.bool("Accounts_AvatarResize", true)) {
+            return null;
+        }
+        int target = Math.max(16, Math.min(settings.integer("Accounts_AvatarSize", 200), 1024));
+        Images.Identity identity;
+        try (InputStream in = Files.newInputStream(file)) {
+            identity = Images.identify(in);
+        }
+        if (identity == null || (long) identity.width() * identity.height() > 40_000_000L) {
+            return null;
+        }
+        java.awt.image.BufferedImage image;
+        try (InputStream in = Files.newInputStream(file)) {
+            image = javax.imageio.ImageIO.read(in);
+        }
+        if (image == null) {
+            return null;
+        }
+        int side = Math.min(image.getWidth(), image.getHeight());
+        java.awt.image.BufferedImage square = image.getSubimage((image.getWidth() - side) / 2, (image.getHeight() - side) / 2, side, side);
+        java.awt.image.BufferedImage scaled = side <= target ? square : Images.scale(square, target, target);
+        return Images.encode(scaled, format);
     }
 
     /** Back to the initials: the stored image goes, and the user's avatar fields. */

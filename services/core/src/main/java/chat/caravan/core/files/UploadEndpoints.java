@@ -157,6 +157,14 @@ public class UploadEndpoints {
                 data.set(field, body.get(field));
             }
         }
+        if (data.path("customFields").isTextual()) {
+            // a form sends them as a JSON string, as Rocket.Chat's clients do
+            try {
+                data.set("customFields", CaravanJson.ejson().readTree(data.get("customFields").asText()));
+            } catch (java.io.IOException e) {
+                throw CaravanException.invalidParams("must be object 'customFields'");
+            }
+        }
         if (data.has("tshow")) {
             data.put("tshow", "true".equals(data.get("tshow").asText()));
         }

@@ -13,6 +13,7 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.avatars.AvatarEndpoints;
 import chat.caravan.core.directory.Spotlight;
 import chat.caravan.core.messages.MessageService;
 import chat.caravan.core.messages.ThreadService;
@@ -51,12 +52,14 @@ public class CoreMethods {
     private final Spotlight spotlight;
     private final UserPreferences preferences;
     private final RoomMethods roomMethods;
+    private final AvatarEndpoints avatars;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
             Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences,
-            RoomMethods roomMethods) {
+            RoomMethods roomMethods, AvatarEndpoints avatars) {
         this.preferences = preferences;
+        this.avatars = avatars;
         this.threads = threads;
         this.spotlight = spotlight;
         this.roomMethods = roomMethods;
@@ -147,6 +150,8 @@ public class CoreMethods {
                 threads.unfollow(caller, text(first.path("mid")));
                 yield null;
             }
+            case "setAvatarFromService" -> avatars.setAvatarFromService(caller, params);
+            case "resetAvatar" -> avatars.resetAvatar(caller, params);
             case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
                     params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> roomMethods.call(method, params, caller);
