@@ -207,6 +207,19 @@ class UserAccountsRestTest extends CoreRestTestBase {
         assertThat(jon.get("/api/v1/channels.members?roomId=" + rid).body()).doesNotContain(ivy.userId());
     }
 
+    @Test
+    void idleUsersAreDeactivatedAndLoggedOut() {
+        Client kim = newUser("idle");
+        assertThat(kim.post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0)).status()).isEqualTo(403);
+        assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 3650)).json().path("count").asInt()).isZero();
+        JsonNode done = admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0, "role", "user")).json();
+        assertThat(done.path("count").asInt()).as(done.toString()).isGreaterThanOrEqualTo(1);
+        assertThat(kim.get("/api/v1/me").status()).isEqualTo(401);
+        assertThat(admin().get("/api/v1/users.info?userId=" + kim.userId()).json().path("user").path("active").asBoolean()).isFalse();
+        assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0, "role", "user")).json().path("count").asInt())
+                .isZero();
+    }
+
     private static String encode(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
