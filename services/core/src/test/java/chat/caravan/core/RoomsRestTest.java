@@ -207,6 +207,7 @@ class RoomsRestTest extends CoreRestTestBase {
         assertThat(messages.size()).isEqualTo(1);
         assertThat(messages.get(0).path("drid").asText()).isEqualTo(drid);
         assertThat(messages.get(0).path("t").asText()).isEqualTo("discussion-created");
+        assertThat(messages.get(0).path("dcount").asInt()).as("the first reply is counted in the parent").isEqualTo(1);
         JsonNode info = alice.get("/api/v1/rooms.info?roomId=" + drid).json();
         assertThat(info.path("parent").path("_id").asText()).isEqualTo(parent);
 

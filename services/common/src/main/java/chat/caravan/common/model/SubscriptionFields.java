@@ -26,6 +26,12 @@ public final class SubscriptionFields {
     public static final String THREADS_UNREAD_USER = "tunreadUser";
     public static final String THREADS_UNREAD_GROUP = "tunreadGroup";
     public static final String UPDATED_AT = "_updatedAt";
+    /** Thread ids with unread replies, and those of them that mention the user or all (Rocket.Chat's tunread*). */
+    public static final String THREAD_UNREAD = "tunread";
+    public static final String THREAD_UNREAD_USER = "tunreadUser";
+    public static final String THREAD_UNREAD_GROUP = "tunreadGroup";
+    /** Room custom fields, copied onto each membership. */
+    public static final String CUSTOM_FIELDS = "customFields";
 
     private SubscriptionFields() {
     }

@@ -32,6 +32,8 @@ import org.springframework.stereotype.Component;
 @Component("chatEndpoints")
 public class ChatEndpoints {
 
+    private static final Pattern IGNORE_TRUE = Pattern.compile("true|1");
+
     private final MessageService messages;
     private final MessageQueries queries;
     private final RoomStore store;
@@ -118,7 +120,19 @@ public class ChatEndpoints {
     public void delete(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        RestReplies.ok(exchange, messages.delete(caller, params.requiredText("roomId"), params.requiredText("msgId")));
+        String roomId = params.requiredText("roomId");
+        String msgId = params.requiredText("msgId");
+        if (Boolean.TRUE.equals(params.bool("asUser"))) {
+            Document message = messages.existing(msgId);
+            if (!roomId.equals(message.getString(MessageFields.ROOM_ID))) {
+                throw CaravanException.plain("The room id provided does not match where the message is from.");
+            }
+            String author = message.get(MessageFields.USER, Document.class).getString("_id");
+            if (!caller.id().equals(author) && !authorization.hasPermission(caller.id(), "force-delete-message", roomId)) {
+                throw CaravanException.plain("Unauthorized. You must have the permission \"force-delete-message\" to delete other's message as them.");
+            }
+        }
+        RestReplies.ok(exchange, messages.delete(caller, roomId, msgId));
     }
 
     public void getMessage(Exchange exchange) {
@@ -137,31 +151,35 @@ public class ChatEndpoints {
     public void react(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        String emoji = params.text("emoji") != null ? params.text("emoji") : params.text("reaction");
-        messages.react(caller, params.requiredText("messageId"), emoji, params.bool("shouldReact"));
+        String messageId = messageId(params);
+        String emoji = params.body().has("emoji") ? params.text("emoji") : params.text("reaction");
+        if (emoji == null || emoji.isEmpty()) {
+            throw CaravanException.coded("error-emoji-param-not-provided", "The required \"emoji\" param is missing.");
+        }
+        messages.react(caller, messageId, emoji, params.bool("shouldReact"));
         RestReplies.ok(exchange, Map.of());
     }
 
     public void pinMessage(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        RestReplies.ok(exchange, Map.of("message", messages.pin(caller, Params.of(exchange).requiredText("messageId"), true)));
+        RestReplies.ok(exchange, Map.of("message", messages.pin(caller, messageId(Params.of(exchange)), true)));
     }
 
     public void unPinMessage(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        messages.pin(caller, Params.of(exchange).requiredText("messageId"), false);
+        messages.pin(caller, messageId(Params.of(exchange)), false);
         RestReplies.ok(exchange, Map.of());
     }
 
     public void starMessage(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        messages.star(caller, Params.of(exchange).requiredText("messageId"), true);
+        messages.star(caller, messageId(Params.of(exchange)), true);
         RestReplies.ok(exchange, Map.of());
     }
 
     public void unStarMessage(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        messages.star(caller, Params.of(exchange).requiredText("messageId"), false);
+        messages.star(caller, messageId(Params.of(exchange)), false);
         RestReplies.ok(exchange, Map.of());
     }
 
@@ -191,10 +209,19 @@ public class ChatEndpoints {
     public void syncMessages(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        String roomId = params.requiredText("roomId");
-        java.util.Date lastUpdate = MessageQueries.date(params.text("lastUpdate"), "lastUpdate");
-        if (lastUpdate == null) {
-            throw CaravanException.plain("The required \"lastUpdate\" query param is missing.");
+        String roomId = params.text("roomId");
+        if (roomId == null || roomId.isBlank()) {
+            throw CaravanException.coded("error-roomId-param-not-provided", "The required \"roomId\" query param is missing.");
+        }
+        String rawLastUpdate = params.text("lastUpdate");
+        if (rawLastUpdate == null || rawLastUpdate.isBlank()) {
+            throw CaravanException.coded("error-lastUpdate-param-not-provided", "The required \"lastUpdate\" query param is missing.");
+        }
+        java.util.Date lastUpdate;
+        try {
+            lastUpdate = MessageQueries.date(rawLastUpdate, "lastUpdate");
+        } catch (CaravanException e) {
+            throw CaravanException.coded("error-roomId-param-invalid", "The \"lastUpdate\" query parameter must be a valid date.");
         }
         if (!authorization.canReadRoom(caller.id(), roomId)) {
             throw CaravanException.coded("error-not-allowed", "Not allowed");
@@ -211,8 +238,16 @@ public class ChatEndpoints {
     public void ignoreUser(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
+        String rid = params.text("rid");
+        if (rid == null || rid.isBlank()) {
+            throw CaravanException.coded("error-room-id-param-not-provided", "The required \"rid\" param is missing.");
+        }
+        String userId = params.text("userId");
+        if (userId == null || userId.isBlank()) {
+            throw CaravanException.coded("error-user-id-param-not-provided", "The required \"userId\" param is missing.");
+        }
         String ignore = params.text("ignore");
-        messages.ignoreUser(caller, params.requiredText("rid"), params.requiredText("userId"), !"false".equals(ignore));
+        messages.ignoreUser(caller, rid, userId, ignore == null || IGNORE_TRUE.matcher(ignore).find());
         RestReplies.ok(exchange, Map.of());
     }
 
@@ -254,6 +289,18 @@ public class ChatEndpoints {
     public void getMessageReadReceipts(Exchange exchange) {
         Caller.of(exchange, auth, database);
         throw CaravanException.coded("error-action-not-allowed", "This is an enterprise feature");
+    }
+
+    /** The {@code messageId} of a pin, star or reaction, naming a message that exists. */
+    private String messageId(Params params) {
+        String messageId = params.text("messageId");
+        if (messageId == null || messageId.isBlank()) {
+            throw CaravanException.coded("error-messageid-param-not-provided", "The required \"messageId\" param is missing.");
+        }
+        if (store.messages().find(Filters.eq("_id", messageId)).first() == null) {
+            throw CaravanException.coded("error-message-not-found", "The provided \"messageId\" does not match any existing message.");
+        }
+        return messageId;
     }
 
     /** The links the sender chose to preview ({@code previewUrls}, an array of strings), or null for all of them. */

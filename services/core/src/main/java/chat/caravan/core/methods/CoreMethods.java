@@ -21,6 +21,7 @@ import chat.caravan.core.rooms.RoomKind;
 import chat.caravan.core.rooms.RoomLookup;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
+import chat.caravan.core.users.UserPreferences;
 import chat.caravan.core.settings.SettingsEndpoints;
 import chat.caravan.core.subscriptions.SubscriptionEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,10 +49,12 @@ public class CoreMethods {
     private final Authorization authorization;
     private final ThreadService threads;
     private final Spotlight spotlight;
+    private final UserPreferences preferences;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization, ThreadService threads, Spotlight spotlight) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences) {
+        this.preferences = preferences;
         this.threads = threads;
         this.spotlight = spotlight;
         this.database = database;
@@ -96,6 +99,10 @@ public class CoreMethods {
             }
             case "loadHistory" -> loadHistory(caller, params);
             case "getRoomRoles" -> roomRoles(caller, text(first));
+            case "saveUserPreferences" -> {
+                preferences.save(caller.id(), first);
+                yield true;
+            }
             case "rooms/get" -> {
                 Map<String, Object> found = subscriptions.roomsOf(caller.id(), dateParam(first));
                 yield first.isMissingNode() || first.isNull() ? found.get("update") : found;
@@ -113,7 +120,7 @@ public class CoreMethods {
                 if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
                     throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "joinRoom"));
                 }
-                rooms.join(caller, room);
+                rooms.join(caller, room, params.path(1).isTextual() ? params.path(1).asText() : null);
                 yield true;
             }
             case "leaveRoom" -> {
@@ -172,7 +179,8 @@ public class CoreMethods {
         }
         return store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
                 Filters.exists(SubscriptionFields.ROLES + ".0")))
-                .projection(new Document("rid", 1).append("u", 1).append("roles", 1)).into(new ArrayList<>());
+                .projection(new Document("rid", 1).append("u", 1).append("roles", 1)).sort(new Document("u.username", 1))
+                .into(new ArrayList<>());
     }
 
     private Object create(Caller caller, RoomKind kind, JsonNode params) {

@@ -28,6 +28,7 @@ import chat.caravan.core.auth.RestAuth;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import org.bson.conversions.Bson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -226,6 +227,13 @@ public class UserEndpoints {
         }
         JsonNode updated = bus.call("accounts.updateUser", Map.of("userId", userId, "data", changes));
         restAuth.forgetUser(userId);
+        String newName = updated.path("user").path(UserFields.NAME).asText(null);
+        if (newName != null && !newName.equals(target.getString(UserFields.NAME))) {
+            // the other side of each of the user's 1:1 DMs shows the user's name as the room's display name
+            subscriptions.updateMany(Filters.and(Filters.eq(SubscriptionFields.TYPE, "d"),
+                    Filters.eq(SubscriptionFields.NAME, target.getString(UserFields.USERNAME))), Updates.combine(
+                    Updates.set(SubscriptionFields.FNAME, newName), Updates.set(SubscriptionFields.UPDATED_AT, new java.util.Date())));
+        }
         RestReplies.ok(exchange, Map.of("user", updated.path("user")));
     }
 
@@ -286,19 +294,6 @@ public class UserEndpoints {
      * {@code users.resetAvatar}: Caravan stores no uploaded avatars (clients fall back to the initials avatar), so
      * there is nothing to reset; the caller's rights are still checked and the call succeeds.
      */
-    public void resetAvatar(Exchange exchange) {
-        String caller = RestAuth.userId(exchange);
-        JsonNode body = RestRequest.body(exchange);
-        Document target = text(body, "userId") == null && text(body, "username") == null
-                ? users.byId(caller) : users.fromParams(text(body, "userId"), text(body, "username"), null);
-        boolean own = caller.equals(target.getString(UserFields.ID)) && settings.bool("Accounts_AllowUserAvatarChange", true);
-        if (!own && !authorization.hasPermission(caller, "edit-other-user-avatar")
-                && !authorization.hasPermission(caller, "manage-moderation-actions")) {
-            throw CaravanException.coded("error-not-allowed", "Reset avatar is not allowed", Map.of("method", "users.resetAvatar"));
-        }
-        RestReplies.ok(exchange, Map.of());
-    }
-
     /** {@code users.listByStatus}: users by active state, first login, type, roles and a search term. */
     public void listByStatus(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
