@@ -220,6 +220,18 @@ class UserAccountsRestTest extends CoreRestTestBase {
                 .isZero();
     }
 
+    @Test
+    void presenceListsRecentChangesOrEveryoneOnline() {
+        Client lea = newUser("presence");
+        String recent = java.time.Instant.now().minusSeconds(60).toString();
+        JsonNode changes = lea.get("/api/v1/users.presence?from=" + recent).json();
+        assertThat(changes.path("full").asBoolean()).isFalse();
+        assertThat(changes.path("users").toString()).doesNotContain(lea.userId());
+        String old = java.time.Instant.now().minusSeconds(11 * 60).toString();
+        assertThat(lea.get("/api/v1/users.presence?from=" + old).json().path("full").asBoolean()).isTrue();
+        assertThat(lea.get("/api/v1/users.presence?from=yesterday").status()).isEqualTo(400);
+    }
+
     private static String encode(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
