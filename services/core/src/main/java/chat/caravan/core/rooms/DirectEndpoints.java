@@ -131,11 +131,6 @@ public class DirectEndpoints {
                 "total", store.users().countDocuments(filter)));
     }
 
-    public void files(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Document room = direct(caller, Params.of(exchange));
-        RestReplies.ok(exchange, RoomFiles.page(store, exchange, settings, room.getString("_id")));
-    }
 
     public void setTopic(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);

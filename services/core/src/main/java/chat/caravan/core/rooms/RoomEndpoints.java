@@ -472,15 +472,6 @@ public class RoomEndpoints {
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 
-    /** The room's uploads (thumbnails and hidden ones left out), each with its uploader's name. */
-    public void files(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Document room = lookup.named(Params.of(exchange), kind, caller);
-        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
-            throw CaravanException.forbidden("unauthorized");
-        }
-        RestReplies.ok(exchange, RoomFiles.page(store, exchange, settings, room.getString("_id")));
-    }
 
     /** groups.listAll: every private group, for room administrators. */
     public void listAll(Exchange exchange) {
