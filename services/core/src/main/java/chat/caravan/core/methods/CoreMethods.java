@@ -50,13 +50,16 @@ public class CoreMethods {
     private final ThreadService threads;
     private final Spotlight spotlight;
     private final UserPreferences preferences;
+    private final RoomMethods roomMethods;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences,
+            RoomMethods roomMethods) {
         this.preferences = preferences;
         this.threads = threads;
         this.spotlight = spotlight;
+        this.roomMethods = roomMethods;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -146,7 +149,7 @@ public class CoreMethods {
             }
             case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
                     params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
-            default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
+            default -> roomMethods.call(method, params, caller);
         };
     }
 
