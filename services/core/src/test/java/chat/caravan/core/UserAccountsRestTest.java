@@ -207,6 +207,31 @@ class UserAccountsRestTest extends CoreRestTestBase {
         assertThat(jon.get("/api/v1/channels.members?roomId=" + rid).body()).doesNotContain(ivy.userId());
     }
 
+    @Test
+    void idleUsersAreDeactivatedAndLoggedOut() {
+        Client kim = newUser("idle");
+        assertThat(kim.post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0)).status()).isEqualTo(403);
+        assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 3650)).json().path("count").asInt()).isZero();
+        JsonNode done = admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0, "role", "user")).json();
+        assertThat(done.path("count").asInt()).as(done.toString()).isGreaterThanOrEqualTo(1);
+        assertThat(kim.get("/api/v1/me").status()).isEqualTo(401);
+        assertThat(admin().get("/api/v1/users.info?userId=" + kim.userId()).json().path("user").path("active").asBoolean()).isFalse();
+        assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0, "role", "user")).json().path("count").asInt())
+                .isZero();
+    }
+
+    @Test
+    void presenceListsRecentChangesOrEveryoneOnline() {
+        Client lea = newUser("presence");
+        String recent = java.time.Instant.now().minusSeconds(60).toString();
+        JsonNode changes = lea.get("/api/v1/users.presence?from=" + recent).json();
+        assertThat(changes.path("full").asBoolean()).isFalse();
+        assertThat(changes.path("users").toString()).doesNotContain(lea.userId());
+        String old = java.time.Instant.now().minusSeconds(11 * 60).toString();
+        assertThat(lea.get("/api/v1/users.presence?from=" + old).json().path("full").asBoolean()).isTrue();
+        assertThat(lea.get("/api/v1/users.presence?from=yesterday").status()).isEqualTo(400);
+    }
+
     private static String encode(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }

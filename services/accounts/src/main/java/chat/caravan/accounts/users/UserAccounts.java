@@ -40,6 +40,8 @@ public class UserAccounts {
     static final int MAX_NAME = 120;
     static final int MAX_PASSWORD = 1024;
     static final int MAX_BIO = 260;
+    /** The exchange property listing the users deactivateIdle deactivated. */
+    public static final String DEACTIVATED_USERS = "caravanDeactivatedUsers";
     static final int MAX_NICKNAME = 120;
     private static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$");
 
@@ -296,6 +298,36 @@ public class UserAccounts {
         }
         LOG.info("User {} {}", userId, active ? "activated" : "deactivated");
         return Map.of("user", Map.of("_id", userId, "active", active));
+    }
+
+    /**
+     * {@code accounts.deactivateIdle}: {lastLoginBefore (EJSON date), role} -> {count}: deactivates the active users
+     * with that role whose last login is that old (Rocket.Chat's users.deactivateIdle). Their sessions end.
+     */
+    public Map<String, Object> deactivateIdle(JsonNode request, Exchange exchange) {
+        JsonNode before = request.path("lastLoginBefore").path("$date");
+        String role = requireText(request, "role");
+        if (!before.isNumber()) {
+            throw CaravanException.invalidParams("must have required property 'lastLoginBefore'");
+        }
+        Bson idle = Filters.and(Filters.eq(UserFields.ACTIVE, true), Filters.lte(UserFields.LAST_LOGIN, new Date(before.asLong())),
+                Filters.eq(UserFields.ROLES, role));
+        List<String> ids = users.collection().find(idle).projection(new Document(UserFields.ID, 1))
+                .map(user -> user.getString(UserFields.ID)).into(new ArrayList<>());
+        long count = ids.isEmpty() ? 0 : users.collection().updateMany(Filters.and(idle, Filters.in(UserFields.ID, ids)),
+                Updates.combine(Updates.set(UserFields.ACTIVE, false), Updates.unset(UserFields.LOGIN_TOKENS),
+                        Updates.set(UserFields.UPDATED_AT, new Date()))).getModifiedCount();
+        // every session of each of them ends: the route announces one revocation per user
+        if (exchange != null) {
+            exchange.setProperty(DEACTIVATED_USERS, ids);
+        }
+        LOG.info("{} idle users with role {} deactivated", count, role);
+        return Map.of("count", count);
+    }
+
+    /** The {@code accounts.tokensRevoked} event for all tokens of one user. */
+    public Map<String, Object> allTokensRevoked(String userId) {
+        return Map.of("userId", userId);
     }
 
     /** {@code accounts.deleteUser}: {userId}; returns the removed document (for core to clean memberships). */

@@ -112,6 +112,11 @@ public class RestAuth {
         evictUser(userId);
     }
 
+    /** Forgets every validated token (a bulk change to accounts, e.g. idle users deactivated). */
+    public void forgetAll() {
+        validated.clear();
+    }
+
     private void evictUser(String userId) {
         validated.values().removeIf(cached -> cached.userId.equals(userId));
     }

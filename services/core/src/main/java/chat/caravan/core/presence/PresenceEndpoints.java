@@ -110,30 +110,33 @@ public class PresenceEndpoints {
         RestReplies.ok(exchange, reply);
     }
 
-    /** Users whose status changed since {@code from} (or the listed {@code ids}); {@code full} without a bound. */
+    /**
+     * Users who are not offline, as Rocket.Chat answers: the listed {@code ids}; or, for a {@code from} less than ten
+     * minutes ago, the others whose document changed since then ({@code full: false}); otherwise all ({@code full}).
+     */
     public void presence(Exchange exchange) {
-        Caller.of(exchange, auth, database);
+        Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
         String from = params.text("from");
         String ids = params.text("ids");
-        List<Bson> filter = new ArrayList<>();
+        Bson filter = Filters.ne(UserFields.STATUS, "offline");
         boolean full = true;
         if (ids != null && !ids.isBlank()) {
-            filter.add(Filters.in("_id", List.of(ids.split(","))));
+            filter = Filters.and(filter, Filters.in("_id", List.of(ids.split(","))));
             full = false;
-        }
-        if (from != null && !from.isBlank()) {
+        } else if (from != null && !from.isBlank()) {
+            java.time.Instant since;
             try {
-                filter.add(Filters.gte(UserFields.UPDATED_AT, Date.from(java.time.Instant.parse(from))));
+                since = java.time.Instant.parse(from);
             } catch (RuntimeException e) {
                 throw CaravanException.invalidParams("The \"from\" query parameter must be a valid date.");
             }
-            full = false;
+            if (since.isAfter(java.time.Instant.now().minus(java.time.Duration.ofMinutes(10)))) {
+                filter = Filters.and(Filters.ne("_id", caller.id()), Filters.gte(UserFields.UPDATED_AT, Date.from(since)));
+                full = false;
+            }
         }
-        if (full) {
-            filter.add(Filters.ne(UserFields.STATUS, "offline"));
-        }
-        List<Document> found = users.collection().find(filter.isEmpty() ? new Document() : Filters.and(filter))
+        List<Document> found = users.collection().find(filter)
                 .projection(new Document("username", 1).append("name", 1).append("status", 1).append("utcOffset", 1)
                         .append("statusText", 1).append("avatarETag", 1)).limit(5000).into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("users", found, "full", full));

@@ -1,6 +1,9 @@
 package chat.caravan.core.users;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -267,6 +270,24 @@ public class UserEndpoints {
                 Map.of("userId", text(body, "userId"), "activeStatus", body.get("activeStatus").asBoolean()));
         restAuth.forgetUser(text(body, "userId"));
         RestReplies.ok(exchange, Map.of("user", result.path("user")));
+    }
+
+    /** {@code users.deactivateIdle}: {daysIdle, role = "user"} -> {count} of users deactivated. */
+    public void deactivateIdle(Exchange exchange) {
+        String caller = RestAuth.userId(exchange);
+        if (!authorization.hasPermission(caller, "edit-other-user-active-status")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        JsonNode body = RestRequest.body(exchange);
+        JsonNode days = body.get("daysIdle");
+        if (days == null || !days.isNumber() || days.asDouble() < 0) {
+            throw CaravanException.invalidParams("must have required property 'daysIdle'");
+        }
+        String role = body.hasNonNull("role") ? body.get("role").asText() : "user";
+        Date before = Date.from(Instant.now().minus(Duration.ofDays(days.asLong())));
+        JsonNode result = bus.call("accounts.deactivateIdle", Map.of("lastLoginBefore", before, "role", role));
+        restAuth.forgetAll();
+        RestReplies.ok(exchange, Map.of("count", result.path("count").asLong()));
     }
 
     /**
