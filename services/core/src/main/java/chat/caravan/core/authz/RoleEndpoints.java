@@ -256,9 +256,11 @@ public class RoleEndpoints {
         Caller caller = Caller.of(exchange, auth, database);
         authorization.require(caller.id(), "access-permissions");
         Params params = Params.of(exchange);
-        Document role = role(params.requiredText("roleName"));
+        // Rocket.Chat's clients send roleId since 6.x, older ones roleName; either names the role
+        String roleId = params.text("roleId");
+        Document role = role(roleId != null && !roleId.isBlank() ? roleId : params.requiredText("roleName"));
         Document user = users.fromParams(params.text("userId"), params.text("username"), null);
-        String roleId = role.getString("_id");
+        roleId = role.getString("_id");
         if ("admin".equals(roleId) && !authorization.hasPermission(caller.id(), "assign-admin-role")) {
             throw CaravanException.coded("error-action-not-allowed", "Assigning admin is not allowed");
         }
