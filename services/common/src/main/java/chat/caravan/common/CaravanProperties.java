@@ -60,8 +60,11 @@ public class CaravanProperties {
         /** The one HTTP port: REST, WebSocket, health and metrics. */
         private int port = 3000;
         private String host = "0.0.0.0";
-        /** Largest accepted request body. */
-        private long maxBodySize = 10L * 1024 * 1024;
+        /**
+         * Largest accepted request body: room for an upload of Rocket.Chat's default FileUpload_MaxFileSize (100 MiB)
+         * and its multipart framing. File parts are received into temporary files, never held in memory.
+         */
+        private long maxBodySize = 101L * 1024 * 1024;
         /**
          * Reverse proxies in front of this server whose X-Forwarded-For entries are believed (Meteor's
          * HTTP_FORWARDED_COUNT); 0 takes the client's address from the socket and ignores the header.

@@ -8,6 +8,7 @@ import chat.caravan.core.rooms.RoomEndpoints;
 import chat.caravan.core.rooms.RoomKind;
 import chat.caravan.core.rooms.RoomLookup;
 import chat.caravan.core.rooms.RoomService;
+import chat.caravan.core.rooms.RoomSettingsService;
 import chat.caravan.core.rooms.RoomStore;
 import chat.caravan.core.users.UserLookup;
 import com.mongodb.client.MongoDatabase;
@@ -19,14 +20,18 @@ import org.springframework.context.annotation.Configuration;
 public class CoreConfiguration {
 
     @Bean
-    RoomEndpoints channelEndpoints(RoomStore store, RoomService rooms, RoomLookup lookup, MessageQueries queries,
-            UserLookup users, Authorization authorization, Settings settings, RestAuth auth, MongoDatabase database) {
-        return new RoomEndpoints(RoomKind.CHANNEL, store, rooms, lookup, queries, users, authorization, settings, auth, database);
+    RoomEndpoints channelEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomLookup lookup,
+            MessageQueries queries, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
+            MongoDatabase database) {
+        return new RoomEndpoints(RoomKind.CHANNEL, store, rooms, roomSettings, lookup, queries, users, authorization, settings,
+                auth, database);
     }
 
     @Bean
-    RoomEndpoints groupEndpoints(RoomStore store, RoomService rooms, RoomLookup lookup, MessageQueries queries,
-            UserLookup users, Authorization authorization, Settings settings, RestAuth auth, MongoDatabase database) {
-        return new RoomEndpoints(RoomKind.GROUP, store, rooms, lookup, queries, users, authorization, settings, auth, database);
+    RoomEndpoints groupEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomLookup lookup,
+            MessageQueries queries, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
+            MongoDatabase database) {
+        return new RoomEndpoints(RoomKind.GROUP, store, rooms, roomSettings, lookup, queries, users, authorization, settings,
+                auth, database);
     }
 }

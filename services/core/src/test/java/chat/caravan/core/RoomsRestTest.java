@@ -207,6 +207,7 @@ class RoomsRestTest extends CoreRestTestBase {
         assertThat(messages.size()).isEqualTo(1);
         assertThat(messages.get(0).path("drid").asText()).isEqualTo(drid);
         assertThat(messages.get(0).path("t").asText()).isEqualTo("discussion-created");
+        assertThat(messages.get(0).path("dcount").asInt()).as("the first reply is counted in the parent").isEqualTo(1);
         JsonNode info = alice.get("/api/v1/rooms.info?roomId=" + drid).json();
         assertThat(info.path("parent").path("_id").asText()).isEqualTo(parent);
 
@@ -234,6 +235,31 @@ class RoomsRestTest extends CoreRestTestBase {
         // deleting the parent deletes its discussions
         alice.post("/api/v1/rooms.delete", Map.of("roomId", parent));
         assertThat(database.getCollection("rocketchat_room").countDocuments(Filters.eq("_id", drid))).isZero();
+    }
+
+    @Test
+    void theWebClientsRoomMethodsRunTheSameRules() throws Exception {
+        Client alice = newUser("alice");
+        Client eve = newUser("eve");
+        String rid = createChannel(alice, unique("methods"));
+        JsonNode saved = method(alice, "saveRoomSettings", List.of(rid, "roomTopic", "via ddp"));
+        assertThat(saved.path("result").path("rid").asText()).as(saved.toString()).isEqualTo(rid);
+        assertThat(alice.get("/api/v1/rooms.info?roomId=" + rid).json().path("room").path("topic").asText()).isEqualTo("via ddp");
+        assertThat(method(eve, "saveRoomSettings", List.of(rid, Map.of("roomTopic", "eve's"))).path("error").path("error").asText())
+                .isEqualTo("error-action-not-allowed");
+        JsonNode discussion = method(alice, "createDiscussion", List.of(Map.of("prid", rid, "t_name", "ddp talk"))).path("result");
+        assertThat(discussion.path("prid").asText()).isEqualTo(rid);
+        JsonNode browsed = method(eve, "browseChannels", List.of(Map.of("text", "methods", "type", "channels"))).path("result");
+        assertThat(browsed.path("total").asInt()).isPositive();
+        assertThat(method(eve, "eraseRoom", List.of(rid)).path("error").path("error").asText()).isEqualTo("error-not-allowed");
+        assertThat(method(alice, "eraseRoom", List.of(rid)).path("result").asBoolean()).isTrue();
+    }
+
+    /** A DDP method through the method.call tunnel: the DDP result frame. */
+    private static JsonNode method(Client client, String name, List<Object> params) throws Exception {
+        Map<String, Object> frame = Map.of("msg", "method", "id", "1", "method", name, "params", new java.util.ArrayList<>(params));
+        Reply reply = client.post("/api/v1/method.call/" + name, Map.of("message", JSON.writeValueAsString(frame)));
+        return JSON.readTree(reply.json().path("message").asText());
     }
 
     private static String createChannel(Client client, String name) {

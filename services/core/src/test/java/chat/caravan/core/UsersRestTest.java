@@ -84,7 +84,19 @@ class UsersRestTest extends CoreRestTestBase {
         assertThat(registered.json().path("user").path("username").asText()).isEqualTo(username);
         assertThat(registered.json().path("user").has("emails")).isFalse();
         assertThat(login(username, "pw-reg-1").userId()).isNotBlank();
-        assertThat(admin().post("/api/v1/users.register", Map.of("username", unique("again"), "email", "a@r.io", "pass", "p",
-                "name", "A")).json().path("error").asText()).isEqualTo("Logged in users can not register again.");
+        // not an authenticated route in Rocket.Chat: credentials sent along are ignored
+        String another = unique("again");
+        Reply withCredentials = admin().post("/api/v1/users.register", Map.of("username", another, "email", another + "@r.io",
+                "pass", "pw-again-1", "name", "A"));
+        assertThat(withCredentials.status()).as(withCredentials.body()).isEqualTo(200);
+        assertThat(login(another, "pw-again-1").userId()).isEqualTo(withCredentials.json().path("user").path("_id").asText());
+        assertThat(anonymous().post("/api/v1/users.register", Map.of("username", another, "email", "b@r.io", "pass", "p",
+                "name", "B")).json().path("error").asText()).isEqualTo("Username is already in use");
+        assertThat(anonymous().post("/api/v1/users.register", Map.of("username", "bad$name", "email", "c@r.io", "pass", "p",
+                "name", "C")).json().path("error").asText()).isEqualTo("The username provided is not valid");
+        assertThat(anonymous().post("/api/v1/users.register", Map.of("username", unique("n"), "email", "d@r.io", "pass", "p",
+                "name", "<b>")).json().path("error").asText()).isEqualTo("Name contains invalid characters");
+        assertThat(anonymous().post("/api/v1/users.register", Map.of("username", "Admin", "email", "e@r.io", "pass", "p",
+                "name", "E")).json().path("errorType").asText()).isEqualTo("error-blocked-username");
     }
 }

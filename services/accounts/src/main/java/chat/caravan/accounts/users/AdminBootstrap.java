@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.UserFields;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -82,7 +83,7 @@ public class AdminBootstrap implements SmartInitializingSingleton {
                 .put("verified", emailVerified);
         request.putArray("roles").add("admin");
         try {
-            created(accounts.createUser(request));
+            created(accounts.createUserWithId(request, Ids.random()));
             LOG.info("First administrator {} created from ADMIN_USERNAME", username);
         } catch (RuntimeException e) {
             if (users.collection().find(Filters.eq(UserFields.USERNAME, username)).first() == null) {

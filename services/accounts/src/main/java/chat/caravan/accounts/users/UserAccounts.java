@@ -64,6 +64,16 @@ public class UserAccounts {
 
     /** {@code accounts.createUser}: {username, email, password, name, roles?, active?, verified?, ...} -> {user}. */
     public Map<String, Object> createUser(JsonNode request) {
+        if (request.has("customFields")) {
+            customFields.validated(request.get("customFields"));
+        }
+        // what a client may not choose: a reserved username or a password against the policy (the operator's first
+        // administrator, made by createUserWithId, is exempt, as in Rocket.Chat)
+        blockedUsernames.check(optionalText(request, "username", MAX_NAME));
+        String password = optionalText(request, "password", MAX_PASSWORD);
+        if (password != null && !password.isEmpty()) {
+            passwordPolicy.validate(password);
+        }
         return createUserWithId(request, Ids.random());
     }
 
@@ -93,10 +103,7 @@ public class UserAccounts {
         }
         if (password == null || password.isEmpty()) {
             password = Ids.random(24);
-        } else {
-            passwordPolicy.validate(password);
         }
-        blockedUsernames.check(username);
         if (users.usernameTaken(username, null)) {
             throw CaravanException.coded("error-field-unavailable", username + " is already in use :(",
                     Map.of("field", username));

@@ -15,6 +15,11 @@ package chat.caravan.common.bus;
  *   <li>{@code accounts.logout} {@code {userId, token}}</li>
  *   <li>{@code accounts.createUser}, {@code accounts.updateUser}, {@code accounts.setActiveStatus},
  *       {@code accounts.deleteUser}: account writes (passwords, identities), permissions checked by the caller</li>
+ *   <li>{@code accounts.checkPassword} {@code {userId, digest}}: the current password as a second factor;
+ *       {@code accounts.removeTokens} {@code {userId, keepToken?, keepPersonalTokens?}} -> {@code {removed, tokenExpires?}};
+ *       {@code accounts.generatePersonalToken} / {@code regeneratePersonalToken} {@code {userId, tokenName}} -> {@code {token}},
+ *       {@code accounts.removePersonalToken} {@code {userId, tokenName}}, {@code accounts.personalTokens} {@code {userId}}
+ *       -> {@code {tokens}}: personal access tokens (permission checked by the caller)</li>
  *   <li>{@code authorization.hasPermission} {@code {uid, permission, scope?}} -> boolean;
  *       {@code authorization.hasAllPermission} / {@code hasAtLeastOnePermission} {@code {uid, permissions[], scope?}}
  *       -> boolean; {@code authorization.canAccessRoom} / {@code canReadRoom} {@code {uid, rid}} -> boolean;

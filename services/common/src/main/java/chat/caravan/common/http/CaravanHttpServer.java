@@ -2,6 +2,8 @@ package chat.caravan.common.http;
 
 import java.util.concurrent.TimeUnit;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -33,7 +35,14 @@ public class CaravanHttpServer extends VertxPlatformHttpServer {
                 .setMaxWebSocketMessageSize(maxWebSocketMessageBytes);
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(configuration.getPort()));
-        HttpServer created = getVertx().createHttpServer(options).requestHandler(router);
+        HttpServer created = getVertx().createHttpServer(options).requestHandler(request -> {
+            // a GET's body means nothing here; one sent as a form (some clients do) must not fail the body handler,
+            // which decodes forms only for POST, PUT, PATCH and DELETE
+            if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+                request.headers().remove(HttpHeaders.CONTENT_TYPE);
+            }
+            router.handle(request);
+        });
         server = created.listen(configuration.getBindPort(), configuration.getBindHost())
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -30,6 +30,10 @@ public class HttpServerConfiguration {
         configuration.setBindHost(properties.getHttp().getHost());
         configuration.setBindPort(properties.getHttp().getPort());
         configuration.setMaxBodySize(properties.getHttp().getMaxBodySize());
+        // multipart file parts stream to disk here, and are deleted when the reply ends or the request fails
+        configuration.getBodyHandler().setUploadsDirectory(
+                properties.getDataDir().resolve("upload-tmp").toAbsolutePath().toString());
+        configuration.getBodyHandler().setDeleteUploadedFilesOnEnd(true);
         return new CaravanHttpServer(configuration, properties.getHttp().getMaxWebsocketMessageBytes());
     }
 

@@ -41,6 +41,8 @@ public final class RoomFields {
     public static final String SIDEPANEL = "sidepanel";
     public static final String ENCRYPTED = "encrypted";
     public static final String JOIN_CODE = "joinCode";
+    /** Whether joining the channel needs its join code. */
+    public static final String JOIN_CODE_REQUIRED = "joinCodeRequired";
 
     /** Never returned to clients (spec 1.6 defaultFieldsToExclude). */
     public static final List<String> HIDDEN = List.of("joinCode", "members", "importIds", "e2e");

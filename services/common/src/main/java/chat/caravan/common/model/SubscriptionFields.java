@@ -28,6 +28,12 @@ public final class SubscriptionFields {
     /** When the last reply in one of the room's threads the member follows was sent. */
     public static final String LAST_REPLY = "lr";
     public static final String UPDATED_AT = "_updatedAt";
+    /** Thread ids with unread replies, and those of them that mention the user or all (Rocket.Chat's tunread*). */
+    public static final String THREAD_UNREAD = "tunread";
+    public static final String THREAD_UNREAD_USER = "tunreadUser";
+    public static final String THREAD_UNREAD_GROUP = "tunreadGroup";
+    /** Room custom fields, copied onto each membership. */
+    public static final String CUSTOM_FIELDS = "customFields";
 
     private SubscriptionFields() {
     }

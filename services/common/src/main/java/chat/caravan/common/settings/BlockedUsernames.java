@@ -32,7 +32,7 @@ public class BlockedUsernames {
                 || listed(settings.string("Accounts_BlockedUsernameList", ""), wanted);
     }
 
-    /** Refuses a blocked name for a new account: 400 {@code error-blocked-username}. */
+    /** Refuses a blocked name for an account: 400 {@code error-blocked-username}. */
     public void check(String username) {
         if (isBlocked(username)) {
             throw CaravanException.coded("error-blocked-username", username + " is blocked and can't be used!",

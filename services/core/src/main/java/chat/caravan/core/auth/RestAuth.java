@@ -104,6 +104,14 @@ public class RestAuth {
         validated.remove(userId + ":" + LoginTokenHash.of(token));
     }
 
+    /**
+     * Forgets every validated token of the user at once (this replica removed some of them); other replicas hear the
+     * accounts.tokensRevoked event.
+     */
+    public void forgetUser(String userId) {
+        evictUser(userId);
+    }
+
     private void evictUser(String userId) {
         validated.values().removeIf(cached -> cached.userId.equals(userId));
     }

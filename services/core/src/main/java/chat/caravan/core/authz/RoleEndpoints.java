@@ -248,7 +248,7 @@ public class RoleEndpoints {
         }
         List<Document> withRoles = store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")),
                 Filters.exists(SubscriptionFields.ROLES + ".0"))).projection(new Document("rid", 1).append("u", 1).append("roles", 1))
-                .into(new ArrayList<>());
+                .sort(new Document("u.username", 1)).into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("roles", withRoles));
     }
 

@@ -14,6 +14,7 @@ import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
+import chat.caravan.core.files.StoredFiles;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.ErrorCategory;
@@ -43,11 +44,13 @@ public class MessageService {
     private final MessageCustomFields customFields;
     private final BadWordsFilter badWords;
     private final MessageQuotes quotes;
+    private final StoredFiles storedFiles;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
             BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
-            BadWordsFilter badWords, MessageQuotes quotes) {
+            BadWordsFilter badWords, MessageQuotes quotes, StoredFiles storedFiles) {
         this.quotes = quotes;
+        this.storedFiles = storedFiles;
         this.badWords = badWords;
         this.threads = threads;
         this.customFields = customFields;
@@ -69,6 +72,18 @@ public class MessageService {
 
     /** As {@link #send(Caller, String, JsonNode)}; {@code previewUrls}, when given, are the only links to preview. */
     public Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls) {
+        return send(caller, rid, message, previewUrls, null);
+    }
+
+    /**
+     * A file message: as {@link #send(Caller, String, JsonNode)}, with the server-built {@code file}, {@code files} and
+     * {@code attachments} of an upload, which are not the client's to write.
+     */
+    public Document sendFiles(Caller caller, String rid, JsonNode message, Document fileFields) {
+        return send(caller, rid, message, null, fileFields);
+    }
+
+    private Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls, Document fileFields) {
         String text = message.path("msg").isTextual() ? message.get("msg").asText() : "";
         if (message.has("msg") && !message.get("msg").isTextual() && !message.get("msg").isNull()) {
             throw CaravanException.invalidParams("must be string 'msg'");
@@ -141,6 +156,9 @@ public class MessageService {
         }
         doc.put(MessageFields.ATTACHMENTS, quotes.rebuild(doc.getList(MessageFields.ATTACHMENTS, Document.class),
                 doc.getList(MessageFields.URLS, Document.class), caller.id()));
+        if (fileFields != null) {
+            doc.putAll(fileFields);
+        }
         content.requireWithinBound(doc, "sendMessage");
         try {
             return writer.insertUserMessage(room, caller.user(), doc);
@@ -274,6 +292,7 @@ public class MessageService {
         if (message.getInteger(MessageFields.THREAD_COUNT, 0) > 0 || settings.bool("Message_ShowDeletedStatus", false)) {
             store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(Updates.set(MessageFields.TEXT, ""),
                     Updates.set(MessageFields.TYPE, "rm"), Updates.unset(MessageFields.ATTACHMENTS),
+                    Updates.unset("file"), Updates.unset("files"),
                     Updates.set(MessageFields.EDITED_AT, now),
                     Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                     Updates.set(MessageFields.UPDATED_AT, now)));
@@ -287,6 +306,7 @@ public class MessageService {
             store.messages().updateOne(Filters.eq("_id", message.getString(MessageFields.THREAD_ID)),
                     Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, -1), Updates.set(MessageFields.UPDATED_AT, now)));
         }
+        storedFiles.deleteFilesOf(message);
         writer.refreshLastMessage(room);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("_id", msgId);

@@ -105,6 +105,9 @@ public class MessageWriter {
             threadReplied(room, tmid, senderId, mentions, now);
             return;
         }
+        if (room.getString(RoomFields.PARENT_ROOM_ID) != null) {
+            discussionReplied(rid, now);
+        }
         boolean direct = RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE));
         Bson others = Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.ne(SubscriptionFields.USER_ID, senderId));
         List<Bson> bump = new ArrayList<>(List.of(Updates.inc(SubscriptionFields.UNREAD, 1),
@@ -185,6 +188,15 @@ public class MessageWriter {
                     Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid), Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
                     Updates.set(SubscriptionFields.UPDATED_AT, now)));
         }
+    }
+
+    /** The discussion-created message in the parent shows the discussion's message count and last message time. */
+    private void discussionReplied(String drid, Date now) {
+        Document discussion = store.rooms().find(Filters.eq("_id", drid)).projection(new Document(RoomFields.MSGS, 1)).first();
+        int count = discussion == null || discussion.getInteger(RoomFields.MSGS) == null ? 0 : discussion.getInteger(RoomFields.MSGS);
+        store.messages().updateMany(Filters.eq(MessageFields.DISCUSSION_ID, drid), Updates.combine(
+                Updates.set(MessageFields.DISCUSSION_COUNT, count), Updates.set(MessageFields.DISCUSSION_LAST_MESSAGE, now),
+                Updates.set(MessageFields.UPDATED_AT, now)));
     }
 
     /** Recomputes the room's last visible message after a delete. */

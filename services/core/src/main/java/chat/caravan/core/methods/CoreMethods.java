@@ -13,6 +13,7 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.avatars.AvatarEndpoints;
 import chat.caravan.core.directory.Spotlight;
 import chat.caravan.core.messages.MessageService;
 import chat.caravan.core.messages.ThreadService;
@@ -21,6 +22,7 @@ import chat.caravan.core.rooms.RoomKind;
 import chat.caravan.core.rooms.RoomLookup;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
+import chat.caravan.core.users.UserPreferences;
 import chat.caravan.core.settings.SettingsEndpoints;
 import chat.caravan.core.subscriptions.SubscriptionEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,12 +50,19 @@ public class CoreMethods {
     private final Authorization authorization;
     private final ThreadService threads;
     private final Spotlight spotlight;
+    private final UserPreferences preferences;
+    private final RoomMethods roomMethods;
+    private final AvatarEndpoints avatars;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
-            Authorization authorization, ThreadService threads, Spotlight spotlight) {
+            Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences,
+            RoomMethods roomMethods, AvatarEndpoints avatars) {
+        this.preferences = preferences;
+        this.avatars = avatars;
         this.threads = threads;
         this.spotlight = spotlight;
+        this.roomMethods = roomMethods;
         this.database = database;
         this.store = store;
         this.rooms = rooms;
@@ -96,6 +105,10 @@ public class CoreMethods {
             }
             case "loadHistory" -> loadHistory(caller, params);
             case "getRoomRoles" -> roomRoles(caller, text(first));
+            case "saveUserPreferences" -> {
+                preferences.save(caller.id(), first);
+                yield true;
+            }
             case "rooms/get" -> {
                 Map<String, Object> found = subscriptions.roomsOf(caller.id(), dateParam(first));
                 yield first.isMissingNode() || first.isNull() ? found.get("update") : found;
@@ -113,7 +126,7 @@ public class CoreMethods {
                 if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
                     throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "joinRoom"));
                 }
-                rooms.join(caller, room);
+                rooms.join(caller, room, params.path(1).isTextual() ? params.path(1).asText() : null);
                 yield true;
             }
             case "leaveRoom" -> {
@@ -137,9 +150,11 @@ public class CoreMethods {
                 threads.unfollow(caller, text(first.path("mid")));
                 yield null;
             }
+            case "setAvatarFromService" -> avatars.setAvatarFromService(caller, params);
+            case "resetAvatar" -> avatars.resetAvatar(caller, params);
             case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
                     params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
-            default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
+            default -> roomMethods.call(method, params, caller);
         };
     }
 
@@ -172,7 +187,8 @@ public class CoreMethods {
         }
         return store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
                 Filters.exists(SubscriptionFields.ROLES + ".0")))
-                .projection(new Document("rid", 1).append("u", 1).append("roles", 1)).into(new ArrayList<>());
+                .projection(new Document("rid", 1).append("u", 1).append("roles", 1)).sort(new Document("u.username", 1))
+                .into(new ArrayList<>());
     }
 
     private Object create(Caller caller, RoomKind kind, JsonNode params) {

@@ -39,6 +39,7 @@ public class AnyRoomEndpoints {
     private static final List<String> BASIC_NOTIFICATION_VALUES = List.of("all", "mentions", "nothing", "default");
 
     private final RoomStore store;
+    private final chat.caravan.core.files.StoredFiles storedFiles;
     private final RoomService rooms;
     private final RoomSettingsService roomSettings;
     private final RoomExport export;
@@ -49,8 +50,10 @@ public class AnyRoomEndpoints {
     private final MongoDatabase database;
 
     public AnyRoomEndpoints(RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomExport export,
-            MessageWriter messages, UserLookup users, Authorization authorization, RestAuth auth, MongoDatabase database) {
+            MessageWriter messages, UserLookup users, Authorization authorization, RestAuth auth, MongoDatabase database,
+            chat.caravan.core.files.StoredFiles storedFiles) {
         this.export = export;
+        this.storedFiles = storedFiles;
         this.store = store;
         this.rooms = rooms;
         this.roomSettings = roomSettings;
@@ -286,8 +289,10 @@ public class AnyRoomEndpoints {
         if (ids.isEmpty()) {
             return 0;
         }
+        // the pruned messages' files go from the store too
+        store.messages().find(Filters.in("_id", ids)).forEach(storedFiles::deleteFilesOf);
         if (cleaning.filesOnly()) {
-            store.messages().updateMany(Filters.in("_id", ids), Updates.combine(Updates.unset("file"), Updates.set(
+            store.messages().updateMany(Filters.in("_id", ids), Updates.combine(Updates.unset("file"), Updates.unset("files"), Updates.set(
                     MessageFields.ATTACHMENTS, List.of(new Document("color", "#FD745E").append("text", "_File removed by prune_")))));
             return ids.size();
         }

@@ -1,11 +1,13 @@
 package chat.caravan.core.rooms;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
@@ -103,18 +105,117 @@ public class DirectEndpoints {
         RestReplies.ok(exchange, queries.roomMessages(exchange, room));
     }
 
+    /** The DM's members, optionally only those with one of the statuses in {@code status[]}. */
     public void members(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Document room = direct(caller, Params.of(exchange));
-        List<String> uids = room.getList(RoomFields.UIDS, String.class, List.of());
-        List<Document> members = store.users().find(Filters.in("_id", uids)).projection(new Document("username", 1)
-                .append("name", 1).append("status", 1).append("utcOffset", 1)).into(new ArrayList<>());
-        RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", 0, "total", members.size()));
+        Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
+        List<Bson> conditions = new ArrayList<>(List.of(Filters.in("_id", room.getList(RoomFields.UIDS, String.class, List.of())),
+                Filters.eq("active", true)));
+        List<String> statuses = queryList(exchange, "status[]");
+        statuses.addAll(queryList(exchange, "status"));
+        if (!statuses.isEmpty()) {
+            conditions.add(Filters.in(UserFields.STATUS, statuses));
+        }
+        Bson filter = Filters.and(conditions);
+        Object usernameOrder = page.sort().get(UserFields.USERNAME);
+        Document sort = new Document(UserFields.UPDATED_AT, -1).append(UserFields.USERNAME, usernameOrder == null ? 1 : usernameOrder);
+        FindIterable<Document> found = store.users().find(filter).sort(sort).skip(page.offset())
+                .projection(new Document("username", 1).append("name", 1).append("status", 1).append("statusText", 1)
+                        .append("utcOffset", 1).append("federated", 1));
+        if (!page.unlimited()) {
+            found = found.limit(page.count());
+        }
+        List<Document> members = found.into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", page.offset(),
+                "total", store.users().countDocuments(filter)));
+    }
+
+    public void setTopic(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String roomId = params.text("roomId");
+        if (roomId == null || roomId.isBlank()) {
+            throw CaravanException.coded("error-room-param-not-provided", "Body param \"roomId\" is required");
+        }
+        Document room = direct(caller, params);
+        String topic = params.text("topic");
+        rooms.saveText(caller, room, RoomFields.TOPIC, topic == null ? "" : topic);
+        Map<String, Object> reply = new HashMap<>();
+        reply.put("topic", topic);
+        RestReplies.ok(exchange, reply);
+    }
+
+    /** Erases a DM with its messages: whoever may see it and holds delete-d. */
+    public void delete(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = find(caller, params);
+        String rid = room.getString("_id");
+        if (!authorization.canAccessRoom(caller.id(), rid) && !authorization.hasPermission(caller.id(), "view-room-administration")) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        if (!authorization.hasPermission(caller.id(), "delete-d", rid)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "eraseRoom"));
+        }
+        rooms.delete(caller, room, "delete-d");
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    /** im.list.everyone: every DM on the server, for room administrators. */
+    public void listEveryone(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        if (!authorization.hasPermission(caller.id(), "view-room-administration")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
+        Document filter = JsonQueryParam.of(exchange);
+        filter.put(RoomFields.TYPE, RoomFields.DIRECT);
+        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
+        if (!page.unlimited()) {
+            found = found.limit(page.count());
+        }
+        List<Document> ims = RoomLookup.views(found.into(new ArrayList<>()));
+        RestReplies.ok(exchange, Map.of("ims", ims, "count", ims.size(), "offset", page.offset(),
+                "total", store.rooms().countDocuments(filter)));
+    }
+
+    /**
+     * im.messages.others: any DM's messages, for room administrators, when API_Enable_Direct_Message_History_EndPoint
+     * is on.
+     */
+    public void messagesOthers(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        if (!settings.bool("API_Enable_Direct_Message_History_EndPoint", false)) {
+            throw CaravanException.coded("error-endpoint-disabled", "This endpoint is disabled",
+                    Map.of("route", "/api/v1/im.messages.others"));
+        }
+        if (!authorization.hasPermission(caller.id(), "view-room-administration")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        String roomId = Params.of(exchange).text("roomId");
+        if (roomId == null || roomId.isBlank()) {
+            throw CaravanException.coded("error-roomid-param-not-provided", "The parameter \"roomId\" is required");
+        }
+        Document room = store.room(roomId);
+        if (room == null || !RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE))) {
+            throw CaravanException.coded("error-room-not-found", "No direct message room found by the id of: " + roomId);
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, -1));
+        RestReplies.ok(exchange, queries.page(Filters.eq(MessageFields.ROOM_ID, roomId), page, "messages"));
     }
 
     public void open(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        Document room = direct(caller, Params.of(exchange));
+        Params params = Params.of(exchange);
+        String roomId = params.text("roomId");
+        if (roomId == null || roomId.isBlank()) {
+            throw CaravanException.coded("error-room-param-not-provided", "Body param \"roomId\" is required");
+        }
+        if (!authorization.canAccessRoom(caller.id(), roomId)) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        Document room = direct(caller, params);
         Document subscription = store.subscription(room.getString("_id"), caller.id());
         if (!Boolean.TRUE.equals(subscription.getBoolean(SubscriptionFields.OPEN))) {
             rooms.setOpen(caller, room, true, RoomKind.CHANNEL);
@@ -150,11 +251,32 @@ public class DirectEndpoints {
 
     /** The DM named by {@code roomId}, or the one with {@code username} (created if missing); the caller must be in it. */
     private Document direct(Caller caller, Params params) {
+        Document room = find(caller, params);
+        if (store.subscription(room.getString("_id"), caller.id()) == null
+                || !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.forbidden("forbidden");
+        }
+        return room;
+    }
+
+    /** The DM named by {@code roomId}, or the one with {@code username} (created if missing), whoever asks. */
+    private Document find(Caller caller, Params params) {
         String roomId = params.text("roomId");
         String username = params.text("username");
         Document room;
         if (roomId != null && !roomId.isBlank()) {
             room = store.room(roomId);
+            if (room == null) {
+                // as Rocket.Chat, a roomId that is no room may name a user: the DM with them
+                Document other = users.find(roomId, null, null);
+                if (other == null) {
+                    other = users.find(null, roomId, null);
+                }
+                if (other == null) {
+                    throw CaravanException.coded("invalid-channel", "");
+                }
+                room = directs.open(caller, List.of(other), false);
+            }
         } else if (username != null && !username.isBlank()) {
             Document other = users.find(null, username, null);
             if (other == null) {
@@ -167,11 +289,19 @@ public class DirectEndpoints {
         if (room == null || !RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE))) {
             throw CaravanException.coded("error-room-not-found", "The required \"roomId\" param provided does not match any direct message");
         }
-        if (store.subscription(room.getString("_id"), caller.id()) == null
-                || !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
-            throw CaravanException.forbidden("forbidden");
-        }
         return room;
+    }
+
+    /** Every value of a repeated query parameter. */
+    private static List<String> queryList(Exchange exchange, String name) {
+        Object value = exchange.getIn().getHeader(name);
+        List<String> values = new ArrayList<>();
+        if (value instanceof Iterable<?> many) {
+            many.forEach(v -> values.add(String.valueOf(v)));
+        } else if (value != null) {
+            values.add(value.toString());
+        }
+        return values;
     }
 
     private static Document requireUser(Document user) {

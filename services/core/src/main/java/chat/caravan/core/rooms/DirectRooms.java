@@ -73,8 +73,13 @@ public class DirectRooms {
                 .append(RoomFields.USERNAMES, usernames)
                 .append(RoomFields.USERS_COUNT, uids.size())
                 .append(RoomFields.MSGS, 0)
+                .append(RoomFields.READ_ONLY, false)
+                .append(RoomFields.SYSTEM_MESSAGES, true)
                 .append(RoomFields.TS, now)
                 .append(RoomFields.UPDATED_AT, now);
+        if (settings.bool("E2E_Enable", false) && settings.bool("E2E_Enabled_Default_DirectRooms", false)) {
+            room.append(RoomFields.ENCRYPTED, true);
+        }
         try {
             store.rooms().insertOne(room);
         } catch (MongoWriteException e) {
@@ -84,7 +89,7 @@ public class DirectRooms {
             List<Document> rest = members.size() == 1 ? members
                     : members.stream().filter(m -> !m.getString("_id").equals(member.getString("_id"))).toList();
             boolean creator = member.getString("_id").equals(caller.id());
-            store.subscriptions().insertOne(new Document(SubscriptionFields.ID, Ids.random())
+            store.subscriptions().insertOne(RoomService.withPreferences(new Document(SubscriptionFields.ID, Ids.random())
                     .append(SubscriptionFields.ROOM_ID, room.getString("_id"))
                     .append(SubscriptionFields.USER, new Document("_id", member.getString("_id"))
                             .append("username", member.getString(UserFields.USERNAME)))
@@ -99,7 +104,7 @@ public class DirectRooms {
                     .append(SubscriptionFields.UNREAD, 0)
                     .append(SubscriptionFields.USER_MENTIONS, 0)
                     .append(SubscriptionFields.GROUP_MENTIONS, 0)
-                    .append(SubscriptionFields.UPDATED_AT, now));
+                    .append(SubscriptionFields.UPDATED_AT, now), member));
         }
         return room;
     }

@@ -3,15 +3,20 @@ package chat.caravan.core.rooms;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.common.rest.Pagination;
 import chat.caravan.common.rest.RestReplies;
+import chat.caravan.common.rest.RestRequest;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
 import chat.caravan.core.Params;
@@ -19,6 +24,7 @@ import chat.caravan.core.auth.RestAuth;
 import chat.caravan.core.messages.MessageQueries;
 import chat.caravan.core.users.UserLookup;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -33,9 +39,13 @@ import org.bson.conversions.Bson;
  */
 public class RoomEndpoints {
 
+    /** The user fields a members filter may match (of those Accounts_SearchFields names). */
+    private static final Set<String> SEARCHABLE_MEMBER_FIELDS = Set.of("username", "name", "nickname", "bio");
+
     private final RoomKind kind;
     private final RoomStore store;
     private final RoomService rooms;
+    private final RoomSettingsService roomSettings;
     private final RoomLookup lookup;
     private final MessageQueries queries;
     private final UserLookup users;
@@ -44,8 +54,10 @@ public class RoomEndpoints {
     private final RestAuth auth;
     private final MongoDatabase database;
 
-    public RoomEndpoints(RoomKind kind, RoomStore store, RoomService rooms, RoomLookup lookup, MessageQueries queries,
-            UserLookup users, Authorization authorization, Settings settings, RestAuth auth, MongoDatabase database) {
+    public RoomEndpoints(RoomKind kind, RoomStore store, RoomService rooms, RoomSettingsService roomSettings, RoomLookup lookup,
+            MessageQueries queries, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
+            MongoDatabase database) {
+        this.roomSettings = roomSettings;
         this.kind = kind;
         this.store = store;
         this.rooms = rooms;
@@ -84,7 +96,27 @@ public class RoomEndpoints {
         }
         boolean readOnly = Boolean.TRUE.equals(params.bool("readOnly"));
         boolean excludeSelf = Boolean.TRUE.equals(params.bool("excludeSelf"));
-        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf);
+        JsonNode customFields = params.node("customFields");
+        if (customFields != null && !customFields.isNull() && !customFields.isObject()) {
+            throw CaravanException.invalidParams("must be object 'customFields'");
+        }
+        JsonNode extraData = params.node("extraData");
+        if (extraData != null && !extraData.isNull() && !extraData.isObject()) {
+            throw CaravanException.plain("Body param \"extraData\" must be an object if provided");
+        }
+        Document extra = new Document(RoomFields.CUSTOM_FIELDS,
+                customFields != null && customFields.isObject() ? customFieldsOf(customFields) : new Document());
+        if (extraData != null && extraData.isObject()) {
+            if (extraData.path(RoomFields.ENCRYPTED).isBoolean()) {
+                extra.append(RoomFields.ENCRYPTED, extraData.get(RoomFields.ENCRYPTED).asBoolean());
+            }
+            for (String text : List.of(RoomFields.TOPIC, RoomFields.DESCRIPTION, RoomFields.ANNOUNCEMENT)) {
+                if (extraData.path(text).isTextual()) {
+                    extra.append(text, extraData.get(text).asText());
+                }
+            }
+        }
+        Document room = rooms.create(caller, kind, name, usernames, readOnly, excludeSelf, extra);
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 
@@ -117,11 +149,12 @@ public class RoomEndpoints {
 
     public void join(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        Document room = lookup.named(Params.of(exchange), kind, caller);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
         if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             throw CaravanException.coded("error-not-allowed", "Not allowed");
         }
-        rooms.join(caller, room);
+        rooms.join(caller, room, params.text("joinCode"));
         RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
     }
 
@@ -156,7 +189,8 @@ public class RoomEndpoints {
     public void kick(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        Document room = lookup.named(params, kind, caller);
+        // a group is found for anyone here: whether the caller may see it is the kick's own check
+        Document room = kind == RoomKind.GROUP ? lookup.named(params, kind, null) : lookup.named(params, kind, caller);
         Document user = users.fromParams(params.text("userId"), params.text("username"), null);
         rooms.kick(caller, room, user, kind);
         replyRoomOrSuccess(exchange, room);
@@ -194,19 +228,50 @@ public class RoomEndpoints {
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1)).sortableBy(shown.keySet());
         List<String> ids = store.subscriptions().find(Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")))
                 .map(s -> s.get("u", Document.class).getString("_id")).into(new ArrayList<>());
-        Bson filter = Filters.in("_id", ids);
+        List<Bson> conditions = new ArrayList<>(List.of(Filters.in("_id", ids)));
+        String status = RestRequest.query(exchange, "status");
+        if (status != null && !status.isBlank()) {
+            conditions.add(Filters.eq(UserFields.STATUS, status));
+        }
+        String text = RestRequest.query(exchange, "filter");
+        if (text != null && !text.isBlank()) {
+            conditions.add(searchCondition(text.trim()));
+        }
+        Bson filter = Filters.and(conditions);
         FindIterable<Document> found = store.users().find(filter).sort(page.sort()).skip(page.offset()).projection(shown);
         if (!page.unlimited()) {
             found = found.limit(page.count());
         }
         List<Document> members = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", page.offset(),
-                "total", (long) ids.size()));
+                "total", store.users().countDocuments(filter)));
     }
 
+    /** A member whose name-like fields (Accounts_SearchFields, the ones a directory shows) contain the text. */
+    private Bson searchCondition(String text) {
+        Pattern contains = Pattern.compile(Pattern.quote(text), Pattern.CASE_INSENSITIVE);
+        List<Bson> any = new ArrayList<>();
+        for (String field : settings.string("Accounts_SearchFields", "username, name, bio").split(",")) {
+            String name = field.trim();
+            if (SEARCHABLE_MEMBER_FIELDS.contains(name)) {
+                any.add(Filters.regex(name, contains));
+            }
+        }
+        return any.isEmpty() ? Filters.regex(UserFields.USERNAME, contains) : Filters.or(any);
+    }
+
+    /** The room named by the {@code query} parameter ({"_id": ...} or {"name": ...}) and its members who are online. */
     public void online(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        Document room = lookup.named(Params.of(exchange), kind, caller);
+        Document query = JsonQueryParam.of(exchange);
+        if (query.isEmpty()) {
+            throw CaravanException.plain("Invalid query");
+        }
+        query.put(RoomFields.TYPE, kind.type);
+        Document room = store.rooms().find(query).first();
+        if (room == null) {
+            throw CaravanException.plain(kind == RoomKind.CHANNEL ? "Channel does not exists" : "Group does not exists");
+        }
         if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             throw CaravanException.coded("error-not-allowed", "Not Allowed");
         }
@@ -313,6 +378,141 @@ public class RoomEndpoints {
         RestReplies.ok(exchange, Map.of());
     }
 
+    public void setPurpose(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        if (params.body() == null || !params.body().has("purpose")) {
+            throw CaravanException.plain("The bodyParam \"purpose\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        String purpose = params.text("purpose") == null ? "" : params.text("purpose");
+        if (kind == RoomKind.CHANNEL && purpose.equals(room.getString(RoomFields.DESCRIPTION))) {
+            throw CaravanException.plain("The channel purpose (description) is the same as what it would be changed to.");
+        }
+        rooms.setDescription(caller, room, purpose);
+        RestReplies.ok(exchange, Map.of("purpose", purpose));
+    }
+
+    public void setCustomFields(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode customFields = params.node("customFields");
+        if (customFields == null || !customFields.isObject()) {
+            throw CaravanException.plain("The bodyParam \"customFields\" is required with a type like object.");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        Document updated = rooms.setCustomFields(caller, room, customFieldsOf(customFields));
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
+    }
+
+    /** groups.setEncrypted: end-to-end encryption on or off, through the room settings' own rules. */
+    public void setEncrypted(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode encrypted = params.node("encrypted");
+        if (encrypted == null || !encrypted.isBoolean()) {
+            throw CaravanException.plain("The bodyParam \"encrypted\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        Document updated = roomSettings.save(caller, room.getString("_id"),
+                JsonNodeFactory.instance.objectNode().put("encrypted", encrypted.asBoolean()));
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(updated)));
+    }
+
+    /** channels.setJoinCode: a code people must give to join (join-without-join-code lets them skip it). */
+    public void setJoinCode(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        String joinCode = params.text("joinCode");
+        if (joinCode == null || joinCode.isBlank()) {
+            throw CaravanException.plain("The bodyParam \"joinCode\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.setJoinCode(caller, room, joinCode))));
+    }
+
+    /** channels.setDefault: {default: true|false|"true"|...}. */
+    public void setDefault(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        JsonNode value = params.node("default");
+        if (value == null || value.isNull() || !value.isValueNode()) {
+            throw CaravanException.coded("error-channels-setdefault-is-same", "The bodyParam \"default\" is required");
+        }
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        boolean isDefault = List.of("true", "1").contains(value.asText().toLowerCase(Locale.ROOT));
+        if (value.isBoolean() && room.get(RoomFields.DEFAULT) instanceof Boolean current && current == value.asBoolean()) {
+            throw CaravanException.coded("error-channels-setdefault-missing-default-param",
+                    "The channel default setting is the same as what it would be changed to.");
+        }
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(rooms.setDefault(caller, room, isDefault))));
+    }
+
+    public void moderators(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Document room = lookup.named(Params.of(exchange), kind, caller);
+        rooms.requireNotArchived(room, kind);
+        List<Object> moderators = store.subscriptions().find(Filters.and(
+                Filters.eq(SubscriptionFields.ROOM_ID, room.getString("_id")), Filters.eq(SubscriptionFields.ROLES, "moderator")))
+                .map(s -> s.get(SubscriptionFields.USER)).into(new ArrayList<>());
+        RestReplies.ok(exchange, Map.of("moderators", moderators));
+    }
+
+    public void addAll(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        Params params = Params.of(exchange);
+        Document room = lookup.named(params, kind, caller);
+        rooms.requireNotArchived(room, kind);
+        rooms.addAll(caller, room, Boolean.TRUE.equals(params.bool("activeUsersOnly")));
+        RestReplies.ok(exchange, Map.of(kind.key, RoomLookup.view(store.room(room.getString("_id")))));
+    }
+
+    /** groups.listAll: every private group, for room administrators. */
+    public void listAll(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        if (!authorization.hasPermission(caller.id(), "view-room-administration")) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
+        Document filter = JsonQueryParam.of(exchange);
+        filter.put(RoomFields.TYPE, kind.type);
+        replyPage(exchange, kind.listKey, filter, page);
+    }
+
+    /** channels.getAllUserMentionsByChannel: the messages of a room that mention the caller. */
+    public void mentions(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        String roomId = Params.of(exchange).requiredText("roomId");
+        Document room = store.room(roomId);
+        if (room == null || !authorization.canAccessRoom(caller.id(), roomId)) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", "getUserMentionsByChannel"));
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, 1));
+        Bson filter = Filters.and(Filters.eq(MessageFields.ROOM_ID, roomId), Filters.ne(MessageFields.HIDDEN, true),
+                Filters.eq(MessageFields.MENTIONS + ".username", caller.username()));
+        RestReplies.ok(exchange, queries.page(filter, page, "mentions"));
+    }
+
+    /**
+     * channels.anonymousread: a public channel's messages for anyone, signed in or not, when
+     * Accounts_AllowAnonymousRead is on.
+     */
+    public void anonymousRead(Exchange exchange) {
+        Document room = lookup.named(Params.of(exchange), kind, null);
+        if (!settings.bool("Accounts_AllowAnonymousRead", false)) {
+            throw CaravanException.coded("error-not-allowed", "Enable \"Allow Anonymous Read\"",
+                    Map.of("method", "channels.anonymousread"));
+        }
+        Pagination page = Pagination.of(exchange, settings, new Document(MessageFields.TS, -1));
+        Bson filter = Filters.and(Filters.eq(MessageFields.ROOM_ID, room.getString("_id")), Filters.ne(MessageFields.HIDDEN, true));
+        RestReplies.ok(exchange, queries.page(filter, page, "messages"));
+    }
+
     private void setText(Exchange exchange, String field) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
@@ -343,6 +543,26 @@ public class RoomEndpoints {
         List<Document> result = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of(key, result, "count", result.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(filter)));
+    }
+
+    /** Custom fields as stored: any JSON values, under names that are plain field names (no {@code $}, no dots). */
+    private static Document customFieldsOf(JsonNode customFields) {
+        requirePlainNames(customFields);
+        return Document.parse(customFields.toString());
+    }
+
+    private static void requirePlainNames(JsonNode value) {
+        if (value.isObject()) {
+            value.fields().forEachRemaining(field -> {
+                String name = field.getKey();
+                if (name.isEmpty() || name.startsWith("$") || name.contains(".")) {
+                    throw CaravanException.invalidParams("Invalid custom field name '" + name + "'");
+                }
+                requirePlainNames(field.getValue());
+            });
+        } else if (value.isArray()) {
+            value.forEach(RoomEndpoints::requirePlainNames);
+        }
     }
 
     private static Document requireUser(Document user) {

@@ -23,6 +23,11 @@ public class RoomLookup {
         this.authorization = authorization;
     }
 
+    /**
+     * The channel or group the request names. A group (or a livechat room) the caller may not access is answered as
+     * missing; with no caller (an anonymous read, or an action that makes its own access check) every group is found
+     * and no livechat room is.
+     */
     public Document named(Params params, RoomKind kind, Caller caller) {
         String roomId = params.text("roomId");
         String roomName = params.text("roomName");
@@ -34,7 +39,11 @@ public class RoomLookup {
         boolean livechat = room != null && kind == RoomKind.CHANNEL && RoomFields.LIVECHAT.equals(room.getString(RoomFields.TYPE));
         boolean matches = room != null && (kind.type.equals(room.getString(RoomFields.TYPE)) || livechat);
         // a private group or a livechat room is answered as missing to whoever may not access it: nothing of it leaks
-        if (matches && (kind == RoomKind.GROUP || livechat) && !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+        if (matches && livechat && caller == null) {
+            matches = false;
+        }
+        if (matches && caller != null && (kind == RoomKind.GROUP || livechat)
+                && !authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
             matches = false;
         }
         if (!matches) {

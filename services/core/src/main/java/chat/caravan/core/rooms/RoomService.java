@@ -86,6 +86,10 @@ public class RoomService {
                 .append(RoomFields.FNAME, displayName)
                 .append(RoomFields.UPDATED_AT, now);
         room.putAll(extra);
+        if (RoomFields.PRIVATE_GROUP.equals(kind.type) && settings.bool("E2E_Enable", false)
+                && settings.bool("E2E_Enabled_Default_PrivateRooms", false)) {
+            room.putIfAbsent(RoomFields.ENCRYPTED, true);
+        }
         room.append(RoomFields.TYPE, kind.type)
                 .append(RoomFields.NAME, roomName)
                 .append(RoomFields.CREATOR, MessageWriter.author(caller.user()))
@@ -146,8 +150,105 @@ public class RoomService {
     }
 
     public void join(Caller caller, Document room) {
+        join(caller, room, null);
+    }
+
+    /** Joins a channel; one with a join code needs it, unless the user may join without. */
+    public void join(Caller caller, Document room, String joinCode) {
         requireNotArchived(room, RoomKind.CHANNEL);
+        if (Boolean.TRUE.equals(room.getBoolean(RoomFields.JOIN_CODE_REQUIRED))
+                && !authorization.hasPermission(caller.id(), "join-without-join-code")) {
+            if (joinCode == null || joinCode.isEmpty()) {
+                throw CaravanException.coded("error-code-required", "Code required", Map.of("method", "joinRoom"));
+            }
+            if (!joinCode.equals(room.getString(RoomFields.JOIN_CODE))) {
+                throw CaravanException.coded("error-code-invalid", "Invalid code", Map.of("method", "joinRoom"));
+            }
+        }
         addMember(room, caller.user(), null);
+    }
+
+    /** Sets a channel's join code; a blank one removes it. */
+    public Document setJoinCode(Caller caller, Document room, String joinCode) {
+        requireEditRoom(caller, room);
+        Date now = new Date();
+        String rid = room.getString("_id");
+        if (joinCode.trim().isEmpty()) {
+            store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(Updates.set(RoomFields.JOIN_CODE_REQUIRED, false),
+                    Updates.unset(RoomFields.JOIN_CODE), Updates.set(RoomFields.UPDATED_AT, now)));
+        } else {
+            store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(Updates.set(RoomFields.JOIN_CODE_REQUIRED, true),
+                    Updates.set(RoomFields.JOIN_CODE, joinCode), Updates.set(RoomFields.UPDATED_AT, now)));
+        }
+        return store.room(rid);
+    }
+
+    /** Replaces the room's custom fields, on the room and on every membership of it. */
+    public Document setCustomFields(Caller caller, Document room, Document customFields) {
+        requireEditRoom(caller, room);
+        return storeCustomFields(room.getString("_id"), customFields);
+    }
+
+    /** The custom fields a room is created with, or later given. */
+    public Document storeCustomFields(String rid, Document customFields) {
+        Date now = new Date();
+        store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(Updates.set(RoomFields.CUSTOM_FIELDS, customFields),
+                Updates.set(RoomFields.UPDATED_AT, now)));
+        store.subscriptions().updateMany(Filters.eq(SubscriptionFields.ROOM_ID, rid), Updates.combine(
+                Updates.set(SubscriptionFields.CUSTOM_FIELDS, customFields), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        return store.room(rid);
+    }
+
+    /** Whether new users join the channel by default; deciding it is room administration. */
+    public Document setDefault(Caller caller, Document room, boolean isDefault) {
+        requireEditRoom(caller, room);
+        if (!authorization.hasPermission(caller.id(), "view-room-administration")) {
+            throw CaravanException.coded("error-action-not-allowed", "Viewing room administration is not allowed",
+                    Map.of("method", "saveRoomSettings", "action", "Viewing_room_administration"));
+        }
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(
+                Updates.set(RoomFields.DEFAULT, isDefault), Updates.set(RoomFields.UPDATED_AT, new Date())));
+        return store.room(room.getString("_id"));
+    }
+
+    /** The description (which Rocket.Chat's REST also calls purpose). */
+    public void setDescription(Caller caller, Document room, String description) {
+        saveText(caller, room, RoomFields.DESCRIPTION, description);
+    }
+
+    /**
+     * A topic or description as Rocket.Chat's room settings save it: the same value, or an empty one on a room
+     * without any, changes nothing; a change posts its system message.
+     */
+    public void saveText(Caller caller, Document room, String field, String value) {
+        requireEditRoom(caller, room);
+        String current = room.getString(field);
+        if ((value.isEmpty() && (current == null || current.isEmpty())) || value.equals(current)) {
+            return;
+        }
+        if (value.length() > 5000) {
+            throw CaravanException.invalidParams("The " + field + " is too long");
+        }
+        store.rooms().updateOne(Filters.eq("_id", room.getString("_id")), Updates.combine(
+                Updates.set(field, value), Updates.set(RoomFields.UPDATED_AT, new Date())));
+        messages.insertSystemMessage(room, "room_changed_" + field, value, caller.user(), null);
+    }
+
+    /** Adds every user (or every active one) who is not yet a member, each as if they had joined. */
+    public void addAll(Caller caller, Document room, boolean activeUsersOnly) {
+        if (!authorization.hasPermission(caller.id(), "add-all-to-room")) {
+            throw new CaravanException(400, "403", "Access to Method Forbidden", Map.of("method", "addAllToRoom"));
+        }
+        List<org.bson.conversions.Bson> filter = new ArrayList<>(List.of(Filters.exists(UserFields.USERNAME)));
+        if (activeUsersOnly) {
+            filter.add(Filters.eq("active", true));
+        }
+        if (store.users().countDocuments(Filters.and(filter)) > settings.integer("API_User_Limit", 500)) {
+            throw CaravanException.coded("error-user-limit-exceeded", "User Limit Exceeded", Map.of("method", "addAllToRoom"));
+        }
+        for (Document user : store.users().find(Filters.and(filter))) {
+            addMember(store.room(room.getString("_id")), user, null);
+        }
     }
 
     public void leave(Caller caller, Document room, RoomKind kind) {
@@ -162,17 +263,33 @@ public class RoomService {
         removeMember(room, caller.user(), "ul", caller.user());
     }
 
+    /**
+     * Removes another user, as Rocket.Chat's removeUserFromRoom: remove-user in the room; a caller without
+     * kick-user-from-any-*-room must be able to see the room and can remove only its members; the last owner stays.
+     */
     public void kick(Caller caller, Document room, Document user, RoomKind kind) {
         String rid = room.getString("_id");
-        if (!authorization.hasPermission(caller.id(), "remove-user", rid)
-                && !authorization.hasPermission(caller.id(), kind.kickAnyPermission)) {
-            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        if (!authorization.hasPermission(caller.id(), "remove-user", rid)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "removeUserFromRoom"));
+        }
+        boolean kickAny = authorization.hasPermission(caller.id(), kind.kickAnyPermission);
+        if (!kickAny && !authorization.canAccessRoom(caller.id(), rid)) {
+            throw CaravanException.coded("error-room-not-found",
+                    "The required \"roomId\" or \"roomName\" param provided does not match any group");
         }
         Document subscription = store.subscription(rid, user.getString("_id"));
         if (subscription == null) {
-            throw CaravanException.coded("error-user-not-in-room", "User is not in this room");
+            if (kickAny) {
+                return;
+            }
+            throw CaravanException.coded("error-user-not-in-room", "User is not in this room", Map.of("method", "removeUserFromRoom"));
         }
-        requireNotLastOwner(room, subscription);
+        if (subscription.getList(SubscriptionFields.ROLES, String.class, List.of()).contains("owner")
+                && store.subscriptions().countDocuments(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                Filters.eq(SubscriptionFields.ROLES, "owner"))) == 1) {
+            throw CaravanException.coded("error-you-are-last-owner",
+                    "You are the last owner. Please set new owner before leaving the room.", Map.of("method", "removeUserFromRoom"));
+        }
         removeMember(room, user, "ru", caller.user());
     }
 
@@ -326,7 +443,7 @@ public class RoomService {
             throw CaravanException.coded("error-user-not-in-room", "The user/callee is not in the " + kind.key);
         }
         if (Boolean.TRUE.equals(subscription.getBoolean(SubscriptionFields.OPEN)) == open) {
-            throw CaravanException.plain("The " + kind.key + ", " + room.getString(RoomFields.NAME) + ", is already "
+            throw CaravanException.plain("The " + kind.noun() + ", " + room.getString(RoomFields.NAME) + ", is already "
                     + (open ? "open" : "closed") + " to the sender");
         }
         store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
@@ -377,7 +494,43 @@ public class RoomService {
         }
     }
 
+    /**
+     * The notification choices a new membership takes from its user's preferences (desktop, push, e-mail, highlights),
+     * each marked as coming from the user.
+     */
+    static Document preferenceDefaults(Document user) {
+        Document subscription = new Document();
+        Object settingsValue = user.get("settings");
+        Object preferencesValue = settingsValue instanceof Document s ? s.get("preferences") : null;
+        if (!(preferencesValue instanceof Document preferences)) {
+            return subscription;
+        }
+        if (preferences.get("highlights") instanceof List<?> highlights && !highlights.isEmpty()) {
+            subscription.append("userHighlights", highlights);
+        }
+        copyPreference(preferences, "desktopNotifications", subscription, "desktopNotifications", "desktopPrefOrigin");
+        copyPreference(preferences, "pushNotifications", subscription, "mobilePushNotifications", "mobilePrefOrigin");
+        copyPreference(preferences, "emailNotificationMode", subscription, "emailNotifications", "emailPrefOrigin");
+        return subscription;
+    }
+
+    private static void copyPreference(Document preferences, String preference, Document subscription, String field,
+            String originField) {
+        if (preferences.get(preference) instanceof String value && !value.isEmpty() && !"default".equals(value)) {
+            subscription.append(field, value).append(originField, "user");
+        }
+    }
+
     static Document newSubscription(Document room, Document user, Date now) {
+        return withPreferences(newSubscriptionOnly(room, user, now), user);
+    }
+
+    static Document withPreferences(Document subscription, Document user) {
+        subscription.putAll(preferenceDefaults(user));
+        return subscription;
+    }
+
+    private static Document newSubscriptionOnly(Document room, Document user, Date now) {
         Document subscription = new Document(SubscriptionFields.ID, Ids.random())
                 .append(SubscriptionFields.ROOM_ID, room.getString("_id"))
                 .append(SubscriptionFields.USER, MessageWriter.author(user))

@@ -24,6 +24,7 @@ public class RoomStore {
     private final MongoCollection<Document> messages;
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> trash;
+    private final MongoCollection<Document> uploads;
     private final MongoCollection<Document> teams;
     private final MongoCollection<Document> teamMembers;
 
@@ -33,6 +34,7 @@ public class RoomStore {
         this.messages = database.getCollection(Collections.MESSAGES);
         this.users = database.getCollection(Collections.USERS);
         this.trash = database.getCollection(Collections.TRASH);
+        this.uploads = database.getCollection(Collections.UPLOADS);
         this.teams = database.getCollection(Collections.TEAMS);
         this.teamMembers = database.getCollection(Collections.TEAM_MEMBERS);
         teamMembers.createIndex(Indexes.ascending("teamId", "userId"), new IndexOptions().unique(true));
@@ -60,6 +62,10 @@ public class RoomStore {
 
     public MongoCollection<Document> trash() {
         return trash;
+    }
+
+    public MongoCollection<Document> uploads() {
+        return uploads;
     }
 
     public MongoCollection<Document> teams() {

@@ -15,6 +15,7 @@ import chat.caravan.core.Params;
 import chat.caravan.core.auth.RestAuth;
 import chat.caravan.core.rooms.RoomLookup;
 import chat.caravan.core.rooms.RoomStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -58,64 +59,105 @@ public class SubscriptionEndpoints {
 
     public void getOne(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        String roomId = Params.of(exchange).text("roomId");
-        if (roomId == null || roomId.isBlank()) {
-            throw CaravanException.plain("The \"roomId\" param is required");
-        }
+        String roomId = Params.of(exchange).requiredText("roomId");
         Document subscription = store.subscription(roomId, caller.id());
         RestReplies.ok(exchange, java.util.Collections.singletonMap("subscription", subscription));
     }
 
+    /** Body {rid} or {roomId} (not both), optionally readThreads; a number is taken as its text, as Rocket.Chat coerces. */
     public void read(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        String rid = params.text("rid") != null ? params.text("rid") : params.text("roomId");
-        markRead(caller.id(), rid);
+        JsonNode rid = params.node("rid");
+        JsonNode roomId = params.node("roomId");
+        if ((rid == null) == (roomId == null)) {
+            throw CaravanException.invalidParams(rid == null ? "must have required property 'rid'"
+                    : "must match exactly one schema in anyOf");
+        }
+        JsonNode named = rid != null ? rid : roomId;
+        if (!named.isValueNode() || named.isNull()) {
+            throw CaravanException.invalidParams("must be string '" + (rid != null ? "rid" : "roomId") + "'");
+        }
+        markRead(caller.id(), named.asText(), Boolean.TRUE.equals(params.bool("readThreads")));
         RestReplies.ok(exchange, Map.of());
     }
 
     public void markRead(String uid, String rid) {
+        markRead(uid, rid, false);
+    }
+
+    /**
+     * Marks the room read for the user; unread thread replies stay unread (and the room alerted) unless
+     * {@code readThreads}.
+     */
+    public void markRead(String uid, String rid, boolean readThreads) {
         if (rid == null || rid.isBlank()) {
             throw CaravanException.invalidParams("must have required property 'rid'");
         }
         Document subscription = store.subscription(rid, uid);
         if (subscription == null) {
-            throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
+            throw CaravanException.plain("error-invalid-subscription");
         }
-        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
-                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.ALERT, false),
+        boolean threadsLeft = !readThreads && Boolean.TRUE.equals(subscription.getBoolean(SubscriptionFields.ALERT))
+                && !subscription.getList(SubscriptionFields.THREAD_UNREAD, Object.class, List.of()).isEmpty();
+        Date now = new Date();
+        List<Bson> updates = new ArrayList<>(List.of(
+                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.ALERT, threadsLeft),
                 Updates.set(SubscriptionFields.UNREAD, 0), Updates.set(SubscriptionFields.USER_MENTIONS, 0),
-                Updates.set(SubscriptionFields.GROUP_MENTIONS, 0), Updates.set(SubscriptionFields.LAST_SEEN, new Date()),
-                Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+                Updates.set(SubscriptionFields.GROUP_MENTIONS, 0), Updates.set(SubscriptionFields.LAST_SEEN, now),
+                Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        if (readThreads) {
+            updates.add(Updates.unset(SubscriptionFields.THREAD_UNREAD));
+            updates.add(Updates.unset(SubscriptionFields.THREAD_UNREAD_USER));
+            updates.add(Updates.unset(SubscriptionFields.THREAD_UNREAD_GROUP));
+        }
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(updates));
     }
 
+    /**
+     * Body {roomId}: the room's last message becomes the first unread; or {firstUnreadMessage: {_id}}: that message
+     * (someone else's, in a room the caller is in) does.
+     */
     public void unread(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
-        String rid = params.text("roomId");
-        Date from = null;
-        if (rid == null && params.node("firstUnreadMessage") != null) {
-            Document message = store.messages().find(Filters.eq("_id",
-                    params.node("firstUnreadMessage").path("_id").asText())).first();
-            if (message == null) {
-                throw CaravanException.coded("error-message-not-found", "Message not found");
+        JsonNode roomId = params.node("roomId");
+        JsonNode first = params.node("firstUnreadMessage");
+        if ((roomId == null) == (first == null)) {
+            throw CaravanException.invalidParams(roomId == null ? "must have required property 'roomId'"
+                    : "must match exactly one schema in anyOf");
+        }
+        Document message;
+        if (roomId != null) {
+            if (!roomId.isTextual()) {
+                throw CaravanException.invalidParams("must be string 'roomId'");
             }
-            rid = message.getString(MessageFields.ROOM_ID);
-            from = message.getDate(MessageFields.TS);
+            message = store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, roomId.asText()),
+                    Filters.ne(MessageFields.HIDDEN, true))).sort(new Document(MessageFields.TS, -1)).first();
+            if (message == null) {
+                throw new CaravanException(400, "error-no-message-for-unread", "There are no messages to mark unread",
+                        Map.of("method", "unreadMessages", "action", "Unread_messages"));
+            }
+        } else {
+            JsonNode id = first.path("_id");
+            message = id.isTextual() ? store.messages().find(Filters.eq("_id", id.asText())).first() : null;
+            if (message == null || caller.id().equals(message.get(MessageFields.USER, Document.class).getString("_id"))) {
+                throw new CaravanException(400, "error-action-not-allowed", "Not allowed",
+                        Map.of("method", "unreadMessages", "action", "Unread_messages"));
+            }
         }
-        Document subscription = rid == null ? null : store.subscription(rid, caller.id());
-        if (subscription == null) {
-            throw CaravanException.coded("error-invalid-subscription", "Invalid subscription");
-        }
-        if (from == null) {
-            from = subscription.getDate(SubscriptionFields.LAST_SEEN) != null ? subscription.getDate(SubscriptionFields.LAST_SEEN)
-                    : subscription.getDate(SubscriptionFields.TS);
+        String rid = message.getString(MessageFields.ROOM_ID);
+        Date from = message.getDate(MessageFields.TS);
+        Document subscription = store.subscription(rid, caller.id());
+        if (subscription == null || (roomId == null && subscription.getDate(SubscriptionFields.LAST_SEEN) == null)) {
+            throw new CaravanException(400, "error-subscription-not-found", "Subscription not found",
+                    Map.of("method", "unreadMessages", "action", "Unread_messages"));
         }
         long unread = store.messages().countDocuments(Filters.and(Filters.eq(MessageFields.ROOM_ID, rid),
                 Filters.gte(MessageFields.TS, from), Filters.ne("u._id", caller.id())));
         store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(
                 Updates.set(SubscriptionFields.UNREAD, (int) Math.max(1, unread)), Updates.set(SubscriptionFields.ALERT, true),
-                Updates.set(SubscriptionFields.LAST_SEEN, new Date(from.getTime() - 1)),
+                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.LAST_SEEN, from),
                 Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
         RestReplies.ok(exchange, Map.of());
     }

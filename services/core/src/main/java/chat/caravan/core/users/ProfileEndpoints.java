@@ -40,9 +40,12 @@ public class ProfileEndpoints {
     private final UserPreferences preferences;
     private final PasswordPolicy passwordPolicy;
     private final Settings settings;
+    private final RoomOwnerships ownerships;
+    private final RestAuth auth;
 
     public ProfileEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserEditRules editRules,
-            UserPreferences preferences, PasswordPolicy passwordPolicy, Settings settings) {
+            UserPreferences preferences, PasswordPolicy passwordPolicy, Settings settings, RoomOwnerships ownerships,
+            RestAuth auth) {
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -50,6 +53,8 @@ public class ProfileEndpoints {
         this.preferences = preferences;
         this.passwordPolicy = passwordPolicy;
         this.settings = settings;
+        this.ownerships = ownerships;
+        this.auth = auth;
     }
 
     /**
@@ -106,6 +111,7 @@ public class ProfileEndpoints {
             request.put("ownProfile", true);
             request.put("keepToken", exchange.getProperty(RestAuth.AUTH_TOKEN, String.class));
             bus.call("accounts.updateUser", request);
+            auth.forgetUser(caller);
         }
         RestReplies.ok(exchange, Map.of("user", UserDocuments.withoutSecrets(users.byId(caller))));
     }
@@ -144,6 +150,32 @@ public class ProfileEndpoints {
             shown.put("language", user.getString(UserFields.LANGUAGE));
         }
         RestReplies.ok(exchange, Map.of("preferences", shown));
+    }
+
+    /**
+     * {@code users.deleteOwnAccount}: with Accounts_AllowDeleteOwnAccount, the caller deletes their account, proving it
+     * with their password's SHA-256 hex (any case); rooms they alone own are handed over only with confirmRelinquish.
+     */
+    public void deleteOwnAccount(Exchange exchange) {
+        String caller = RestAuth.userId(exchange);
+        JsonNode body = RestRequest.body(exchange);
+        JsonNode password = body.get("password");
+        if (password == null || !password.isTextual() || password.asText().isEmpty()) {
+            throw CaravanException.plain("Body parameter \"password\" is required.");
+        }
+        if (!settings.bool("Accounts_AllowDeleteOwnAccount", false)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed");
+        }
+        try {
+            bus.call("accounts.checkPassword", Map.of("userId", caller, "digest", password.asText().trim().toLowerCase()));
+        } catch (CaravanException e) {
+            throw CaravanException.coded("error-invalid-password", "Invalid password", Map.of("method", "deleteUserOwnAccount"));
+        }
+        ownerships.relinquish(caller, body.path("confirmRelinquish").asBoolean(false));
+        bus.call("accounts.deleteUser", Map.of("userId", caller));
+        auth.forgetUser(caller);
+        ownerships.removeMemberships(caller);
+        RestReplies.ok(exchange, Map.of());
     }
 
     /** {@code pw.getPolicy} (no login needed): the password policy in force. */

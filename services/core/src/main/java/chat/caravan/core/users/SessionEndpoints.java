@@ -29,10 +29,12 @@ public class SessionEndpoints {
 
     private final BusClient bus;
     private final Authorization authorization;
+    private final RestAuth auth;
 
-    public SessionEndpoints(BusClient bus, Authorization authorization) {
+    public SessionEndpoints(BusClient bus, Authorization authorization, RestAuth auth) {
         this.bus = bus;
         this.authorization = authorization;
+        this.auth = auth;
     }
 
     public void generatePersonalAccessToken(Exchange exchange) {
@@ -52,6 +54,7 @@ public class SessionEndpoints {
         String tokenName = tokenName(RestRequest.body(exchange));
         requireTokenPermission(caller);
         JsonNode result = bus.call("accounts.regeneratePersonalToken", Map.of("userId", caller, "tokenName", tokenName));
+        auth.forgetUser(caller);
         RestReplies.ok(exchange, Map.of("token", result.path("token").asText()));
     }
 
@@ -60,6 +63,7 @@ public class SessionEndpoints {
         String tokenName = tokenName(RestRequest.body(exchange));
         requireTokenPermission(caller);
         bus.call("accounts.removePersonalToken", Map.of("userId", caller, "tokenName", tokenName));
+        auth.forgetUser(caller);
         RestReplies.ok(exchange, Map.of());
     }
 
@@ -82,6 +86,7 @@ public class SessionEndpoints {
             throw CaravanException.forbidden("unauthorized");
         }
         bus.call("accounts.removeTokens", Map.of("userId", userId));
+        auth.forgetUser(userId);
         RestReplies.ok(exchange, Map.of("message", "User " + userId + " has been logged out!"));
     }
 
@@ -105,7 +110,9 @@ public class SessionEndpoints {
         request.put("userId", userId);
         request.put("keepToken", keepToken);
         request.put("keepPersonalTokens", true);
-        return bus.call("accounts.removeTokens", request);
+        JsonNode result = bus.call("accounts.removeTokens", request);
+        auth.forgetUser(userId);
+        return result;
     }
 
     private void requireTokenPermission(String caller) {

@@ -25,6 +25,7 @@ import chat.caravan.core.auth.RestAuth;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import org.bson.conversions.Bson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,9 +57,11 @@ public class UserEndpoints {
     private final BlockedUsernames blockedUsernames;
     private final MongoCollection<Document> subscriptions;
     private final RoomOwnerships ownerships;
+    private final RestAuth restAuth;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
-            UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships) {
+            UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
+            RestAuth restAuth) {
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -68,6 +71,7 @@ public class UserEndpoints {
         this.blockedUsernames = blockedUsernames;
         this.subscriptions = database.getCollection(Collections.SUBSCRIPTIONS);
         this.ownerships = ownerships;
+        this.restAuth = restAuth;
     }
 
     public void create(Exchange exchange) {
@@ -158,7 +162,9 @@ public class UserEndpoints {
 
     public void list(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
-        if (!authorization.hasPermission(caller, "view-d-room")) {
+        if (!authorization.hasPermission(caller, "view-d-room")
+                || settings.bool("API_Apply_permission_view-outside-room_on_users-list", false)
+                && !authorization.hasPermission(caller, "view-outside-room")) {
             throw CaravanException.forbidden("unauthorized");
         }
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
@@ -217,6 +223,14 @@ public class UserEndpoints {
             changes.remove("password");
         }
         JsonNode updated = bus.call("accounts.updateUser", Map.of("userId", userId, "data", changes));
+        restAuth.forgetUser(userId);
+        String newName = updated.path("user").path(UserFields.NAME).asText(null);
+        if (newName != null && !newName.equals(target.getString(UserFields.NAME))) {
+            // the other side of each of the user's 1:1 DMs shows the user's name as the room's display name
+            subscriptions.updateMany(Filters.and(Filters.eq(SubscriptionFields.TYPE, "d"),
+                    Filters.eq(SubscriptionFields.NAME, target.getString(UserFields.USERNAME))), Updates.combine(
+                    Updates.set(SubscriptionFields.FNAME, newName), Updates.set(SubscriptionFields.UPDATED_AT, new java.util.Date())));
+        }
         RestReplies.ok(exchange, Map.of("user", updated.path("user")));
     }
 
@@ -230,6 +244,7 @@ public class UserEndpoints {
         String userId = user.getString(UserFields.ID);
         ownerships.relinquish(userId, body.path("confirmRelinquish").asBoolean(false));
         bus.call("accounts.deleteUser", Map.of("userId", userId));
+        restAuth.forgetUser(userId);
         ownerships.removeMemberships(userId);
         RestReplies.ok(exchange, Map.of());
     }
@@ -250,6 +265,7 @@ public class UserEndpoints {
         }
         JsonNode result = bus.call("accounts.setActiveStatus",
                 Map.of("userId", text(body, "userId"), "activeStatus", body.get("activeStatus").asBoolean()));
+        restAuth.forgetUser(text(body, "userId"));
         RestReplies.ok(exchange, Map.of("user", result.path("user")));
     }
 
@@ -257,19 +273,6 @@ public class UserEndpoints {
      * {@code users.resetAvatar}: Caravan stores no uploaded avatars (clients fall back to the initials avatar), so
      * there is nothing to reset; the caller's rights are still checked and the call succeeds.
      */
-    public void resetAvatar(Exchange exchange) {
-        String caller = RestAuth.userId(exchange);
-        JsonNode body = RestRequest.body(exchange);
-        Document target = text(body, "userId") == null && text(body, "username") == null
-                ? users.byId(caller) : users.fromParams(text(body, "userId"), text(body, "username"), null);
-        boolean own = caller.equals(target.getString(UserFields.ID)) && settings.bool("Accounts_AllowUserAvatarChange", true);
-        if (!own && !authorization.hasPermission(caller, "edit-other-user-avatar")
-                && !authorization.hasPermission(caller, "manage-moderation-actions")) {
-            throw CaravanException.coded("error-not-allowed", "Reset avatar is not allowed", Map.of("method", "users.resetAvatar"));
-        }
-        RestReplies.ok(exchange, Map.of());
-    }
-
     /** {@code users.listByStatus}: users by active state, first login, type, roles and a search term. */
     public void listByStatus(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
