@@ -60,6 +60,11 @@ class ThreadsRestTest extends CoreRestTestBase {
         String rid = channel(alice, bob);
         String parent = send(alice, rid, "Message to create thread", null);
         String reply = send(bob, rid, "a reply", parent);
+        // a thread reply alerts the thread's followers without counting as unread in the room
+        Document alicesSubscription = subscription(rid, alice);
+        assertThat(alicesSubscription.getInteger("unread", 0)).isZero();
+        assertThat(alicesSubscription.getBoolean("alert")).isTrue();
+        assertThat(alicesSubscription.getDate("lr")).isNotNull();
         // a reply to a reply joins the first thread
         send(alice, rid, "nested", reply);
 
@@ -67,8 +72,7 @@ class ThreadsRestTest extends CoreRestTestBase {
         assertThat(parentMessage.path("tcount").asInt()).isEqualTo(2);
         assertThat(parentMessage.has("tlm")).isTrue();
         assertThat(parentMessage.path("replies").toString()).contains(alice.userId(), bob.userId());
-        Document bobsSubscription = database.getCollection("rocketchat_subscription")
-                .find(Filters.and(Filters.eq("rid", rid), Filters.eq("u._id", bob.userId()))).first();
+        Document bobsSubscription = subscription(rid, bob);
         assertThat(bobsSubscription.getList("tunread", String.class)).containsExactly(parent);
 
         JsonNode list = alice.get("/api/v1/chat.getThreadsList?rid=" + rid + "&text=CREATE").json();
@@ -148,6 +152,11 @@ class ThreadsRestTest extends CoreRestTestBase {
                 "The \"updatedSince\" query parameter must be a valid date. [error-updatedSince-param-invalid]", "error-updatedSince-param-invalid");
         assertError(alice.get("/api/v1/chat.syncThreadMessages"), "The required \"tmid\" query param is missing. [error-invalid-params]",
                 "error-invalid-params");
+    }
+
+    private Document subscription(String rid, Client member) {
+        return database.getCollection("rocketchat_subscription")
+                .find(Filters.and(Filters.eq("rid", rid), Filters.eq("u._id", member.userId()))).first();
     }
 
     private List<String> followers(String messageId) {

@@ -25,6 +25,8 @@ public final class SubscriptionFields {
     public static final String THREADS_UNREAD = "tunread";
     public static final String THREADS_UNREAD_USER = "tunreadUser";
     public static final String THREADS_UNREAD_GROUP = "tunreadGroup";
+    /** When the last reply in one of the room's threads the member follows was sent. */
+    public static final String LAST_REPLY = "lr";
     public static final String UPDATED_AT = "_updatedAt";
     /** Thread ids with unread replies, and those of them that mention the user or all (Rocket.Chat's tunread*). */
     public static final String THREAD_UNREAD = "tunread";

@@ -94,14 +94,16 @@ public class MessageWriter {
         String rid = room.getString(RoomFields.ID);
         String tmid = message.getString(MessageFields.THREAD_ID);
         boolean visibleInRoom = tmid == null || Boolean.TRUE.equals(message.getBoolean(MessageFields.THREAD_SHOW));
-        List<Bson> roomUpdate = new ArrayList<>(List.of(Updates.inc(RoomFields.MSGS, 1),
-                Updates.set(RoomFields.LAST_MESSAGE_AT, now), Updates.set(RoomFields.UPDATED_AT, now)));
+        List<Bson> roomUpdate = new ArrayList<>(List.of(Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, now)));
         if (visibleInRoom) {
+            roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE_AT, now));
             roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE, message));
         }
         store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
         if (tmid != null) {
-            threadReplied(rid, tmid, senderId, mentions, now);
+            // a thread reply counts for the thread's followers, not in the room's unread counters
+            threadReplied(room, tmid, senderId, mentions, now);
+            return;
         }
         if (room.getString(RoomFields.PARENT_ROOM_ID) != null) {
             discussionReplied(rid, now);
@@ -128,41 +130,63 @@ public class MessageWriter {
     }
 
     /**
-     * A reply in thread {@code tmid}: the parent counts it, and its followers ({@code replies}) gain the replier, the
-     * users it mentions, and on the first reply the parent's author; the other followers and the mentioned members
-     * get the thread as unread.
+     * A reply in thread {@code tmid}, as Rocket.Chat counts it: the thread's followers are the parent's author on the
+     * first reply (and a DM's members), afterwards those in its {@code replies}, plus who the reply mentions. They are
+     * alerted and, but for the mentioned, get the thread as unread; the replier joins the followers; the parent
+     * counts the reply ({@code tcount}, {@code tlm}); followers and replier get {@code lr}, the last reply time.
      */
-    private void threadReplied(String rid, String tmid, String senderId, Mentions mentions, Date now) {
+    private void threadReplied(Document room, String tmid, String senderId, Mentions mentions, Date now) {
         Document parent = store.messages().find(Filters.eq("_id", tmid)).first();
         if (parent == null) {
             return;
         }
-        List<String> followers = parent.getList(MessageFields.REPLIES, String.class, List.of());
-        Set<String> added = new java.util.LinkedHashSet<>(mentions.userIds());
-        if (followers.isEmpty() && parent.get(MessageFields.USER) instanceof Document author && author.getString("_id") != null) {
-            added.add(author.getString("_id"));
+        String rid = room.getString(RoomFields.ID);
+        List<String> oldFollowers = parent.getList(MessageFields.REPLIES, String.class, List.of());
+        boolean firstReply = parent.getInteger(MessageFields.THREAD_COUNT, 0) == 0;
+        Set<String> followers = new java.util.LinkedHashSet<>();
+        if (firstReply) {
+            if (parent.get(MessageFields.USER) instanceof Document author && author.getString("_id") != null) {
+                followers.add(author.getString("_id"));
+            }
+            if (RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE))) {
+                followers.addAll(room.getList("uids", String.class, List.of()));
+            }
+        } else {
+            followers.addAll(oldFollowers);
         }
+        followers.addAll(mentions.userIds());
+        followers.remove(senderId);
+
+        Set<String> added = new java.util.LinkedHashSet<>(followers);
         added.add(senderId);
         store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
                 Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addEachToSet(MessageFields.REPLIES, new ArrayList<>(added)),
                 Updates.set(MessageFields.UPDATED_AT, now)));
-        List<String> unread = followers.stream().filter(uid -> !uid.equals(senderId) && !mentions.userIds().contains(uid)).toList();
+
+        Bson inRoom = Filters.eq(SubscriptionFields.ROOM_ID, rid);
+        if (!followers.isEmpty()) {
+            store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, followers)),
+                    Updates.combine(Updates.set(SubscriptionFields.ALERT, true), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        }
+        store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, added)), Updates.combine(
+                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.LAST_REPLY, now),
+                Updates.set(SubscriptionFields.UPDATED_AT, now)));
+
+        List<String> unread = oldFollowers.stream().filter(uid -> !uid.equals(senderId) && !mentions.userIds().contains(uid)).toList();
         if (!unread.isEmpty()) {
             List<Bson> markUnread = new ArrayList<>(List.of(Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid),
                     Updates.set(SubscriptionFields.UPDATED_AT, now)));
             if (mentions.everyone()) {
                 markUnread.add(Updates.addToSet(SubscriptionFields.THREADS_UNREAD_GROUP, tmid));
             }
-            store.subscriptions().updateMany(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
-                    Filters.in(SubscriptionFields.USER_ID, unread)), Updates.combine(markUnread));
+            store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, unread)),
+                    Updates.combine(markUnread));
         }
         List<String> mentioned = mentions.userIds().stream().filter(uid -> !uid.equals(senderId)).toList();
         if (!mentioned.isEmpty()) {
-            store.subscriptions().updateMany(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
-                    Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
-                            Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid),
-                            Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
-                            Updates.set(SubscriptionFields.UPDATED_AT, now)));
+            store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
+                    Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid), Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
+                    Updates.set(SubscriptionFields.UPDATED_AT, now)));
         }
     }
 
