@@ -41,7 +41,6 @@ abstract class CoreRestTestBase {
         registry.add("ADMIN_PASS", () -> "admin-pass");
         registry.add("ADMIN_EMAIL", () -> "admin@core.test");
         // the suite's administrator is named admin, a name Rocket.Chat reserves for new accounts
-        registry.add("OVERWRITE_SETTING_Accounts_SystemBlockedUsernameList", () -> "administrator,system,user");
     }
 
     @Autowired

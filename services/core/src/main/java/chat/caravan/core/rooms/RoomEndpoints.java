@@ -264,6 +264,11 @@ public class RoomEndpoints {
     public void online(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
         Document query = JsonQueryParam.of(exchange);
+        String roomId = Params.of(exchange).text("roomId");
+        if (query.isEmpty() && roomId != null && !roomId.isBlank()) {
+            // the form older clients send (and Caravan answered before Rocket.Chat moved to query)
+            query.put("_id", roomId);
+        }
         if (query.isEmpty()) {
             throw CaravanException.plain("Invalid query");
         }
