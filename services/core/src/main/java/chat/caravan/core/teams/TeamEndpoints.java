@@ -267,26 +267,26 @@ public class TeamEndpoints {
     }
 
     public void delete(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
-        Params params = Params.of(exchange);
-        requireOneTeamParam(params);
-        Document team = teamOf(params, "team-does-not-exist");
-        if (!authorization.hasPermission(caller.id(), "delete-team", team.getString("roomId"))) {
-            throw unauthorized();
-        }
-        teams.dissolve(caller, team, strings(params.node("roomsToRemove")), false);
-        RestReplies.ok(exchange, Map.of());
+        dissolve(exchange, "delete-team", false);
     }
 
     public void convertToChannel(Exchange exchange) {
+        dissolve(exchange, "convert-team", true);
+    }
+
+    /**
+     * teams.delete and teams.convertToChannel: one request, told apart by the permission it needs and whether the
+     * team's main room stays (as a channel or group) or goes.
+     */
+    private void dissolve(Exchange exchange, String permission, boolean keepMainRoom) {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
         requireOneTeamParam(params);
         Document team = teamOf(params, "team-does-not-exist");
-        if (!authorization.hasPermission(caller.id(), "convert-team", team.getString("roomId"))) {
+        if (!authorization.hasPermission(caller.id(), permission, team.getString("roomId"))) {
             throw unauthorized();
         }
-        teams.dissolve(caller, team, strings(params.node("roomsToRemove")), true);
+        teams.dissolve(caller, team, strings(params.node("roomsToRemove")), keepMainRoom);
         RestReplies.ok(exchange, Map.of());
     }
 
