@@ -12,6 +12,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.RoomFields;
+import chat.caravan.core.avatars.BotAvatar;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * First start of an empty database, as Rocket.Chat: setting defaults (never overwriting an operator's value), the
- * GENERAL channel, and new users (the first admin included) joined to the default channels.
+ * GENERAL channel, new users (the first admin included) joined to the default channels, and the bot's avatar.
  */
 @Component
 public class CoreSeeder implements SmartInitializingSingleton {
@@ -40,10 +41,12 @@ public class CoreSeeder implements SmartInitializingSingleton {
     private final RoomStore store;
     private final RoomService rooms;
     private final BusClient bus;
+    private final BotAvatar botAvatar;
     private AutoCloseable userCreated;
 
-    public CoreSeeder(MongoDatabase database, RoomStore store, RoomService rooms, BusClient bus) {
+    public CoreSeeder(MongoDatabase database, RoomStore store, RoomService rooms, BusClient bus, BotAvatar botAvatar) {
         this.database = database;
+        this.botAvatar = botAvatar;
         this.store = store;
         this.rooms = rooms;
         this.bus = bus;
@@ -68,6 +71,16 @@ public class CoreSeeder implements SmartInitializingSingleton {
             joinDefaultChannels(admin.getString("_id"));
         }
         userCreated = bus.subscribe("accounts.userCreated", this::onUserCreated);
+        // after subscribing: the bot created by accounts before this start or announced from now on
+        giveTheBotItsAvatar();
+    }
+
+    private void giveTheBotItsAvatar() {
+        try {
+            botAvatar.ensure();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not store the avatar of the bot: {}", e.getMessage());
+        }
     }
 
     /**
@@ -111,6 +124,9 @@ public class CoreSeeder implements SmartInitializingSingleton {
     }
 
     private void onUserCreated(JsonNode event) {
+        if (BotAvatar.BOT_ID.equals(event.path("user").path("_id").asText(null))) {
+            giveTheBotItsAvatar();
+        }
         if (event.path("joinDefaultChannels").asBoolean(true)) {
             joinDefaultChannels(event.path("user").path("_id").asText(null));
         }
