@@ -86,6 +86,10 @@ abstract class CoreRestTestBase {
             return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
         }
 
+        Reply delete(String path) {
+            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE());
+        }
+
         Reply post(String path, Object body) {
             try {
                 return postRaw(path, JSON.writeValueAsString(body));

@@ -17,6 +17,7 @@ public final class Collections {
     public static final String TEAMS = "rocketchat_team";
     public static final String TEAM_MEMBERS = "rocketchat_team_member";
     public static final String UPLOADS = "rocketchat_uploads";
+    public static final String INVITES = "rocketchat_invites";
     /** Presence: one document per user with its connections. */
     public static final String USERS_SESSIONS = "usersSessions";
 
