@@ -132,15 +132,43 @@ public class CoreSeeder implements SmartInitializingSingleton {
         }
     }
 
-    /** Joins a user to every room flagged {@code default}, posting {@code uj} as a join does. */
+    /**
+     * Joins a user to every channel and private group flagged {@code default}, and, for a default team, to the team's
+     * auto-join rooms ({@code teamDefault}) as well, posting {@code uj} as a join does; a room marked
+     * {@code favorite} starts as a favorite of the new member.
+     */
     void joinDefaultChannels(String userId) {
         Document user = userId == null ? null : database.getCollection(Collections.USERS).find(Filters.eq("_id", userId)).first();
         if (user == null || user.getString("username") == null) {
             return;
         }
-        for (Document room : store.rooms().find(Filters.eq(RoomFields.DEFAULT, true))) {
+        for (Document room : defaultRooms()) {
+            boolean member = store.subscription(room.getString("_id"), userId) != null;
             rooms.addMember(room, user, null);
+            if (!member && Boolean.TRUE.equals(room.get(RoomFields.FAVORITE))) {
+                store.subscriptions().updateOne(Filters.and(Filters.eq("rid", room.getString("_id")), Filters.eq("u._id", userId)),
+                        Updates.set("f", true));
+            }
         }
         LOG.debug("User {} joined the default channels", userId);
+    }
+
+    /** Rocket.Chat's default channels: default channels and groups, then the auto-join rooms of default teams. */
+    List<Document> defaultRooms() {
+        List<Document> found = store.rooms().find(Filters.and(Filters.eq(RoomFields.DEFAULT, true),
+                Filters.in(RoomFields.TYPE, RoomFields.CHANNEL, RoomFields.PRIVATE_GROUP))).into(new ArrayList<>());
+        Set<String> ids = new HashSet<>();
+        found.forEach(room -> ids.add(room.getString("_id")));
+        for (Document team : new ArrayList<>(found)) {
+            if (Boolean.TRUE.equals(team.get(RoomFields.TEAM_MAIN)) && team.getString(RoomFields.TEAM_ID) != null) {
+                for (Document room : store.rooms().find(Filters.and(Filters.eq(RoomFields.TEAM_ID, team.getString(RoomFields.TEAM_ID)),
+                        Filters.eq(RoomFields.TEAM_DEFAULT, true)))) {
+                    if (ids.add(room.getString("_id"))) {
+                        found.add(room);
+                    }
+                }
+            }
+        }
+        return found;
     }
 }
