@@ -42,10 +42,12 @@ public class ProfileEndpoints {
     private final Settings settings;
     private final RoomOwnerships ownerships;
     private final RestAuth auth;
+    private final UserIdentityReferences identityReferences;
 
     public ProfileEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserEditRules editRules,
             UserPreferences preferences, PasswordPolicy passwordPolicy, Settings settings, RoomOwnerships ownerships,
-            RestAuth auth) {
+            RestAuth auth, UserIdentityReferences identityReferences) {
+        this.identityReferences = identityReferences;
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -112,6 +114,7 @@ public class ProfileEndpoints {
             request.put("keepToken", exchange.getProperty(RestAuth.AUTH_TOKEN, String.class));
             bus.call("accounts.updateUser", request);
             auth.forgetUser(caller);
+            identityReferences.changed(me, users.byId(caller));
         }
         RestReplies.ok(exchange, Map.of("user", UserDocuments.withoutSecrets(users.byId(caller))));
     }

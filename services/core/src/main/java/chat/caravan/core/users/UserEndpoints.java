@@ -61,10 +61,12 @@ public class UserEndpoints {
     private final MongoCollection<Document> subscriptions;
     private final RoomOwnerships ownerships;
     private final RestAuth restAuth;
+    private final UserIdentityReferences identityReferences;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
             UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
-            RestAuth restAuth) {
+            RestAuth restAuth, UserIdentityReferences identityReferences) {
+        this.identityReferences = identityReferences;
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -227,13 +229,7 @@ public class UserEndpoints {
         }
         JsonNode updated = bus.call("accounts.updateUser", Map.of("userId", userId, "data", changes));
         restAuth.forgetUser(userId);
-        String newName = updated.path("user").path(UserFields.NAME).asText(null);
-        if (newName != null && !newName.equals(target.getString(UserFields.NAME))) {
-            // the other side of each of the user's 1:1 DMs shows the user's name as the room's display name
-            subscriptions.updateMany(Filters.and(Filters.eq(SubscriptionFields.TYPE, "d"),
-                    Filters.eq(SubscriptionFields.NAME, target.getString(UserFields.USERNAME))), Updates.combine(
-                    Updates.set(SubscriptionFields.FNAME, newName), Updates.set(SubscriptionFields.UPDATED_AT, new java.util.Date())));
-        }
+        identityReferences.changed(target, users.byId(userId));
         RestReplies.ok(exchange, Map.of("user", updated.path("user")));
     }
 
