@@ -132,6 +132,21 @@ class FilesRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void aReadOnlyRoomTakesFilesFromItsOwnerOnly() throws Exception {
+        Client reader = newUser("reader");
+        owner.post("/api/v1/groups.invite", Map.of("roomId", rid, "userId", reader.userId()));
+        Reply readOnly = owner.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", rid, "readOnly", true));
+        assertThat(readOnly.status()).as(readOnly.body()).isEqualTo(200);
+        long before = database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("rid", rid));
+        Raw refused = multipart(reader, "/api/v1/rooms.upload/" + rid, "file", "no.txt", "no".getBytes(), Map.of());
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("rid", rid)))
+                .as("nothing left behind").isEqualTo(before);
+        Raw allowed = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "yes.txt", "yes".getBytes(), Map.of());
+        assertThat(allowed.status()).as(allowed.text()).isEqualTo(200);
+    }
+
+    @Test
     void theRulesRefuseWithRocketChatsErrorsAndLeaveNothingBehind() throws Exception {
         long before = database.getCollection("rocketchat_uploads").countDocuments();
         Raw wrongField = multipart(owner, "/api/v1/rooms.upload/" + rid, "other", "a.txt", "hi".getBytes(), Map.of());
