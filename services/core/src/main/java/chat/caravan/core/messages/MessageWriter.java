@@ -83,9 +83,9 @@ public class MessageWriter {
             message.putAll(extra);
         }
         store.messages().insertOne(message);
+        // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
         store.rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
-                Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.LAST_MESSAGE_AT, now),
-                Updates.set(RoomFields.LAST_MESSAGE, message), Updates.set(RoomFields.UPDATED_AT, now)));
+                Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, now)));
         return message;
     }
 
@@ -199,16 +199,26 @@ public class MessageWriter {
                 Updates.set(MessageFields.UPDATED_AT, now)));
     }
 
-    /** Recomputes the room's last visible message after a delete. */
+    /** Recomputes the room's last visible user message (system messages are never the last message) after a delete. */
     public void refreshLastMessage(String rid) {
+        Bson userMessage = Filters.exists(MessageFields.TYPE, false);
         Document last = store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, rid),
-                Filters.ne(MessageFields.HIDDEN, true), Filters.or(Filters.exists(MessageFields.THREAD_ID, false),
-                        Filters.eq(MessageFields.THREAD_SHOW, true))))
+                Filters.ne(MessageFields.HIDDEN, true), Filters.or(Filters.eq(MessageFields.TYPE, "e2e"),
+                        Filters.and(userMessage, Filters.exists(MessageFields.THREAD_ID, false)),
+                        Filters.and(userMessage, Filters.eq(MessageFields.THREAD_SHOW, true)))))
                 .sort(new Document(MessageFields.TS, -1)).first();
         Date now = new Date();
         store.rooms().updateOne(Filters.eq("_id", rid), last == null
                 ? Updates.combine(Updates.unset(RoomFields.LAST_MESSAGE), Updates.set(RoomFields.UPDATED_AT, now))
                 : Updates.combine(Updates.set(RoomFields.LAST_MESSAGE, last), Updates.set(RoomFields.UPDATED_AT, now)));
+    }
+
+    /**
+     * Mirrors a change of a message (reactions, pin, stars) into its room's {@code lastMessage} when it is that
+     * message, as Rocket.Chat keeps the copy current; {@code update} names fields of the message.
+     */
+    public void updateLastMessageCopy(String rid, String messageId, Bson update) {
+        store.rooms().updateOne(Filters.and(Filters.eq("_id", rid), Filters.eq(RoomFields.LAST_MESSAGE + "._id", messageId)), update);
     }
 
     /** Who a text mentions: known usernames (as users), and @all / @here. */
