@@ -17,6 +17,8 @@ public final class ServiceInstance {
     private final Topology topology;
     private ManagedProcess process;
     private int generation;
+    private long startedNanos;
+    private volatile Duration readyAfter;
 
     ServiceInstance(String service, int index, int port, Map<String, String> env, Topology topology) {
         this.service = service;
@@ -34,6 +36,8 @@ public final class ServiceInstance {
         command.add("-jar");
         command.add(Topology.jarOf(service).toString());
         writeRestartScript(command);
+        startedNanos = System.nanoTime();
+        readyAfter = null;
         process = new ManagedProcess(service + "-" + index + (generation > 1 ? "-run" + generation : ""), command,
                 env, topology.logDir()).start();
     }
@@ -68,6 +72,12 @@ public final class ServiceInstance {
     void awaitReady() {
         // a condition, not a duration: long by default so that a busy or small machine still starts everything
         process.awaitHttpOk(url() + "/health/ready", READY_TIMEOUT);
+        readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** How long its last start took, from launching the JVM to /health/ready answering 200 (null if not yet ready). */
+    public Duration readyAfter() {
+        return readyAfter;
     }
 
     /** How long a process may take to become ready: {@code CARAVAN_READY_TIMEOUT} seconds, default 300. */
