@@ -181,6 +181,31 @@ class ParityTest {
     }
 
     @Test
+    void extraEnvMayBeATemplatedStringAsTheOfficialReadmeHasIt() throws IOException {
+        Path values = Files.createTempFile("caravan-extra-env-", ".yaml");
+        Files.writeString(values, """
+                extraEnv: |
+                  - name: INSTANCE_NAME
+                    value: "{{ .Release.Name }}-chat"
+                extraVolumes: |
+                  - name: certs
+                    secret:
+                      secretName: {{ .Release.Name }}-certs
+                extraVolumeMounts: |
+                  - name: certs
+                    mountPath: /etc/certs
+                """);
+        Deployment allInOne = typed(parse(template(values)), Deployment.class).get(0);
+        Files.delete(values);
+        assertThat(env(container(allInOne)).get("INSTANCE_NAME").getValue()).isEqualTo("caravan-chat");
+        assertThat(allInOne.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
+                assertThat(v.getName()).isEqualTo("certs"));
+        assertThat(allInOne.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("certs"))
+                .findFirst().orElseThrow().getSecret().getSecretName()).isEqualTo("caravan-certs");
+        assertThat(container(allInOne).getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/etc/certs");
+    }
+
+    @Test
     void caravansOlderNamesStillWorkAndWinOverTheOfficialOnes() {
         List<Deployment> deployments = typed(render(null, "microservices.enabled=true", "microservices.ddpStreamer.replicas=4",
                 "ddpStreamer.replicas=6", "account.replicas=3", "env[0].name=CORE_ONLY", "env[0].value=1",
@@ -311,6 +336,9 @@ class ParityTest {
         assertThat(env(init).get("APP_DATABASE").getValue()).isEqualTo("rocketchat");
         assertThat(env(container(typed(manifests, Deployment.class).get(0))).get("MONGO_URL").getValue())
                 .startsWith("mongodb://$(CARAVAN_MONGODB_USERNAME):$(CARAVAN_MONGODB_PASSWORD)@");
+
+        assertThat(names(render(null, "mongodb.replicas=5"), "Job")).as("a changed Job is a new Job, never an immutable patch")
+                .doesNotContainAnyElementsOf(names(manifests, "Job")).singleElement().asString().startsWith("caravan-caravan-mongodb-init-");
 
         List<Map<String, Object>> existing = render(null, "mongodb.auth.existingSecret=mongo-credentials", "mongodb.database=chat");
         assertWired(existing, Set.of("mongo-credentials"));
