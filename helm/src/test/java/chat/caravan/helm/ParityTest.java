@@ -220,6 +220,10 @@ class ParityTest {
         assertThat(secret(manifests, "caravan-caravan")).containsEntry("mongo-uri", "mongodb://db:27017/chat?replicaSet=rs0");
         assertThat(statefulSet(manifests, "caravan-caravan-nats").getSpec().getReplicas()).isEqualTo(5);
         assertThat(names(manifests, "StatefulSet")).as("an external MongoDB replaces the bundled one").doesNotContain("caravan-caravan-mongodb");
+
+        Map<String, Object> serviceMonitor = render(null, "serviceMonitor.enabled=true", "serviceMonitor.intervals[0]=45s").stream()
+                .filter(m -> "ServiceMonitor".equals(m.get("kind"))).findFirst().orElseThrow();
+        assertThat(Serialization.asJson(serviceMonitor)).as("the official serviceMonitor values").contains("\"interval\":\"45s\"");
     }
 
     @Test
