@@ -181,6 +181,21 @@ class ParityTest {
     }
 
     @Test
+    void theMainServiceTakesTheServiceTypeAndEveryPodTheExtraSecret() {
+        List<Map<String, Object>> manifests = render(null, "microservices.enabled=true", "service.type=LoadBalancer",
+                "service.loadBalancerIP=10.0.0.5", "service.loadBalancerClass=lb.example.org/internal", "extraSecret=chat-extra");
+        Map<String, Service> services = new java.util.HashMap<>();
+        typed(manifests, Service.class).forEach(s -> services.put(s.getMetadata().getName(), s));
+        assertThat(services.get("caravan-caravan-core").getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(services.get("caravan-caravan-core").getSpec().getLoadBalancerIP()).isEqualTo("10.0.0.5");
+        assertThat(services.get("caravan-caravan-core").getSpec().getLoadBalancerClass()).isEqualTo("lb.example.org/internal");
+        assertThat(services.get("caravan-caravan-ddp-streamer").getSpec().getType()).as("one load balancer, not six").isEqualTo("ClusterIP");
+        for (Deployment deployment : typed(manifests, Deployment.class)) {
+            assertThat(container(deployment).getEnvFrom()).extracting(e -> e.getSecretRef().getName()).containsExactly("chat-extra");
+        }
+    }
+
+    @Test
     void extraEnvMayBeATemplatedStringAsTheOfficialReadmeHasIt() throws IOException {
         Path values = Files.createTempFile("caravan-extra-env-", ".yaml");
         Files.writeString(values, """
