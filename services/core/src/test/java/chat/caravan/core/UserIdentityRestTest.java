@@ -64,5 +64,11 @@ class UserIdentityRestTest extends CoreRestTestBase {
         assertThat(ann.get("/api/v1/subscriptions.getOne?roomId=" + rid).json().path("subscription").path("u").path("username")
                 .asText()).isEqualTo(renamed);
         assertThat(ben.get("/api/v1/im.members?roomId=" + dm).json().path("members").findValuesAsText("username")).contains(renamed);
+
+        // the old name is nobody's now: a room created with it as a member adds no one, as Rocket.Chat's createRoom
+        Reply created = admin.post("/api/v1/channels.create", Map.of("name", unique("old-name"), "members",
+                java.util.List.of(ann.username())));
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().path("channel").path("usersCount").asInt()).isEqualTo(1);
     }
 }

@@ -302,7 +302,8 @@ public class UserAccounts {
 
     /**
      * {@code accounts.deactivateIdle}: {lastLoginBefore (EJSON date), role} -> {count}: deactivates the active users
-     * with that role whose last login is that old (Rocket.Chat's users.deactivateIdle). Their sessions end.
+     * with that role whose last login is that old, or who never logged in and were created before then (Rocket.Chat's
+     * users.deactivateIdle). Their sessions end.
      */
     public Map<String, Object> deactivateIdle(JsonNode request, Exchange exchange) {
         JsonNode before = request.path("lastLoginBefore").path("$date");
@@ -310,8 +311,11 @@ public class UserAccounts {
         if (!before.isNumber()) {
             throw CaravanException.invalidParams("must have required property 'lastLoginBefore'");
         }
-        Bson idle = Filters.and(Filters.eq(UserFields.ACTIVE, true), Filters.lte(UserFields.LAST_LOGIN, new Date(before.asLong())),
-                Filters.eq(UserFields.ROLES, role));
+        Date cutoff = new Date(before.asLong());
+        // idle too long, or never logged in since an account made before the cutoff
+        Bson neverActive = Filters.and(Filters.exists(UserFields.LAST_LOGIN, false), Filters.lte(UserFields.CREATED_AT, cutoff));
+        Bson idle = Filters.and(Filters.eq(UserFields.ACTIVE, true), Filters.or(neverActive,
+                Filters.lte(UserFields.LAST_LOGIN, cutoff)), Filters.eq(UserFields.ROLES, role));
         List<String> ids = users.collection().find(idle).projection(new Document(UserFields.ID, 1))
                 .map(user -> user.getString(UserFields.ID)).into(new ArrayList<>());
         long count = ids.isEmpty() ? 0 : users.collection().updateMany(Filters.and(idle, Filters.in(UserFields.ID, ids)),

@@ -258,6 +258,13 @@ public class MessageService {
                 Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
                 Updates.set(MessageFields.UPDATED_AT, now)));
         changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
+        Document parsed = new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS, newAttachments);
+        if (message.getString(MessageFields.TYPE) != null) {
+            parsed.append(MessageFields.TYPE, message.getString(MessageFields.TYPE));
+        }
+        MessageWriter.parseMarkdown(parsed);
+        changes.add(parsed.get(MessageFields.MARKDOWN) != null ? Updates.set(MessageFields.MARKDOWN, parsed.get(MessageFields.MARKDOWN))
+                : Updates.unset(MessageFields.MARKDOWN));
         if (customFieldsGiven) {
             changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields)));
         }

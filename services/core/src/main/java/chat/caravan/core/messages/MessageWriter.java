@@ -14,6 +14,7 @@ import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
+import chat.caravan.core.messages.markdown.MessageMarkdown;
 import chat.caravan.core.rooms.RoomStore;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -48,6 +49,30 @@ public class MessageWriter {
         return author;
     }
 
+    /**
+     * Rocket.Chat's {@code md}, the parsed tree of a non-empty text, and {@code descriptionMd} of the first
+     * attachment's description; never for an encrypted (e2e or OTR) message, whose text is ciphertext.
+     */
+    public static void parseMarkdown(Document message) {
+        String type = message.getString(MessageFields.TYPE);
+        if ("e2e".equals(type) || (type != null && type.startsWith("otr"))) {
+            return;
+        }
+        String text = message.getString(MessageFields.TEXT);
+        if (text != null && !text.isEmpty()) {
+            message.put(MessageFields.MARKDOWN, MessageMarkdown.parse(text));
+        } else {
+            message.remove(MessageFields.MARKDOWN);
+        }
+        if (message.get(MessageFields.ATTACHMENTS) instanceof List<?> attachments && !attachments.isEmpty()
+                && attachments.get(0) instanceof Map<?, ?> first && first.get("description") instanceof String description
+                && !description.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> attachment = (Map<String, Object>) first;
+            attachment.put("descriptionMd", MessageMarkdown.parse(description));
+        }
+    }
+
     /** Inserts a user's message (fields already validated) and updates room, thread parent and memberships. */
     public Document insertUserMessage(Document room, Document user, Document message) {
         Date now = new Date();
@@ -63,6 +88,7 @@ public class MessageWriter {
         message.put(MessageFields.CHANNELS, channels(text));
         message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
+        parseMarkdown(message);
         store.messages().insertOne(message);
         afterInsert(room, message, user.getString(UserFields.ID), mentions);
         return message;

@@ -175,7 +175,8 @@ public class UserEndpoints {
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
         boolean full = authorization.hasPermission(caller, "view-full-other-user-info");
         if (!full) {
-            page.sortableBy(UserFields.PUBLIC);
+            // Rocket.Chat accepts any sort here; one on a field the caller cannot see is dropped, so the order reveals nothing
+            page = page.sortLimitedTo(UserFields.PUBLIC, new Document(UserFields.USERNAME, 1));
         }
         Document sort = new Document();
         page.sort().forEach((key, value) -> sort.put("name".equals(key) ? "name" : "status".equals(key) ? "active" : key, value));

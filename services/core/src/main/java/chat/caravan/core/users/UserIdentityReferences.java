@@ -17,6 +17,7 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.avatars.AvatarService;
+import chat.caravan.core.messages.markdown.MessageMarkdown;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -89,11 +90,15 @@ public class UserIdentityReferences {
         messages.updateMany(Filters.eq("editedBy._id", userId), Updates.set("editedBy.username", username));
         Pattern mention = Pattern.compile("@" + Pattern.quote(previousUsername), Pattern.CASE_INSENSITIVE);
         for (Document message : messages.find(Filters.eq("mentions.username", previousUsername))
-                .projection(new Document("msg", 1))) {
+                .projection(new Document("msg", 1).append("md", 1))) {
             String text = message.getString("msg") == null ? "" : message.getString("msg");
+            String renamed = mention.matcher(text).replaceAll(Matcher.quoteReplacement("@" + username));
+            List<Bson> changes = new ArrayList<>(List.of(Updates.set("mentions.$.username", username), Updates.set("msg", renamed)));
+            if (message.get("md") != null) {
+                changes.add(Updates.set("md", MessageMarkdown.parse(renamed)));
+            }
             messages.updateOne(Filters.and(Filters.eq("_id", message.get("_id")), Filters.eq("mentions.username", previousUsername)),
-                    Updates.combine(Updates.set("mentions.$.username", username),
-                            Updates.set("msg", mention.matcher(text).replaceAll(Matcher.quoteReplacement("@" + username)))));
+                    Updates.combine(changes));
         }
 
         MongoCollection<Document> rooms = collection(Collections.ROOMS);
