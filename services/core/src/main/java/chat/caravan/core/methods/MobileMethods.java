@@ -1,0 +1,77 @@
+package chat.caravan.core.methods;
+
+import java.util.List;
+import java.util.Set;
+
+import chat.caravan.common.error.CaravanException;
+import chat.caravan.core.Caller;
+import chat.caravan.core.authz.RoleEndpoints;
+import chat.caravan.core.rooms.AnyRoomEndpoints;
+import chat.caravan.core.users.ConfirmationEmails;
+import chat.caravan.core.users.ProfileEndpoints;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.stereotype.Component;
+
+/**
+ * The DDP methods the official apps call that have a REST twin in newer releases (the apps take the method before
+ * the version that added the endpoint): history paging, thread reading, muting, public roles, the forced password
+ * change, the confirmation e-mail, and the (empty) list of enterprise modules.
+ */
+@Component
+public class MobileMethods {
+
+    /** Methods a caller not logged in may call (through {@code method.callAnon} or an anonymous connection). */
+    static final Set<String> ANONYMOUS = Set.of("sendConfirmationEmail", "license:getModules");
+
+    private static final Set<String> METHODS = Set.of("getThreadMessages", "readThreads", "loadSurroundingMessages",
+            "loadNextMessages", "muteUserInRoom", "unmuteUserInRoom", "getUserRoles", "setUserPassword",
+            "sendConfirmationEmail", "license:getModules");
+
+    private final HistoryMethods history;
+    private final AnyRoomEndpoints rooms;
+    private final RoleEndpoints roles;
+    private final ProfileEndpoints profile;
+    private final ConfirmationEmails confirmations;
+
+    public MobileMethods(HistoryMethods history, AnyRoomEndpoints rooms, RoleEndpoints roles, ProfileEndpoints profile,
+            ConfirmationEmails confirmations) {
+        this.history = history;
+        this.rooms = rooms;
+        this.roles = roles;
+        this.profile = profile;
+        this.confirmations = confirmations;
+    }
+
+    public boolean handles(String method) {
+        return METHODS.contains(method);
+    }
+
+    /** Runs {@code method}; {@code caller} is null only for the {@link #ANONYMOUS} ones. */
+    public Object call(String method, JsonNode params, Caller caller) {
+        JsonNode first = params.path(0);
+        return switch (method) {
+            case "getThreadMessages" -> history.threadMessages(caller, first);
+            case "readThreads" -> {
+                history.readThread(caller, first);
+                yield null;
+            }
+            case "loadSurroundingMessages" -> history.surrounding(caller, first, params.path(1));
+            case "loadNextMessages" -> history.next(caller, first, params.path(1), params.path(2));
+            case "muteUserInRoom", "unmuteUserInRoom" -> {
+                rooms.setMuted(caller, first, "muteUserInRoom".equals(method));
+                yield true;
+            }
+            case "getUserRoles" -> roles.usersInPublicRoles();
+            case "setUserPassword" -> profile.setRequiredPassword(caller.id(), first);
+            case "sendConfirmationEmail" -> {
+                if (!first.isTextual()) {
+                    throw CaravanException.invalidParams("Match error: expected a string");
+                }
+                yield confirmations.send(first.asText());
+            }
+            // Rocket.Chat's enterprise modules: this server has no license, so none
+            case "license:getModules" -> List.of();
+            default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
+        };
+    }
+}
