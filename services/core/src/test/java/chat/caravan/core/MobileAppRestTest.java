@@ -246,4 +246,26 @@ class MobileAppRestTest extends CoreRestTestBase {
         assertThat(nosy.status()).as(nosy.toString()).isEqualTo(400);
         assertThat(nosy.json().path("errorType").asText()).isEqualTo("error-not-allowed");
     }
+
+    @Test
+    void addUsersToRoomAndNoVideoProvider() {
+        Client owner = newUser("add");
+        Client joiner = newUser("joiner");
+        String rid = channel(owner);
+        JsonNode added = ddpResult(methodCall(owner, "addUsersToRoom", Map.of("rid", rid, "users", List.of(joiner.username()))));
+        assertThat(added.path("result").asBoolean()).as(added.toString()).isTrue();
+        assertThat(joiner.get("/api/v1/subscriptions.getOne?roomId=" + rid).json().path("subscription").path("rid").asText()).isEqualTo(rid);
+        // adding someone already in is no error; an unknown name is
+        assertThat(ddpResult(methodCall(owner, "addUsersToRoom", Map.of("rid", rid, "users", List.of(joiner.username())))).has("error")).isFalse();
+        assertThat(ddpResult(methodCall(owner, "addUsersToRoom", Map.of("rid", rid, "users", List.of("no-such-user-x"))))
+                .path("error").path("error").asText()).isEqualTo("error-invalid-username");
+        Client stranger = newUser("stranger");
+        String group = owner.post("/api/v1/groups.create", Map.of("name", unique("closed"))).json().path("group").path("_id").asText();
+        assertThat(ddpResult(methodCall(stranger, "addUsersToRoom", Map.of("rid", group, "users", List.of(stranger.username()))))
+                .path("error").path("error").asText()).isEqualTo("error-not-allowed");
+
+        Reply capabilities = owner.get("/api/v1/video-conference.capabilities");
+        assertThat(capabilities.status()).isEqualTo(400);
+        assertThat(capabilities.json().path("error").asText()).isEqualTo("no-videoconf-provider-app");
+    }
 }

@@ -1,21 +1,31 @@
 package chat.caravan.core.methods;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
 import chat.caravan.core.authz.RoleEndpoints;
 import chat.caravan.core.rooms.AnyRoomEndpoints;
+import chat.caravan.core.rooms.RoomKind;
+import chat.caravan.core.rooms.RoomService;
+import chat.caravan.core.rooms.RoomStore;
 import chat.caravan.core.users.ConfirmationEmails;
 import chat.caravan.core.users.ProfileEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import org.bson.Document;
 import org.springframework.stereotype.Component;
 
 /**
  * The DDP methods the official apps call that have a REST twin in newer releases (the apps take the method before
  * the version that added the endpoint): history paging, thread reading, muting, public roles, the forced password
- * change, the confirmation e-mail, and the (empty) list of enterprise modules.
+ * change, the confirmation e-mail, adding members, and the (empty) list of enterprise modules.
  */
 @Component
 public class MobileMethods {
@@ -25,16 +35,20 @@ public class MobileMethods {
 
     private static final Set<String> METHODS = Set.of("getThreadMessages", "readThreads", "loadSurroundingMessages",
             "loadNextMessages", "muteUserInRoom", "unmuteUserInRoom", "getUserRoles", "setUserPassword",
-            "sendConfirmationEmail", "license:getModules");
+            "sendConfirmationEmail", "license:getModules", "addUsersToRoom");
 
     private final HistoryMethods history;
     private final AnyRoomEndpoints rooms;
     private final RoleEndpoints roles;
     private final ProfileEndpoints profile;
     private final ConfirmationEmails confirmations;
+    private final RoomStore store;
+    private final RoomService roomService;
 
     public MobileMethods(HistoryMethods history, AnyRoomEndpoints rooms, RoleEndpoints roles, ProfileEndpoints profile,
-            ConfirmationEmails confirmations) {
+            ConfirmationEmails confirmations, RoomStore store, RoomService roomService) {
+        this.store = store;
+        this.roomService = roomService;
         this.history = history;
         this.rooms = rooms;
         this.roles = roles;
@@ -69,9 +83,44 @@ public class MobileMethods {
                 }
                 yield confirmations.send(first.asText());
             }
+            case "addUsersToRoom" -> {
+                addUsers(caller, first);
+                yield true;
+            }
             // Rocket.Chat's enterprise modules: this server has no license, so none
             case "license:getModules" -> List.of();
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
         };
+    }
+
+    /** {@code addUsersToRoom({rid, users: [username]})}: the room members screen's "add users" (members already in stay). */
+    private void addUsers(Caller caller, JsonNode request) {
+        if (!request.path("rid").isTextual()) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", "addUsersToRoom"));
+        }
+        Document room = store.room(request.get("rid").asText());
+        if (room == null) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", "addUsersToRoom"));
+        }
+        String type = room.getString(RoomFields.TYPE);
+        if (RoomFields.DIRECT.equals(type)) {
+            throw CaravanException.coded("error-cant-invite-for-direct-room", "Can't invite user to direct rooms",
+                    Map.of("method", "addUsersToRoom"));
+        }
+        if (!request.path("users").isArray()) {
+            throw CaravanException.coded("error-invalid-arguments", "Invalid arguments", Map.of("method", "addUsersToRoom"));
+        }
+        List<Document> users = new ArrayList<>();
+        for (JsonNode username : request.get("users")) {
+            Document user = username.isTextual() ? store.users().find(Filters.regex(UserFields.USERNAME,
+                    Pattern.compile("^" + Pattern.quote(username.asText()) + "$", Pattern.CASE_INSENSITIVE))).first() : null;
+            if (user == null) {
+                throw CaravanException.coded("error-invalid-username", "Invalid username", Map.of("method", "addUsersToRoom"));
+            }
+            if (store.subscription(room.getString("_id"), user.getString("_id")) == null) {
+                users.add(user);
+            }
+        }
+        roomService.invite(caller, room, users, RoomFields.PRIVATE_GROUP.equals(type) ? RoomKind.GROUP : RoomKind.CHANNEL);
     }
 }
