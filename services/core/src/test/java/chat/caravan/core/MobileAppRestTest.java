@@ -268,4 +268,32 @@ class MobileAppRestTest extends CoreRestTestBase {
         assertThat(capabilities.status()).isEqualTo(400);
         assertThat(capabilities.json().path("error").asText()).isEqualTo("no-videoconf-provider-app");
     }
+
+    @Test
+    void roomsByTypeAndNameAvatarSuggestionsAndTheForgottenPassword() {
+        Client alice = newUser("named");
+        Client bob = newUser("namedb");
+        String name = unique("named");
+        String rid = alice.post("/api/v1/channels.create", Map.of("name", name)).json().path("channel").path("_id").asText();
+        JsonNode byName = ddpResult(methodCall(bob, "getRoomByTypeAndName", "c", name)).path("result");
+        assertThat(byName.path("_id").asText()).as(byName.toString()).isEqualTo(rid);
+        assertThat(ddpResult(methodCall(bob, "getRoomByTypeAndName", "c", rid)).path("result").path("name").asText()).isEqualTo(name);
+        String dm = alice.post("/api/v1/im.create", Map.of("username", bob.username())).json().path("room").path("_id").asText();
+        assertThat(ddpResult(methodCall(alice, "getRoomByTypeAndName", "d", bob.username())).path("result").path("_id").asText())
+                .isEqualTo(dm);
+        String secret = unique("secret");
+        alice.post("/api/v1/groups.create", Map.of("name", secret));
+        assertThat(ddpResult(methodCall(bob, "getRoomByTypeAndName", "p", secret)).path("error").path("error").asText())
+                .isEqualTo("error-no-permission");
+        assertThat(ddpResult(methodCall(bob, "getRoomByTypeAndName", "c", "no-such-room")).path("error").path("error").asText())
+                .isEqualTo("error-invalid-room");
+
+        assertThat(ddpResult(methodCall(bob, "getAvatarSuggestion")).path("result").isObject()).isTrue();
+
+        Reply forgotten = anonymous().post("/api/v1/users.forgotPassword", Map.of("email", bob.username() + "@core.test"));
+        assertThat(forgotten.status()).isEqualTo(400);
+        assertThat(forgotten.json().path("errorType").asText()).isEqualTo("error-email-send-failed");
+        assertThat(anonymous().post("/api/v1/users.forgotPassword", Map.of("email", "nobody@nowhere.test")).status()).isEqualTo(200);
+        assertThat(anonymous().post("/api/v1/users.forgotPassword", Map.of()).status()).isEqualTo(400);
+    }
 }

@@ -11,15 +11,19 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
 import chat.caravan.core.authz.RoleEndpoints;
+import chat.caravan.common.authz.Authorization;
+import chat.caravan.core.avatars.AvatarEndpoints;
 import chat.caravan.core.rooms.AnyRoomEndpoints;
+import chat.caravan.core.rooms.RoomLookup;
 import chat.caravan.core.rooms.RoomKind;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
-import chat.caravan.core.users.ConfirmationEmails;
+import chat.caravan.core.users.AccountEmails;
 import chat.caravan.core.users.ProfileEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,18 +39,24 @@ public class MobileMethods {
 
     private static final Set<String> METHODS = Set.of("getThreadMessages", "readThreads", "loadSurroundingMessages",
             "loadNextMessages", "muteUserInRoom", "unmuteUserInRoom", "getUserRoles", "setUserPassword",
-            "sendConfirmationEmail", "license:getModules", "addUsersToRoom");
+            "sendConfirmationEmail", "license:getModules", "addUsersToRoom",
+            "getRoomByTypeAndName", "getAvatarSuggestion");
 
     private final HistoryMethods history;
     private final AnyRoomEndpoints rooms;
     private final RoleEndpoints roles;
     private final ProfileEndpoints profile;
-    private final ConfirmationEmails confirmations;
+    private final AccountEmails confirmations;
     private final RoomStore store;
     private final RoomService roomService;
+    private final Authorization authorization;
+    private final AvatarEndpoints avatars;
 
     public MobileMethods(HistoryMethods history, AnyRoomEndpoints rooms, RoleEndpoints roles, ProfileEndpoints profile,
-            ConfirmationEmails confirmations, RoomStore store, RoomService roomService) {
+            AccountEmails confirmations, RoomStore store, RoomService roomService, Authorization authorization,
+            AvatarEndpoints avatars) {
+        this.authorization = authorization;
+        this.avatars = avatars;
         this.store = store;
         this.roomService = roomService;
         this.history = history;
@@ -87,10 +97,36 @@ public class MobileMethods {
                 addUsers(caller, first);
                 yield true;
             }
+            case "getRoomByTypeAndName" -> roomByTypeAndName(caller, first, params.path(1));
+            case "getAvatarSuggestion" -> avatars.suggestions(caller);
             // Rocket.Chat's enterprise modules: this server has no license, so none
             case "license:getModules" -> List.of();
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
         };
+    }
+
+    /**
+     * {@code getRoomByTypeAndName(type, name)}: a room by type and name (or id; for a DM, the other user's name), as the
+     * app opens permalinks and mentions of rooms it has not synced.
+     */
+    private Object roomByTypeAndName(Caller caller, JsonNode type, JsonNode name) {
+        if (!type.isTextual() || !name.isTextual()) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", "getRoomByTypeAndName"));
+        }
+        String t = type.asText();
+        String reference = name.asText();
+        Bson named = RoomFields.DIRECT.equals(t)
+                ? Filters.or(Filters.eq("_id", reference), Filters.and(Filters.all(RoomFields.USERNAMES,
+                        List.of(caller.user().getString(UserFields.USERNAME), reference)), Filters.size(RoomFields.USERNAMES, 2)))
+                : Filters.or(Filters.eq(RoomFields.NAME, reference), Filters.eq("_id", reference));
+        Document room = store.rooms().find(Filters.and(Filters.eq(RoomFields.TYPE, t), named)).first();
+        if (room == null) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", "getRoomByTypeAndName"));
+        }
+        if (!authorization.canAccessRoom(caller.id(), room.getString("_id"))) {
+            throw CaravanException.coded("error-no-permission", "No permission", Map.of("method", "getRoomByTypeAndName"));
+        }
+        return RoomLookup.view(room);
     }
 
     /** {@code addUsersToRoom({rid, users: [username]})}: the room members screen's "add users" (members already in stay). */

@@ -14,21 +14,37 @@ import org.bson.Document;
 import org.springframework.stereotype.Component;
 
 /**
- * Resending the e-mail that verifies an address: {@code users.sendConfirmationEmail} (8.0 and later) and the DDP
- * {@code sendConfirmationEmail} before. This server has no mail sender configured, so for a known address the answer
- * is Rocket.Chat's send failure with that reason, never a pretended success.
+ * The e-mails about an account: resending the one that verifies an address ({@code users.sendConfirmationEmail}, 8.0
+ * and later, and the DDP {@code sendConfirmationEmail} before) and the password reset ({@code users.forgotPassword}).
+ * This server has no mail sender configured, so for a known address the answer is Rocket.Chat's send failure with
+ * that reason, never a pretended success.
  */
-@Component("confirmationEmails")
-public class ConfirmationEmails {
+@Component("accountEmails")
+public class AccountEmails {
 
     static final String NO_MAIL_SERVER = "Error trying to send email: no mail server is configured";
 
     private final UserLookup users;
     private final RestAuth auth;
+    private final chat.caravan.common.settings.Settings settings;
 
-    public ConfirmationEmails(UserLookup users, RestAuth auth) {
+    public AccountEmails(UserLookup users, RestAuth auth, chat.caravan.common.settings.Settings settings) {
         this.users = users;
         this.auth = auth;
+        this.settings = settings;
+    }
+
+    /** Body {@code {email}}: an unknown address is a success, as Rocket.Chat reveals nothing about it. */
+    public void forgotPassword(Exchange exchange) {
+        if (!settings.bool("Accounts_PasswordReset", true)) {
+            throw CaravanException.plain("Password reset is not enabled");
+        }
+        JsonNode email = RestRequest.body(exchange).get("email");
+        if (email == null || !email.isTextual() || email.asText().isBlank()) {
+            throw CaravanException.plain("The 'email' param is required");
+        }
+        send(email.asText());
+        RestReplies.ok(exchange, Map.of());
     }
 
     /** Body {@code {email}}; open to a caller not logged in, as the app resends from its login screen. */
