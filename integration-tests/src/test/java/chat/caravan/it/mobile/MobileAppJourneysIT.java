@@ -333,10 +333,18 @@ class MobileAppJourneysIT {
                 .isEqualTo("hi bob");
 
         String name = "app-made-" + level.name().toLowerCase() + "-" + System.nanoTime();
-        JsonNode channel = ann.post("/api/v1/channels.create", Map.of("name", name, "members", List.of(bob.username()), "readOnly", false,
+        JsonNode channel = ann.post("/api/v1/channels.create", Map.of("name", name, "members", List.of(), "readOnly", false,
                 "extraData", Map.of("broadcast", false, "encrypted", false))).json();
         assertThat(channel.path("channel").path("name").asText()).as(channel.toString()).isEqualTo(name);
         String channelId = channel.path("channel").path("_id").asText();
+        // the members screen adds Bob; a permalink to the channel resolves by name
+        assertThat(methodCall(ann, "addUsersToRoom", Map.of("rid", channelId, "users", List.of(bob.username()))).path("result")
+                .asBoolean()).isTrue();
+        assertThat(methodCall(bob, "getRoomByTypeAndName", "c", name).path("result").path("_id").asText()).isEqualTo(channelId);
+        // room actions: no video-call provider, which the app explains (it reads error)
+        RestClient.Response calls = ann.get("/api/v1/video-conference.capabilities");
+        assertThat(calls.status()).isEqualTo(400);
+        assertThat(calls.json().path("error").asText()).isEqualTo("no-videoconf-provider-app");
         assertThat(bob.get("/api/v1/subscriptions.getOne?roomId=" + channelId).json().path("subscription").path("name").asText())
                 .isEqualTo(name);
     }

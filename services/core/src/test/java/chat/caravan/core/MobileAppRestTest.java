@@ -82,6 +82,17 @@ class MobileAppRestTest extends CoreRestTestBase {
         assertThat(alice.delete("/api/v1/push.token", Map.of("token", "fcm-" + device)).status()).isEqualTo(404);
         assertThat(anonymous().post("/api/v1/push.token", older).status()).isEqualTo(401);
 
+        // push.test: Rocket.Chat's checks, then the reason nothing is sent
+        assertThat(newUser("notokens").post("/api/v1/push.test", Map.of()).json().path("errorType").asText())
+                .isEqualTo("error-no-tokens-for-this-user");
+        assertThat(alice.post("/api/v1/push.test", Map.of()).json().path("errorType").asText()).isEqualTo("error-push-gateway-not-configured");
+        setting("Push_enable", false);
+        try {
+            assertThat(alice.post("/api/v1/push.test", Map.of()).json().path("errorType").asText()).isEqualTo("error-push-disabled");
+        } finally {
+            setting("Push_enable", true);
+        }
+
         JsonNode info = alice.get("/api/v1/push.info").json();
         assertThat(info.path("pushGatewayEnabled").isBoolean()).isTrue();
         assertThat(info.path("pushGatewayEnabled").asBoolean()).as("no push gateway is wired").isFalse();

@@ -3,6 +3,7 @@ package chat.caravan.core.push;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import chat.caravan.common.authz.Authorization;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.rest.RestReplies;
 import chat.caravan.common.rest.RestRequest;
@@ -28,8 +29,10 @@ public class PushEndpoints {
     private final RestAuth auth;
     private final MongoDatabase database;
     private final Settings settings;
+    private final Authorization authorization;
 
-    public PushEndpoints(PushTokens tokens, RestAuth auth, MongoDatabase database, Settings settings) {
+    public PushEndpoints(PushTokens tokens, RestAuth auth, MongoDatabase database, Settings settings, Authorization authorization) {
+        this.authorization = authorization;
         this.tokens = tokens;
         this.auth = auth;
         this.database = database;
@@ -76,6 +79,25 @@ public class PushEndpoints {
             throw CaravanException.notFound("Resource not found");
         }
         RestReplies.ok(exchange, Map.of());
+    }
+
+    /**
+     * {@code push.test}: Rocket.Chat's checks (permission, push on, the caller has a device), then the refusal to
+     * pretend: no gateway is wired to send the test notification through.
+     */
+    public void test(Exchange exchange) {
+        Caller caller = Caller.of(exchange, auth, database);
+        if (!authorization.hasPermission(caller.id(), "test-push-notifications")) {
+            throw CaravanException.forbidden("User does not have the permissions required for this action [error-unauthorized]");
+        }
+        if (!settings.bool("Push_enable", true)) {
+            throw CaravanException.coded("error-push-disabled", "Push is disabled", Map.of("method", "push_test"));
+        }
+        if (tokens.devicesOf(caller.id()).isEmpty()) {
+            throw CaravanException.coded("error-no-tokens-for-this-user", "There are no tokens for this user", Map.of("method", "push_test"));
+        }
+        throw CaravanException.coded("error-push-gateway-not-configured", "No push gateway is configured on this server",
+                Map.of("method", "push_test"));
     }
 
     /**
