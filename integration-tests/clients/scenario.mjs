@@ -78,7 +78,9 @@ async function main() {
   const bot = RocketchatSdkLegacyImpl.create(baseUrl);
   await bot.connect({});
   await bot.login({ username: names.bot, password: sha256(`${names.bot}-pw`) });
-  await bot.subscribeRoom(room._id);
+  // the legacy interface hands back its subscriptions without waiting for them: wait until the server says ready
+  const botSubscriptions = await bot.subscribeRoom(room._id);
+  await Promise.all(botSubscriptions.map((subscription) => subscription.ready()));
   bot.onMessage(([message]) => {
     if (message.msg === `ping ${tag}` && message.u.username !== names.bot) {
       bot.sendMessage(`pong ${tag}`, room._id).catch((e) => console.error('bot reply failed', e));
