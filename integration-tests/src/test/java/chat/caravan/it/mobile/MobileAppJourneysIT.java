@@ -211,6 +211,9 @@ class MobileAppJourneysIT {
             assertReady(ddp.subscribe("stream-notify-logged", event, false), "stream-notify-logged " + event);
         }
         assertReady(ddp.subscribe("stream-roles", "roles", false), "stream-roles");
+        // the room list's presence: the users shown, watched by id; the app reports itself online
+        assertReady(ddp.subscribe("stream-user-presence", "", Map.of("added", List.of(ann.userId()))), "stream-user-presence");
+        assertThat(ddp.call("UserPresence:online").has("error")).isFalse();
         for (String event : List.of("message", "notification", "rooms-changed", "subscriptions-changed", "userData", "uiInteraction",
                 "e2ekeyRequest", "otr", "webrtc", "video-conference")) {
             assertReady(ddp.subscribe("stream-notify-user", ann.userId() + "/" + event, false), "stream-notify-user " + event);
