@@ -307,4 +307,29 @@ class MobileAppRestTest extends CoreRestTestBase {
         assertThat(anonymous().post("/api/v1/users.forgotPassword", Map.of("email", "nobody@nowhere.test")).status()).isEqualTo(200);
         assertThat(anonymous().post("/api/v1/users.forgotPassword", Map.of()).status()).isEqualTo(400);
     }
+
+    @Test
+    void blockingADirectConversationStopsBothSidesUntilUnblocked() {
+        Client alice = newUser("blocker");
+        Client bob = newUser("blocked");
+        String dm = alice.post("/api/v1/im.create", Map.of("username", bob.username())).json().path("room").path("_id").asText();
+        send(bob, dm, "hi");
+        JsonNode blocked = ddpResult(methodCall(alice, "blockUser", Map.of("rid", dm, "blocked", bob.userId())));
+        assertThat(blocked.path("result").asBoolean()).as(blocked.toString()).isTrue();
+        assertThat(alice.get("/api/v1/subscriptions.getOne?roomId=" + dm).json().path("subscription").path("blocker").asBoolean()).isTrue();
+        assertThat(bob.get("/api/v1/subscriptions.getOne?roomId=" + dm).json().path("subscription").path("blocked").asBoolean()).isTrue();
+        Reply refused = bob.post("/api/v1/chat.sendMessage", Map.of("message", Map.of("rid", dm, "msg", "still there?")));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("room_is_blocked");
+        assertThat(alice.post("/api/v1/chat.sendMessage", Map.of("message", Map.of("rid", dm, "msg", "x"))).status()).isEqualTo(400);
+        // only a direct conversation, and only by one of its two members
+        String rid = channel(alice, bob);
+        assertThat(ddpResult(methodCall(alice, "blockUser", Map.of("rid", rid, "blocked", bob.userId()))).path("error").path("error").asText())
+                .isEqualTo("error-invalid-room");
+        assertThat(ddpResult(methodCall(newUser("third"), "blockUser", Map.of("rid", dm, "blocked", bob.userId()))).path("error")
+                .path("error").asText()).isEqualTo("error-invalid-room");
+        ddpResult(methodCall(alice, "unblockUser", Map.of("rid", dm, "blocked", bob.userId())));
+        send(bob, dm, "back");
+        send(alice, dm, "welcome back");
+    }
 }

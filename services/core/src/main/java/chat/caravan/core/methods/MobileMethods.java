@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
 import chat.caravan.core.authz.RoleEndpoints;
@@ -22,6 +23,7 @@ import chat.caravan.core.users.AccountEmails;
 import chat.caravan.core.users.ProfileEndpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -29,7 +31,7 @@ import org.springframework.stereotype.Component;
 /**
  * The DDP methods the official apps call that have a REST twin in newer releases (the apps take the method before
  * the version that added the endpoint): history paging, thread reading, muting, public roles, the forced password
- * change, the confirmation e-mail, adding members, and the (empty) list of enterprise modules.
+ * change, the confirmation e-mail, adding members, blocking in a DM, and the (empty) list of enterprise modules.
  */
 @Component
 public class MobileMethods {
@@ -40,7 +42,7 @@ public class MobileMethods {
     private static final Set<String> METHODS = Set.of("getThreadMessages", "readThreads", "loadSurroundingMessages",
             "loadNextMessages", "muteUserInRoom", "unmuteUserInRoom", "getUserRoles", "setUserPassword",
             "sendConfirmationEmail", "license:getModules", "addUsersToRoom",
-            "getRoomByTypeAndName", "getAvatarSuggestion");
+            "getRoomByTypeAndName", "getAvatarSuggestion", "blockUser", "unblockUser");
 
     private final HistoryMethods history;
     private final AnyRoomEndpoints rooms;
@@ -99,6 +101,10 @@ public class MobileMethods {
             }
             case "getRoomByTypeAndName" -> roomByTypeAndName(caller, first, params.path(1));
             case "getAvatarSuggestion" -> avatars.suggestions(caller);
+            case "blockUser", "unblockUser" -> {
+                setBlocked(caller, first, "blockUser".equals(method));
+                yield true;
+            }
             // Rocket.Chat's enterprise modules: this server has no license, so none
             case "license:getModules" -> List.of();
             default -> throw new CaravanException(404, null, "Method '" + method + "' not found", null);
@@ -127,6 +133,29 @@ public class MobileMethods {
             throw CaravanException.coded("error-no-permission", "No permission", Map.of("method", "getRoomByTypeAndName"));
         }
         return RoomLookup.view(room);
+    }
+
+    /**
+     * {@code blockUser({rid, blocked})} / {@code unblockUser}: in a direct conversation, the caller's subscription is
+     * marked {@code blocker} and the other's {@code blocked}; while either is set neither side can post.
+     */
+    private void setBlocked(Caller caller, JsonNode request, boolean block) {
+        String method = block ? "blockUser" : "unblockUser";
+        if (!request.path("rid").isTextual() || !request.path("blocked").isTextual()) {
+            throw CaravanException.invalidParams("Match error: expected {rid, blocked}");
+        }
+        String rid = request.get("rid").asText();
+        String blocked = request.get("blocked").asText();
+        Document room = store.room(rid);
+        if (room == null || !RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE)) || blocked.equals(caller.id())
+                || store.subscription(rid, blocked) == null || store.subscription(rid, caller.id()) == null) {
+            throw CaravanException.coded("error-invalid-room", "Invalid room", Map.of("method", method));
+        }
+        java.util.Date now = new java.util.Date();
+        store.subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.eq(SubscriptionFields.USER_ID, blocked)),
+                Updates.combine(block ? Updates.set("blocked", true) : Updates.unset("blocked"), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        store.subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.eq(SubscriptionFields.USER_ID, caller.id())),
+                Updates.combine(block ? Updates.set("blocker", true) : Updates.unset("blocker"), Updates.set(SubscriptionFields.UPDATED_AT, now)));
     }
 
     /** {@code addUsersToRoom({rid, users: [username]})}: the room members screen's "add users" (members already in stay). */
