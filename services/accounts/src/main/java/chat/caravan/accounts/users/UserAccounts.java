@@ -158,7 +158,8 @@ public class UserAccounts {
     }
 
     /**
-     * {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}, keepToken?}.
+     * {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}, keepToken?,
+     * keepSessions?}.
      * A new password ends every session of the user, except the one holding {@code keepToken} (a user changing their
      * own password stays logged in where they made the change, as Rocket.Chat's profile change does).
      */
@@ -272,8 +273,9 @@ public class UserAccounts {
         if (logoutEverywhere) {
             users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.unset(UserFields.LOGIN_TOKENS));
             TokenRevocations.all(exchange, userId);
-        } else if (passwordChanged) {
-            // as Meteor's setPassword: a new password ends the sessions (personal access tokens stay)
+        } else if (passwordChanged && !request.path("keepSessions").asBoolean(false)) {
+            // as Meteor's setPassword: a new password ends the sessions (personal access tokens stay), unless the caller
+            // sets a password it was required to change (setUserPassword, Meteor's logout: false)
             sessions.removeTokens(userId, optionalText(request, "keepToken", 512), true, exchange);
         }
         return Map.of("user", UserDocuments.withoutSecrets(users.byId(userId)));

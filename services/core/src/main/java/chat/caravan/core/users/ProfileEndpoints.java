@@ -119,6 +119,30 @@ public class ProfileEndpoints {
         RestReplies.ok(exchange, Map.of("user", UserDocuments.withoutSecrets(users.byId(caller))));
     }
 
+    /**
+     * The DDP {@code setUserPassword(password)}: a user told to change their password ({@code requirePasswordChange})
+     * sets a new one, which follows the policy and differs from the old; their sessions stay (Rocket.Chat's
+     * {@code logout: false}) and the requirement is lifted.
+     */
+    public Object setRequiredPassword(String caller, JsonNode password) {
+        if (password == null || !password.isTextual()) {
+            throw CaravanException.invalidParams("Match error: expected a string");
+        }
+        Document me = users.byId(caller);
+        if (me == null || !Boolean.TRUE.equals(me.getBoolean(UserFields.REQUIRE_PASSWORD_CHANGE))) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "setUserPassword"));
+        }
+        ObjectNode changes = JsonNodeFactory.instance.objectNode().put("password", password.asText()).put("requirePasswordChange", false);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("userId", caller);
+        request.put("data", changes);
+        request.put("ownProfile", true);
+        request.put("keepSessions", true);
+        bus.call("accounts.updateUser", request);
+        auth.forgetUser(caller);
+        return null;
+    }
+
     /** {@code users.setPreferences}: the caller's (or, with edit-other-user-info, another user's) preferences. */
     public void setPreferences(Exchange exchange) {
         String caller = RestAuth.userId(exchange);
