@@ -137,7 +137,7 @@ public class CoreSeeder implements SmartInitializingSingleton {
      * auto-join rooms ({@code teamDefault}) as well, posting {@code uj} as a join does; a room marked
      * {@code favorite} starts as a favorite of the new member.
      */
-    void joinDefaultChannels(String userId) {
+    public void joinDefaultChannels(String userId) {
         Document user = userId == null ? null : database.getCollection(Collections.USERS).find(Filters.eq("_id", userId)).first();
         if (user == null || user.getString("username") == null) {
             return;

@@ -25,6 +25,7 @@ import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.settings.BlockedUsernames;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.settings.CoreSeeder;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -61,11 +62,13 @@ public class UserEndpoints {
     private final RoomOwnerships ownerships;
     private final RestAuth restAuth;
     private final UserIdentityReferences identityReferences;
+    private final CoreSeeder defaultChannels;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
             UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
-            RestAuth restAuth, UserIdentityReferences identityReferences) {
+            RestAuth restAuth, UserIdentityReferences identityReferences, CoreSeeder defaultChannels) {
         this.identityReferences = identityReferences;
+        this.defaultChannels = defaultChannels;
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -94,6 +97,11 @@ public class UserEndpoints {
             }
         }
         JsonNode created = bus.call("accounts.createUser", body);
+        if (created.path("joinDefaultChannels").asBoolean(true)) {
+            // before answering, as Rocket.Chat's saveUser: the new user's first request finds the memberships there
+            // (the accounts.userCreated event joins them again, which changes nothing)
+            defaultChannels.joinDefaultChannels(created.path("user").path(UserFields.ID).asText(null));
+        }
         RestReplies.ok(exchange, Map.of("user", created.path("user")));
     }
 
