@@ -61,10 +61,12 @@ public class UserEndpoints {
     private final MongoCollection<Document> subscriptions;
     private final RoomOwnerships ownerships;
     private final RestAuth restAuth;
+    private final UserLifecycle lifecycle;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
             UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
-            RestAuth restAuth) {
+            RestAuth restAuth, UserLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -93,6 +95,7 @@ public class UserEndpoints {
             }
         }
         JsonNode created = bus.call("accounts.createUser", body);
+        lifecycle.created(created.path("user").path("_id").asText(null));
         RestReplies.ok(exchange, Map.of("user", created.path("user")));
     }
 
@@ -130,6 +133,7 @@ public class UserEndpoints {
         request.remove("active");
         request.set("password", body.get("pass"));
         JsonNode created = bus.call("accounts.createUser", request).path("user");
+        lifecycle.created(created.path("_id").asText(null));
         Map<String, Object> user = new LinkedHashMap<>();
         for (String field : List.of("_id", "type", "status", "active", "name", "utcOffset", "username")) {
             if (created.has(field)) {
