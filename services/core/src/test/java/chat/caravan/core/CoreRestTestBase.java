@@ -40,6 +40,8 @@ abstract class CoreRestTestBase {
         registry.add("ADMIN_USERNAME", () -> "admin");
         registry.add("ADMIN_PASS", () -> "admin-pass");
         registry.add("ADMIN_EMAIL", () -> "admin@core.test");
+        // the sweep of unconfirmed uploads runs often enough for a test to see it
+        registry.add("caravan.files.sweep-every", () -> "300");
         // the suite's administrator is named admin, a name Rocket.Chat reserves for new accounts
     }
 

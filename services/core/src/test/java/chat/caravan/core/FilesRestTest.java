@@ -133,6 +133,29 @@ class FilesRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void anUploadNeverConfirmedIsSweptWithItsBytes() throws Exception {
+        Raw media = multipart(owner, "/api/v1/rooms.media/" + rid, "file", "draft.txt", "never sent".getBytes(), Map.of());
+        assertThat(media.status()).as(media.text()).isEqualTo(200);
+        String fileId = JSON.readTree(media.text()).path("file").path("_id").asText();
+        Raw kept = multipart(owner, "/api/v1/rooms.media/" + rid, "file", "kept.txt", "still in its day".getBytes(), Map.of());
+        String keptId = JSON.readTree(kept.text()).path("file").path("_id").asText();
+        assertThat(database.getCollection("rocketchat_uploads.files").countDocuments(Filters.eq("_id", fileId))).isOne();
+        // its day is over
+        database.getCollection("rocketchat_uploads").updateOne(Filters.eq("_id", fileId),
+                new Document("$set", new Document("expiresAt", new java.util.Date(System.currentTimeMillis() - 1000))));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("_id", fileId)) > 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("_id", fileId))).isZero();
+        assertThat(database.getCollection("rocketchat_uploads.files").countDocuments(Filters.eq("_id", fileId))).isZero();
+        assertThat(database.getCollection("rocketchat_uploads.chunks").countDocuments(Filters.eq("files_id", fileId))).isZero();
+        assertThat(owner.post("/api/v1/rooms.mediaConfirm/" + rid + "/" + fileId, Map.of("msg", "")).status()).isEqualTo(400);
+        assertThat(database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("_id", keptId))).isOne();
+    }
+
+    @Test
     void aUserAvatarIsUploadedServedAndResetAndAnInternalAvatarUrlIsRefused() throws Exception {
         Client user = newUser("avatar");
         byte[] png = png(400, 300);
@@ -188,6 +211,37 @@ class FilesRestTest extends CoreRestTestBase {
                 "params", java.util.List.of("", "", "initials")));
         assertThat(user.post("/api/v1/method.call/setAvatarFromService", Map.of("message", initials)).status()).isEqualTo(200);
         assertThat(get(user, "/avatar/" + user.username()).header("Content-Type")).isEqualTo("image/svg+xml");
+    }
+
+    @Test
+    void aRoomAvatarIsKeptInTheFileStoreServedAndReset() throws Exception {
+        String dataUri = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png(64, 64));
+        Reply saved = owner.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", rid, "roomAvatar", dataUri));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        Document record = database.getCollection("rocketchat_avatars").find(Filters.eq("rid", rid)).first();
+        assertThat(record.getString("store")).isEqualTo("GridFS:Avatars");
+        assertThat(record.get("data")).isNull();
+        assertThat(database.getCollection("rocketchat_avatars.files").countDocuments(Filters.eq("_id", record.getString("_id"))))
+                .isOne();
+        String etag = database.getCollection("rocketchat_room").find(Filters.eq("_id", rid)).first().getString("avatarETag");
+        assertThat(etag).isEqualTo(record.getString("etag"));
+        Raw avatar = get(owner, "/avatar/room/" + rid);
+        assertThat(avatar.status()).isEqualTo(200);
+        assertThat(avatar.header("Content-Type")).isEqualTo("image/png");
+        assertThat(ImageIO.read(new java.io.ByteArrayInputStream(avatar.bytes())).getWidth()).isEqualTo(64);
+
+        Reply replaced = owner.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", rid, "roomAvatar",
+                "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png(32, 32))));
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(database.getCollection("rocketchat_avatars").countDocuments(Filters.eq("rid", rid))).isOne();
+        assertThat(database.getCollection("rocketchat_avatars.files").countDocuments(Filters.eq("_id", record.getString("_id"))))
+                .as("the replaced image's bytes are gone").isZero();
+
+        assertThat(owner.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", rid, "roomAvatar", "data:image/png;base64,%%"))
+                .body()).contains("error-invalid-image");
+        assertThat(owner.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", rid, "roomAvatar", "")).status()).isEqualTo(200);
+        assertThat(database.getCollection("rocketchat_avatars").countDocuments(Filters.eq("rid", rid))).isZero();
+        assertThat(get(owner, "/avatar/room/" + rid).header("Content-Type")).isEqualTo("image/svg+xml");
     }
 
     @Test

@@ -147,6 +147,55 @@ public class AvatarService {
         LOG.info("avatar of user {} reset", user.getString("_id"));
     }
 
+    /**
+     * Stores {@code image} (of {@code type}) as the avatar of room {@code rid} in the current file store, as user
+     * avatars are, and answers its new ETag; the room's old image goes. Open clients hear {@code updateAvatar}.
+     */
+    public String setRoomAvatar(String rid, byte[] image, String type) {
+        if (type == null || !type.startsWith("image/")) {
+            throw CaravanException.coded("error-invalid-file-type", "File type is not accepted.");
+        }
+        FileStore store = stores.current();
+        String id = Ids.random();
+        String etag = Ids.random();
+        long size;
+        try (InputStream in = new java.io.ByteArrayInputStream(image)) {
+            size = store.write(FileStore.Bucket.AVATARS, id, rid, type, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        removeRoomAvatarFiles(rid);
+        Date now = new Date();
+        records().insertOne(new Document("_id", id).append("rid", rid).append("name", rid).append("type", type)
+                .append("size", size).append("store", store.type() + ":" + FileStore.Bucket.AVATARS.storeName())
+                .append("complete", true).append("uploading", false).append("etag", etag)
+                .append("uploadedAt", now).append("_updatedAt", now));
+        announceRoom(rid, etag);
+        return etag;
+    }
+
+    /** Removes room {@code rid}'s avatar image (its initials show again). */
+    public void resetRoomAvatar(String rid) {
+        removeRoomAvatarFiles(rid);
+        announceRoom(rid, null);
+    }
+
+    private void removeRoomAvatarFiles(String rid) {
+        for (Document old : records().find(Filters.eq("rid", rid))) {
+            if (old.get("data") == null && old.getString("store") != null) {
+                stores.of(old.getString("store")).delete(FileStore.Bucket.AVATARS, old.getString("_id"));
+            }
+            records().deleteOne(Filters.eq("_id", old.getString("_id")));
+        }
+    }
+
+    private void announceRoom(String rid, String etag) {
+        Map<String, Object> event = new HashMap<>();
+        event.put("rid", rid);
+        event.put("avatarETag", etag);
+        bus.publish("stream.notify", Map.of("stream", "notify-logged", "eventName", "updateAvatar", "args", List.of(event)));
+    }
+
     private void removeUserAvatarFiles(String username) {
         for (Document old : records().find(Filters.and(Filters.eq("name", username), Filters.exists("rid", false)))) {
             if (old.get("data") == null) {

@@ -52,13 +52,15 @@ public class AvatarUrlFetcher {
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw invalid(url);
         }
-        InetAddress address;
+        InetAddress[] addresses;
         try {
-            address = InetAddress.getByName(uri.getHost());
+            addresses = InetAddress.getAllByName(uri.getHost());
         } catch (UnknownHostException e) {
             throw invalid(url);
         }
-        if (internal(address) && !settings.bool("Accounts_Avatar_Fetch_AllowInternal", false)) {
+        // every address the name has, not only the first: a name that also points inside is refused
+        if (!settings.bool("Accounts_Avatar_Fetch_AllowInternal", false)
+                && java.util.Arrays.stream(addresses).anyMatch(AvatarUrlFetcher::internal)) {
             throw invalid(url);
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();

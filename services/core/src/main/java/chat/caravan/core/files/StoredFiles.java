@@ -50,12 +50,22 @@ public class StoredFiles {
         }
     }
 
-    /** Temporary uploads ({@code rooms.media}) never confirmed within their day. */
-    public void removeExpired() {
-        List<String> ids = new ArrayList<>();
-        for (Document record : records.expired(100)) {
-            ids.add(record.getString("_id"));
+    /**
+     * Removes temporary uploads ({@code rooms.media}) never confirmed within their day, a hundred at a time until none
+     * is left; answers how many went. Run by the {@code files-sweep-unconfirmed} route.
+     */
+    public int removeExpired() {
+        int removed = 0;
+        while (true) {
+            List<String> ids = new ArrayList<>();
+            for (Document record : records.expired(100)) {
+                ids.add(record.getString("_id"));
+            }
+            ids.forEach(this::delete);
+            removed += ids.size();
+            if (ids.size() < 100) {
+                return removed;
+            }
         }
-        ids.forEach(this::delete);
     }
 }

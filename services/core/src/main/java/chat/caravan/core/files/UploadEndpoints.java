@@ -69,7 +69,6 @@ public class UploadEndpoints {
         Caller caller = Caller.of(exchange, auth, database);
         Document room = accessibleRoom(exchange, caller);
         IncomingFile file = incomingFile(exchange, caller);
-        uploads.removeExpired();
         Document record = uploads.store(caller, room, file, true);
         RestReplies.ok(exchange, UploadService.mediaReply(record));
     }

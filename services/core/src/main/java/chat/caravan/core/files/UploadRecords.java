@@ -34,6 +34,10 @@ public class UploadRecords {
 
     public UploadRecords(MongoDatabase database) {
         this.database = database;
+        // the sweep of unconfirmed uploads and the room file lists read by these
+        collection().createIndex(com.mongodb.client.model.Indexes.ascending(EXPIRES_AT),
+                new com.mongodb.client.model.IndexOptions().sparse(true));
+        collection().createIndex(com.mongodb.client.model.Indexes.ascending("rid", "uploadedAt"));
     }
 
     public MongoCollection<Document> collection() {

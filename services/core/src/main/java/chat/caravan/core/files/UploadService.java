@@ -174,10 +174,6 @@ public class UploadService {
         storedFiles.delete(fileId);
     }
 
-    public void removeExpired() {
-        storedFiles.removeExpired();
-    }
-
     /**
      * Sends the file message for {@code record} in room {@code rid} ({@code msgData}: msg, tmid, alias, emoji, ...),
      * as Rocket.Chat's sendFileMessage: the message carries {@code file}, {@code files} and {@code attachments}.

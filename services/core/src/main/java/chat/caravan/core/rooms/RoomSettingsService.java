@@ -15,15 +15,13 @@ import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.avatars.AvatarService;
 import chat.caravan.core.messages.MessageWriter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.bson.types.Binary;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,15 +41,15 @@ public class RoomSettingsService {
     private final RoomNames names;
     private final MessageWriter messages;
     private final Authorization authorization;
-    private final MongoDatabase database;
+    private final AvatarService avatars;
 
     public RoomSettingsService(RoomStore store, RoomNames names, MessageWriter messages, Authorization authorization,
-            MongoDatabase database) {
+            AvatarService avatars) {
+        this.avatars = avatars;
         this.store = store;
         this.names = names;
         this.messages = messages;
         this.authorization = authorization;
-        this.database = database;
     }
 
     /** Saves the settings named in {@code body} (other keys: {@code rid}) and answers the room as it is now. */
@@ -298,7 +296,7 @@ public class RoomSettingsService {
     private void saveAvatar(Document room, Object value) {
         String rid = room.getString(RoomFields.ID);
         if (value == null || "".equals(value)) {
-            database.getCollection("rocketchat_avatars").deleteMany(Filters.eq("rid", rid));
+            avatars.resetRoomAvatar(rid);
             set(rid, Updates.unset("avatarETag"));
             return;
         }
@@ -311,14 +309,10 @@ public class RoomSettingsService {
         } catch (IllegalArgumentException e) {
             image = null;
         }
-        if (image == null) {
+        if (image == null || image.length == 0) {
             throw CaravanException.coded("error-invalid-image", "Invalid image", Map.of("method", "setRoomAvatar"));
         }
-        String etag = Ids.random();
-        database.getCollection("rocketchat_avatars").replaceOne(Filters.eq("rid", rid), new Document("_id", Ids.random())
-                .append("rid", rid).append("type", data.group(1)).append("size", image.length).append("etag", etag)
-                .append("data", new Binary(image)).append("uploadedAt", new Date()), new ReplaceOptions().upsert(true));
-        set(rid, Updates.set("avatarETag", etag));
+        set(rid, Updates.set("avatarETag", avatars.setRoomAvatar(rid, image, data.group(1))));
     }
 
     private void set(String rid, Bson change) {
