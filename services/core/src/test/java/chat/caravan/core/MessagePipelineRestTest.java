@@ -61,7 +61,7 @@ class MessagePipelineRestTest extends CoreRestTestBase {
     }
 
     @Test
-    void badWordsAreCensoredOnEveryRestAndMethodCallPath() {
+    void badWordsAreCensoredOnEveryRestAndMethodCallPath() throws Exception {
         setting("Message_BadWordsFilterList", "darn,heck");
         setting("Message_AllowBadWordsFilter", true);
         Client alice = newUser("pipe");
@@ -86,9 +86,14 @@ class MessagePipelineRestTest extends CoreRestTestBase {
         Reply stored = alice.get("/api/v1/chat.getMessage?msgId=" + id);
         assertThat(stored.json().path("message").path("msg").asText()).isEqualTo("**** edited");
 
+        FilesRestTest.Raw upload = FilesRestTest.multipart(alice, "/api/v1/rooms.upload/" + rid, "file", "notes.txt",
+                "some notes".getBytes(), Map.of("msg", "darn file"));
+        assertThat(upload.status()).as(upload.text()).isEqualTo(200);
+        assertThat(JSON.readTree(upload.text()).path("message").path("msg").asText()).as("a file message").isEqualTo("**** file");
+
         Reply room = alice.get("/api/v1/channels.info?roomId=" + rid);
         assertThat(room.json().path("channel").path("lastMessage").path("msg").asText())
-                .as("the room's last message is the stored one").isEqualTo("**** edited");
+                .as("the room's last message is the stored one").isEqualTo("**** file");
     }
 
     @Test
