@@ -1,40 +1,13 @@
 // A day with Rocket.Chat's own client library against Caravan: run by the integration tests as
 //   node scenario.mjs <baseUrl> <adminUsername> <adminPassword>
 // Prints one line per check ("ok <name> ..."), exits non-zero on the first failure.
-import { createHash, randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
+import { randomUUID } from 'node:crypto';
 import { DDPSDK, RocketchatSdkLegacyImpl } from '@rocket.chat/ddp-client';
-
-globalThis.WebSocket = WebSocket;
+import { ok, restClient, run, sha256, within } from './lib.mjs';
 
 const [baseUrl, adminUser, adminPass] = process.argv.slice(2);
-const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+const { rest, login } = restClient(baseUrl);
 const tag = randomUUID().slice(0, 8);
-const deadline = (ms, what) => new Promise((_, reject) => setTimeout(() => reject(new Error(`timeout: ${what}`)), ms));
-const within = (ms, what, promise) => Promise.race([promise, deadline(ms, what)]);
-
-async function rest(path, { method = 'GET', body, auth } = {}) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (auth) {
-    headers['X-User-Id'] = auth.userId;
-    headers['X-Auth-Token'] = auth.authToken;
-  }
-  const response = await fetch(baseUrl + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const json = await response.json();
-  if (!response.ok) {
-    throw new Error(`${method} ${path} -> ${response.status} ${JSON.stringify(json)}`);
-  }
-  return json;
-}
-
-async function login(username, password) {
-  const { data } = await rest('/api/v1/login', { method: 'POST', body: { user: username, password } });
-  return data;
-}
-
-function ok(name, detail = '') {
-  console.log(`ok ${name} ${detail}`);
-}
 
 async function main() {
   const admin = await login(adminUser, adminPass);
@@ -105,7 +78,9 @@ async function main() {
   const bot = RocketchatSdkLegacyImpl.create(baseUrl);
   await bot.connect({});
   await bot.login({ username: names.bot, password: sha256(`${names.bot}-pw`) });
-  await bot.subscribeRoom(room._id);
+  // the legacy interface hands back its subscriptions without waiting for them: wait until the server says ready
+  const botSubscriptions = await bot.subscribeRoom(room._id);
+  await Promise.all(botSubscriptions.map((subscription) => subscription.ready()));
   bot.onMessage(([message]) => {
     if (message.msg === `ping ${tag}` && message.u.username !== names.bot) {
       bot.sendMessage(`pong ${tag}`, room._id).catch((e) => console.error('bot reply failed', e));
@@ -118,11 +93,6 @@ async function main() {
   ok('bot-answers');
 
   await Promise.all([alice.connection.close(), bob.connection.close(), bot.disconnect()]);
-  console.log('all passed');
-  process.exit(0);
 }
 
-main().catch((error) => {
-  console.error(`FAILED: ${error.stack || error.message || error}`);
-  process.exit(1);
-});
+run(main);

@@ -74,6 +74,55 @@ public final class RestClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /**
+     * Sends a file as a Rocket.Chat client does ({@code multipart/form-data}: the file in {@code field}, then the
+     * other form fields), e.g. to {@code rooms.upload/:rid} or {@code users.setAvatar}.
+     */
+    public Response upload(String path, String field, String fileName, String contentType, byte[] content,
+            Map<String, String> fields) {
+        String boundary = "----caravan-it-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                + fileName + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    /**
+     * GETs {@code path} as bytes with extra request headers (name, value, ...), e.g. a file with Range or
+     * If-None-Match; signed in with this client's headers when {@code signedIn}, anonymous otherwise.
+     */
+    public Download download(String path, boolean signedIn, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().timeout(Duration.ofSeconds(30));
+        if (signedIn && userId != null) {
+            request.header("X-User-Id", userId).header("X-Auth-Token", authToken);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new IllegalStateException("request to " + baseUrl + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A downloaded answer: status, bytes and headers. */
+    public record Download(int status, byte[] bytes, java.net.http.HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
     private Response send(HttpRequest.Builder request) {
         request.timeout(Duration.ofSeconds(30));
         if (userId != null) {

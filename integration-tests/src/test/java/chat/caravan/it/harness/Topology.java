@@ -27,8 +27,6 @@ public final class Topology implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-pass-1";
     public static final String ADMIN_EMAIL = "admin@caravan.test";
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-
     private final Builder settings;
     private final Path workDir;
     private final Path logDir;

@@ -92,6 +92,61 @@ class FilesRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void aPhotoTakenSidewaysGetsAnUprightThumbnail() throws Exception {
+        // a phone's photo: stored 800 x 400, with EXIF orientation 6 (turn 90 degrees clockwise to view)
+        Raw upload = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "phone.jpg", jpegWithOrientation(800, 400, 6), Map.of());
+        assertThat(upload.status()).as(upload.text()).isEqualTo(200);
+        JsonNode attachment = JSON.readTree(upload.text()).path("message").path("attachments").get(0);
+        Raw thumb = get(owner, attachment.path("image_url").asText());
+        BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(thumb.bytes()));
+        assertThat(image.getHeight()).isEqualTo(360);
+        assertThat(image.getWidth()).isEqualTo(180);
+        assertThat(attachment.path("image_dimensions").path("width").asInt()).isEqualTo(180);
+
+        setting("FileUpload_RotateImages", false);
+        try {
+            Raw asStored = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "phone.jpg", jpegWithOrientation(800, 400, 6), Map.of());
+            JsonNode unrotated = JSON.readTree(asStored.text()).path("message").path("attachments").get(0);
+            assertThat(unrotated.path("image_dimensions").path("width").asInt()).isEqualTo(480);
+        } finally {
+            setting("FileUpload_RotateImages", true);
+        }
+    }
+
+    /** A JPEG with an EXIF (APP1) segment holding only the orientation tag, as cameras write it. */
+    static byte[] jpegWithOrientation(int width, int height, int orientation) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+        byte[] header = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
+        int length = 2 + header.length + tiff.length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(plain, 0, 2);
+        out.write(new byte[] {(byte) 0xff, (byte) 0xe1, (byte) (length >> 8), (byte) length});
+        out.write(header);
+        out.write(tiff);
+        out.write(plain, 2, plain.length - 2);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aReadOnlyRoomTakesFilesFromItsOwnerOnly() throws Exception {
+        Client reader = newUser("reader");
+        owner.post("/api/v1/groups.invite", Map.of("roomId", rid, "userId", reader.userId()));
+        Reply readOnly = owner.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", rid, "readOnly", true));
+        assertThat(readOnly.status()).as(readOnly.body()).isEqualTo(200);
+        long before = database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("rid", rid));
+        Raw refused = multipart(reader, "/api/v1/rooms.upload/" + rid, "file", "no.txt", "no".getBytes(), Map.of());
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(database.getCollection("rocketchat_uploads").countDocuments(Filters.eq("rid", rid)))
+                .as("nothing left behind").isEqualTo(before);
+        Raw allowed = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "yes.txt", "yes".getBytes(), Map.of());
+        assertThat(allowed.status()).as(allowed.text()).isEqualTo(200);
+    }
+
+    @Test
     void theRulesRefuseWithRocketChatsErrorsAndLeaveNothingBehind() throws Exception {
         long before = database.getCollection("rocketchat_uploads").countDocuments();
         Raw wrongField = multipart(owner, "/api/v1/rooms.upload/" + rid, "other", "a.txt", "hi".getBytes(), Map.of());

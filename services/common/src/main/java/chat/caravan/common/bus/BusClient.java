@@ -51,6 +51,10 @@ public class BusClient {
     }
 
     public CompletableFuture<JsonNode> callAsync(String call, Object payload, Duration timeout) {
+        if (!transport.isConnected()) {
+            // fail at once rather than after the timeout: a request would only wait in the reconnect buffer
+            return CompletableFuture.failedFuture(new BusUnavailableException("the bus is disconnected (" + call + ")"));
+        }
         return transport.request(subjects.rpc(call), CaravanJson.toEjsonBytes(payload), timeout)
                 .thenApply(BusReply::unwrap);
     }

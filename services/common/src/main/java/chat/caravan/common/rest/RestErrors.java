@@ -62,6 +62,9 @@ public class RestErrors {
             LOG.warn("Request {} {} failed: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
                     exchange.getIn().getHeader(Exchange.HTTP_PATH), failure.getMessage());
             body.put("error", "Service unavailable, try again");
+            body.put("errorType", "error-service-unavailable");
+            // how long a client waits before trying again: about one bus reconnect
+            RestReplies.addReplyHeader(exchange, "Retry-After", "5");
         } else {
             status = 500;
             LOG.error("Route {} failed ({} {})", exchange.getFromRouteId(),

@@ -27,6 +27,15 @@ public final class RestReplies {
         write(exchange, 200, body);
     }
 
+    /** Adds one header to {@link #REPLY_HEADERS}. */
+    @SuppressWarnings("unchecked")
+    public static void addReplyHeader(Exchange exchange, String name, String value) {
+        Map<String, String> headers = exchange.getProperty(REPLY_HEADERS, Map.class);
+        Map<String, String> changed = headers == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(headers);
+        changed.put(name, value);
+        exchange.setProperty(REPLY_HEADERS, changed);
+    }
+
     public static void write(Exchange exchange, int status, JsonNode body) {
         exchange.getMessage().removeHeaders("*");
         Map<?, ?> replyHeaders = exchange.getProperty(REPLY_HEADERS, Map.class);

@@ -108,6 +108,30 @@ class BusComponentTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void whileTheBusIsDisconnectedACallFailsAtOnceInsteadOfWaitingForItsTimeout() throws Exception {
+        NatsServerProcess own = NatsServerProcess.start();
+        Connection connection = Nats.connect(new io.nats.client.Options.Builder().server(own.url()).maxReconnects(-1).build());
+        CamelContext camel = new DefaultCamelContext();
+        camel.getRegistry().bind(NatsBusTransport.CONNECTION_BEAN, connection);
+        BusClient bus = new BusClient(new NatsBusTransport(camel, connection, own.url()), new Subjects("test"),
+                Duration.ofSeconds(5));
+        try {
+            own.close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (bus.isConnected() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(bus.isConnected()).isFalse();
+            // the message says which path failed: at once, not "no reply ... within 5000 ms"
+            assertThatThrownBy(() -> bus.call("anyone.there", Map.of(), Duration.ofSeconds(20)))
+                    .isInstanceOf(BusUnavailableException.class).hasMessageContaining("the bus is disconnected");
+        } finally {
+            connection.close();
+            camel.stop();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"in-process", "nats"})
     void eventsReachEverySubscriberInOrder(String transport) throws Exception {

@@ -292,7 +292,7 @@ public class AvatarEndpoints {
     }
 
     private boolean mayView(Exchange exchange) {
-        if (settings.bool("Accounts_AvatarBlockUnauthenticatedAccess", false) && access.user(exchange) == null) {
+        if (settings.bool("Accounts_AvatarBlockUnauthenticatedAccess", true) && access.user(exchange) == null) {
             status(exchange, 403);
             return false;
         }

@@ -126,7 +126,7 @@ public class AvatarService {
         }
         java.awt.image.BufferedImage image;
         try (InputStream in = Files.newInputStream(file)) {
-            image = javax.imageio.ImageIO.read(in);
+            image = Images.decode(in, settings.bool("FileUpload_RotateImages", true));
         }
         if (image == null) {
             return null;

@@ -1,7 +1,6 @@
 package chat.caravan.core.files;
 
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,9 +13,12 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import net.coobird.thumbnailator.Thumbnails;
+import net.coobird.thumbnailator.tasks.UnsupportedFormatException;
+
 /**
- * What uploads need from images, with the JDK's ImageIO and Java2D: dimensions read from the header only, and small
- * renditions (thumbnail, blurred-size preview) scaled by Java2D's bicubic interpolation.
+ * What uploads need from images: dimensions read from the header only (ImageIO), images decoded upright by their EXIF
+ * orientation, and small renditions (thumbnail, blurred-size preview, avatars) made by Thumbnailator.
  */
 public final class Images {
 
@@ -52,28 +54,30 @@ public final class Images {
         }
     }
 
-    /** The image scaled to fit inside {@code maxWidth} x {@code maxHeight}, or null when it cannot be decoded. */
-    public static BufferedImage fitInside(InputStream content, int maxWidth, int maxHeight) throws IOException {
-        BufferedImage image = ImageIO.read(content);
-        return image == null ? null : scale(image, maxWidth, maxHeight);
+    /**
+     * Decodes an image, turned upright by its EXIF orientation when {@code upright} (Rocket.Chat's
+     * {@code FileUpload_RotateImages}); null when it cannot be decoded.
+     */
+    public static BufferedImage decode(InputStream content, boolean upright) throws IOException {
+        try {
+            return Thumbnails.of(content).scale(1.0).useExifOrientation(upright)
+                    .asBufferedImage();
+        } catch (UnsupportedFormatException e) {
+            return null;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return null;
+        }
     }
 
-    /** {@code image} scaled to fit inside {@code maxWidth} x {@code maxHeight} (never enlarged). */
-    public static BufferedImage scale(BufferedImage image, int maxWidth, int maxHeight) {
-        double scale = Math.min(1.0, Math.min((double) maxWidth / image.getWidth(), (double) maxHeight / image.getHeight()));
-        int width = Math.max(1, (int) Math.round(image.getWidth() * scale));
-        int height = Math.max(1, (int) Math.round(image.getHeight() * scale));
-        boolean alpha = image.getColorModel().hasAlpha();
-        BufferedImage scaled = new BufferedImage(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = scaled.createGraphics();
-        try {
-            graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            graphics.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            graphics.drawImage(image, 0, 0, width, height, null);
-        } finally {
-            graphics.dispose();
+    /**
+     * {@code image} scaled to fit inside {@code maxWidth} x {@code maxHeight} (never enlarged), by Thumbnailator's
+     * progressive high-quality resizing (no aliasing when a photo becomes a thumbnail).
+     */
+    public static BufferedImage scale(BufferedImage image, int maxWidth, int maxHeight) throws IOException {
+        if (image.getWidth() <= maxWidth && image.getHeight() <= maxHeight) {
+            return image;
         }
-        return scaled;
+        return Thumbnails.of(image).size(maxWidth, maxHeight).keepAspectRatio(true).asBufferedImage();
     }
 
     /** Encodes as {@code format} (png, jpeg, gif, bmp); JPEG drops any alpha channel first. */

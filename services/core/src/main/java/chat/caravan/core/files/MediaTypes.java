@@ -39,7 +39,10 @@ public class MediaTypes {
             Map.entry("oga", "audio/ogg"), Map.entry("m4a", "audio/mp4"), Map.entry("aac", "audio/aac"),
             Map.entry("weba", "audio/webm"), Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"),
             Map.entry("mov", "video/quicktime"), Map.entry("ogv", "video/ogg"), Map.entry("avi", "video/x-msvideo"),
-            Map.entry("mkv", "video/x-matroska"), Map.entry("3gp", "video/3gpp"));
+            Map.entry("mkv", "video/x-matroska"), Map.entry("3gp", "video/3gpp"),
+            Map.entry("exe", "application/x-msdownload"), Map.entry("msi", "application/x-msi"),
+            Map.entry("apk", "application/vnd.android.package-archive"), Map.entry("dmg", "application/x-apple-diskimage"),
+            Map.entry("sh", "application/x-sh"), Map.entry("jar", "application/java-archive"));
 
     private final Settings settings;
 
@@ -47,13 +50,16 @@ public class MediaTypes {
         this.settings = settings;
     }
 
-    /** The file's type: {@code declared} (from the client) wins only when it is specific and names another extension. */
+    /**
+     * The file's type: {@code declared} (from the client) wins when it is specific and names another extension than
+     * the file's, or one this table does not know (an {@code application/x-msdownload} {@code .exe} stays what it is).
+     */
     public static String of(String declared, String fileName) {
         String extension = extension(fileName);
         String declaredType = declared == null ? "" : declared.split(";")[0].trim().toLowerCase(Locale.ROOT);
         if (!declaredType.isEmpty() && !OCTET_STREAM.equals(declaredType)) {
             String declaredExtension = extensionOf(declaredType);
-            if (declaredExtension != null && !declaredExtension.equals(extension)) {
+            if (declaredExtension == null || !declaredExtension.equals(extension)) {
                 return declaredType;
             }
         }

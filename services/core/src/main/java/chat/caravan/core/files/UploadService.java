@@ -240,7 +240,7 @@ public class UploadService {
             if (in == null) {
                 return;
             }
-            BufferedImage image = javax.imageio.ImageIO.read(in);
+            BufferedImage image = Images.decode(in, settings.bool("FileUpload_RotateImages", true));
             if (image == null) {
                 return;
             }

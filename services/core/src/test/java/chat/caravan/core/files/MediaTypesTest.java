@@ -16,6 +16,9 @@ class MediaTypesTest {
         assertThat(MediaTypes.of(null, "diagram.drawio")).isEqualTo("application/octet-stream");
         assertThat(MediaTypes.of("image/png", "photo.png")).isEqualTo("image/png");
         assertThat(MediaTypes.of("image/jpeg", "photo.png")).isEqualTo("image/jpeg");
+        assertThat(MediaTypes.of("application/x-msdownload", "setup.exe")).isEqualTo("application/x-msdownload");
+        assertThat(MediaTypes.of(null, "setup.exe")).isEqualTo("application/x-msdownload");
+        assertThat(MediaTypes.of("application/x-custom-thing", "data.bin")).isEqualTo("application/x-custom-thing");
         assertThat(MediaTypes.extension("a.B.JPG")).isEqualTo("jpg");
     }
 

@@ -262,7 +262,7 @@ public class DdpServer {
             session.send(DdpFrames.error(callId, e));
         } catch (RuntimeException e) {
             LOG.warn("Method {} of session {} failed: {}", method, session.id(), e.toString());
-            session.send(DdpFrames.error(callId, new CaravanException(500, null, "Internal server error", null)));
+            session.send(DdpFrames.error(callId, unexpected(e)));
         }
         session.send(DdpFrames.updated(callId));
         if ("logout".equals(method)) {
@@ -379,7 +379,24 @@ public class DdpServer {
             permissions.subscribe(session, subId, name.asText(), params == null ? JsonNodeFactory.instance.arrayNode() : params);
         } catch (CaravanException e) {
             session.send(DdpFrames.nosub(subId, e));
+        } catch (RuntimeException e) {
+            // never leave a subscription without an answer: a client would wait for ready forever
+            LOG.warn("Subscription {} of session {} failed: {}", name.asText(), session.id(), e.toString());
+            session.send(DdpFrames.nosub(subId, unexpected(e)));
         }
+    }
+
+    /**
+     * What a client hears of a failure that is not its own: a service that did not answer (the bus is down, or nobody
+     * answered in time) is {@code error-service-unavailable} (503, try again), anything else an internal error.
+     */
+    static CaravanException unexpected(RuntimeException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof chat.caravan.common.bus.BusUnavailableException) {
+                return new CaravanException(503, "error-service-unavailable", "Service unavailable, try again", null);
+            }
+        }
+        return new CaravanException(500, null, "Internal server error", null);
     }
 
     private void unsubscribe(DdpSession session, JsonNode message) {
