@@ -40,6 +40,10 @@ class MessagePipelineRestTest extends CoreRestTestBase {
                               - throwException:
                                   exceptionType: chat.caravan.common.error.RouteRejection
                                   message: "error-link-not-allowed: Links to that site are not allowed"
+                          - simple: "${header.caravanEvent} == 'update' && ${body[msg]} contains 'redact-me'"
+                            steps:
+                              - script:
+                                  simple: "${body.put('msg', '[redacted]')}"
                           - simple: "${body[msg]} contains 'spam-check'"
                             steps:
                               - throwException:
@@ -120,6 +124,10 @@ class MessagePipelineRestTest extends CoreRestTestBase {
 
         Reply ok = alice.post("/api/v1/chat.sendMessage", Map.of("message", Map.of("rid", rid, "msg", "fine")));
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        Reply redacted = alice.post("/api/v1/chat.update", Map.of("roomId", rid,
+                "msgId", ok.json().path("message").path("_id").asText(), "text", "please redact-me"));
+        assertThat(redacted.json().path("message").path("msg").asText()).as("a YAML step changed the edit: " + redacted)
+                .isEqualTo("[redacted]");
         Reply badEdit = alice.post("/api/v1/chat.update", Map.of("roomId", rid,
                 "msgId", ok.json().path("message").path("_id").asText(), "text", "evil.example"));
         assertThat(badEdit.json().path("errorType").asText()).as(badEdit.toString()).isEqualTo("error-link-not-allowed");

@@ -88,7 +88,10 @@ public class IntegrationEndpoints {
                     throw CaravanException.plain("No integration found.");
                 }
                 requireMayManage(caller, current, "incoming");
-                changes = rules.newIncoming(caller, body);
+                // as Rocket.Chat, an update keeps the user the webhook posts as
+                com.fasterxml.jackson.databind.node.ObjectNode kept = body.deepCopy();
+                kept.put("username", current.getString("username"));
+                changes = rules.newIncoming(caller, kept);
                 // the token and the user it posts as stay those of the integration
                 changes.remove("token");
                 changes.remove("userId");
