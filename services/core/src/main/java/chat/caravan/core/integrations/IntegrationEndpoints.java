@@ -113,8 +113,13 @@ public class IntegrationEndpoints {
             throw CaravanException.forbidden("unauthorized");
         }
         JsonNode body = Params.of(exchange).body();
+        String type = body.path("type").asText("");
+        if (!IntegrationStore.OUTGOING.equals(type) && !IntegrationStore.INCOMING.equals(type)) {
+            // Rocket.Chat's schema: one of the two shapes
+            throw CaravanException.invalidParams("must match exactly one schema in oneOf");
+        }
         Document integration;
-        switch (body.path("type").asText("")) {
+        switch (type) {
             case IntegrationStore.OUTGOING -> {
                 if (!body.hasNonNull("target_url") && !body.hasNonNull("integrationId")) {
                     throw CaravanException.plain("An integrationId or target_url needs to be provided.");
@@ -144,7 +149,10 @@ public class IntegrationEndpoints {
         Caller caller = Caller.of(exchange, auth, database);
         Params params = Params.of(exchange);
         String id = params.text("integrationId");
-        if (id == null || id.isBlank()) {
+        if (id == null) {
+            throw CaravanException.invalidParams("must have required property 'integrationId'");
+        }
+        if (id.isBlank()) {
             throw CaravanException.plain("The query parameter \"integrationId\" is required.");
         }
         String createdBy = params.text("createdBy");
