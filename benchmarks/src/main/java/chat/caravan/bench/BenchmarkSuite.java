@@ -34,6 +34,9 @@ public final class BenchmarkSuite {
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         for (String mode : modes) {
             try (Topology topology = start(mode)) {
+                Result startup = startup(mode, topology);
+                System.out.println(startup);
+                results.add(startup);
                 String ddp = "microservices".equals(mode) ? "ddp-streamer" : "all-in-one";
                 try (LoadClients clients = new LoadClients(Integer.getInteger("sources", 8));
                      Fixtures fixtures = new Fixtures(topology.mongoUrl())) {
@@ -64,6 +67,22 @@ public final class BenchmarkSuite {
         }
         ResultsWriter.write(dir, results);
         System.out.println("results: " + dir);
+    }
+
+    /**
+     * Start to ready of each process (JVM launch to /health/ready 200) on an empty data dir; the microservices start
+     * all together, as on a node after a restart, so each figure includes the others competing for the cores.
+     */
+    private static Result startup(String mode, Topology topology) {
+        Result result = Result.of("startup", mode, "empty store");
+        for (String service : "microservices".equals(mode) ? Topology.SERVICES : List.of("all-in-one")) {
+            for (var instance : topology.instances(service)) {
+                if (instance.readyAfter() != null) {
+                    result.put(service + "-" + instance.index() + "_ready_ms", instance.readyAfter().toMillis());
+                }
+            }
+        }
+        return result;
     }
 
     /** The all-in-one (one JVM, in-process bus, its store as a process so fixtures can reach it) or microservices. */

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -26,7 +27,7 @@ import org.yaml.snakeyaml.Yaml;
 /** The chart rendered offline with several values files: lint, valid Kubernetes objects, and what they say. */
 class ChartTest {
 
-    private static final Path CHART = Path.of("caravan").toAbsolutePath();
+    static final Path CHART = Path.of("caravan").toAbsolutePath();
 
     @Test
     void lintPasses() {
@@ -90,9 +91,12 @@ class ChartTest {
 
         Deployment core = deployment(deployments, "core");
         assertThat(env(container(core)).get("CARAVAN_ROUTES_DIR").getValue()).isEqualTo("/opt/caravan/routes");
-        assertThat(container(core).getVolumeMounts().get(0).getMountPath()).isEqualTo("/opt/caravan/routes");
-        assertThat(core.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName())
-                .isEqualTo("caravan-caravan-core-routes");
+        assertThat(container(core).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("routes");
+            assertThat(m.getMountPath()).isEqualTo("/opt/caravan/routes");
+        });
+        assertThat(core.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("routes"))
+                .findFirst().orElseThrow().getConfigMap().getName()).isEqualTo("caravan-caravan-core-routes");
         Map<String, Object> configMap = manifests.stream().filter(m -> "ConfigMap".equals(m.get("kind"))).findFirst().orElseThrow();
         assertThat(((Map<?, ?>) configMap.get("data")).keySet().stream().map(String::valueOf).toList()).containsExactly("core__custom.yaml");
         assertThat(env(container(deployment(deployments, "accounts")))).doesNotContainKey("CARAVAN_ROUTES_DIR");
@@ -112,9 +116,10 @@ class ChartTest {
 
     @Test
     void everyRenderedObjectIsAValidKubernetesObject() {
-        for (String values : List.of("monolith.yaml", "microservices.yaml", "external.yaml")) {
-            for (Map<String, Object> manifest : render(values)) {
-                if ("ServiceMonitor".equals(manifest.get("kind"))) {
+        for (String values : List.of("monolith.yaml", "microservices.yaml", "external.yaml", "official-microservices.yaml",
+                "embedded.yaml")) {
+            for (Map<String, Object> manifest : render(values, "podMonitor.requireApi=false")) {
+                if ("ServiceMonitor".equals(manifest.get("kind")) || "PodMonitor".equals(manifest.get("kind"))) {
                     assertThat(manifest.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
                     continue;
                 }
@@ -135,9 +140,34 @@ class ChartTest {
         assertThat(unknownFields(object)).singleElement().asString().contains("replicaz");
     }
 
-    private static List<Map<String, Object>> render(String valuesFile) {
-        String rendered = new Helm(CHART).template().withName("caravan")
-                .withValuesFile(Path.of("src/test/resources/values", valuesFile).toAbsolutePath()).call();
+    static List<Map<String, Object>> render(String valuesFile, String... sets) {
+        return parse(template(valuesFile == null ? null : Path.of("src/test/resources/values", valuesFile), sets));
+    }
+
+    /** helm template with a values file (or none) and --set key=value pairs. */
+    static String template(Path valuesFile, String... sets) {
+        TemplateCommand command = new Helm(CHART).template().withName("caravan");
+        if (valuesFile != null) {
+            command = command.withValuesFile(valuesFile.toAbsolutePath());
+        }
+        for (String set : sets) {
+            int equals = set.indexOf('=');
+            command = command.set(set.substring(0, equals), set.substring(equals + 1));
+        }
+        return command.call();
+    }
+
+    /** The message helm fails with, or a test failure when it renders. */
+    static String failure(Path valuesFile, String... sets) {
+        try {
+            template(valuesFile, sets);
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("rendered without an error: " + List.of(sets));
+    }
+
+    static List<Map<String, Object>> parse(String rendered) {
         List<Map<String, Object>> manifests = new ArrayList<>();
         for (Object document : new Yaml().loadAll(rendered)) {
             if (document instanceof Map<?, ?> map && !map.isEmpty()) {
@@ -149,22 +179,22 @@ class ChartTest {
         return manifests;
     }
 
-    private static <T extends HasMetadata> List<T> typed(List<Map<String, Object>> manifests, Class<T> type) {
+    static <T extends HasMetadata> List<T> typed(List<Map<String, Object>> manifests, Class<T> type) {
         String kind = type.getSimpleName();
         return manifests.stream().filter(m -> kind.equals(m.get("kind")))
                 .map(m -> Serialization.unmarshal(Serialization.asJson(m), type)).toList();
     }
 
-    private static List<String> kinds(List<Map<String, Object>> manifests) {
+    static List<String> kinds(List<Map<String, Object>> manifests) {
         return manifests.stream().map(m -> String.valueOf(m.get("kind"))).toList();
     }
 
-    private static List<String> names(List<Map<String, Object>> manifests, String kind) {
+    static List<String> names(List<Map<String, Object>> manifests, String kind) {
         return manifests.stream().filter(m -> kind.equals(m.get("kind")))
                 .map(m -> String.valueOf(((Map<?, ?>) m.get("metadata")).get("name"))).toList();
     }
 
-    private static Map<String, String> backends(Ingress ingress) {
+    static Map<String, String> backends(Ingress ingress) {
         Map<String, String> backends = new java.util.LinkedHashMap<>();
         for (HTTPIngressPath path : ingress.getSpec().getRules().get(0).getHttp().getPaths()) {
             backends.put(path.getPath(), path.getBackend().getService().getName());
@@ -172,30 +202,30 @@ class ChartTest {
         return backends;
     }
 
-    private static Deployment deployment(List<Deployment> deployments, String component) {
+    static Deployment deployment(List<Deployment> deployments, String component) {
         return deployments.stream().filter(d -> d.getMetadata().getName().endsWith("-" + component)).findFirst().orElseThrow();
     }
 
-    private static int replicas(List<Deployment> deployments, String component) {
+    static int replicas(List<Deployment> deployments, String component) {
         return deployment(deployments, component).getSpec().getReplicas();
     }
 
-    private static Container container(Deployment deployment) {
+    static Container container(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
-    private static String image(Deployment deployment) {
+    static String image(Deployment deployment) {
         return container(deployment).getImage();
     }
 
-    private static Map<String, EnvVar> env(Container container) {
+    static Map<String, EnvVar> env(Container container) {
         Map<String, EnvVar> env = new java.util.LinkedHashMap<>();
         container.getEnv().forEach(e -> env.put(e.getName(), e));
         return env;
     }
 
     /** Fields the typed model did not recognise (fabric8 keeps them aside as "additional properties"). */
-    private static List<String> unknownFields(Object root) {
+    static List<String> unknownFields(Object root) {
         List<String> unknown = new ArrayList<>();
         walk(root, "", unknown, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
         return unknown;

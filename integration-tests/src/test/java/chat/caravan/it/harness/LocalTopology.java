@@ -27,7 +27,8 @@ public final class LocalTopology {
         for (String service : Topology.SERVICES) {
             for (ServiceInstance instance : topology.instances(service)) {
                 System.out.println("  " + service + "-" + instance.index() + ": " + instance.url()
-                        + "  log: " + instance.process().logFile());
+                        + "  log: " + instance.process().logFile() + "  restart by hand: "
+                        + topology.logDir().resolve(service + "-" + instance.index() + ".restart.sh"));
             }
         }
         System.out.println("  admin: " + Topology.ADMIN_USERNAME + " / " + Topology.ADMIN_PASSWORD);

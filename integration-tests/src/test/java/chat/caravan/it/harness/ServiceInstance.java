@@ -17,6 +17,8 @@ public final class ServiceInstance {
     private final Topology topology;
     private ManagedProcess process;
     private int generation;
+    private long startedNanos;
+    private volatile Duration readyAfter;
 
     ServiceInstance(String service, int index, int port, Map<String, String> env, Topology topology) {
         this.service = service;
@@ -33,14 +35,54 @@ public final class ServiceInstance {
         command.addAll(topology.jvmOptionsOf(service));
         command.add("-jar");
         command.add(Topology.jarOf(service).toString());
+        writeRestartScript(command);
+        startedNanos = System.nanoTime();
+        readyAfter = null;
         process = new ManagedProcess(service + "-" + index + (generation > 1 ? "-run" + generation : ""), command,
                 env, topology.logDir()).start();
     }
 
-    void awaitReady() {
-        // a condition, not a duration: generous so that a busy machine (other builds beside it) still passes
-        process.awaitHttpOk(url() + "/health/ready", Duration.ofSeconds(300));
+    /**
+     * {@code <logs>/<service>-<index>.restart.sh}: the command line and environment of this process, so an operator
+     * can start one killed service again by hand (its MONGO_URL, TRANSPORTER and PORT are not visible in ps).
+     */
+    private void writeRestartScript(List<String> command) {
+        StringBuilder script = new StringBuilder("#!/usr/bin/env bash\n# starts " + service + "-" + index
+                + " again as the topology started it\n");
+        new java.util.TreeMap<>(env).forEach((name, value) -> script.append("export ").append(name).append('=')
+                .append(quoted(value)).append('\n'));
+        script.append("exec");
+        command.forEach(part -> script.append(' ').append(quoted(part)));
+        script.append(" >> ").append(quoted(topology.logDir().resolve(service + "-" + index + ".log").toString()))
+                .append(" 2>&1\n");
+        java.nio.file.Path file = topology.logDir().resolve(service + "-" + index + ".restart.sh");
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, script);
+            file.toFile().setExecutable(true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
+
+    private static String quoted(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    void awaitReady() {
+        // a condition, not a duration: long by default so that a busy or small machine still starts everything
+        process.awaitHttpOk(url() + "/health/ready", READY_TIMEOUT);
+        readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    /** How long its last start took, from launching the JVM to /health/ready answering 200 (null if not yet ready). */
+    public Duration readyAfter() {
+        return readyAfter;
+    }
+
+    /** How long a process may take to become ready: {@code CARAVAN_READY_TIMEOUT} seconds, default 300. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.parseLong(
+            System.getenv().getOrDefault("CARAVAN_READY_TIMEOUT", "300")));
 
     /** Starts again after a stop or a kill, on the same port, and waits until ready. */
     public void restart() {

@@ -129,9 +129,23 @@ public final class Topology implements AutoCloseable {
 
     private void startNats() {
         natsPort = Ports.free();
-        nats = new ManagedProcess("nats-server", List.of(natsServerBinary(), "-a", "127.0.0.1", "-p",
+        runNats("nats-server");
+    }
+
+    private void runNats(String name) {
+        nats = new ManagedProcess(name, List.of(natsServerBinary(), "-a", "127.0.0.1", "-p",
                 String.valueOf(natsPort)), Map.of(), logDir).start();
-        nats.awaitLog("Server is ready", Duration.ofSeconds(20));
+        nats.awaitLog("Server is ready", Duration.ofSeconds(60));
+    }
+
+    /** SIGKILL of nats-server, as a crash of the bus. */
+    public void killNats() {
+        nats.kill();
+    }
+
+    /** Starts nats-server again on its port (after {@link #killNats()}) and waits until it is ready. */
+    public void restartNats() {
+        runNats("nats-server-again-" + System.nanoTime());
     }
 
     private void startMongo() {

@@ -16,6 +16,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.UserFields;
+import chat.caravan.common.presence.ConnectionDigest;
 import chat.caravan.common.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoCollection;
@@ -53,6 +54,8 @@ public class PresenceService {
     private final Duration instanceTimeout;
     private final int maxConnectionsPerUser;
     private final ReentrantLock[] userLocks = new ReentrantLock[256];
+    private volatile boolean busWasDown;
+    private volatile long sweepNotBefore;
 
     public PresenceService(MongoDatabase database, BusClient bus, Settings settings,
             @Value("${caravan.presence.instance-timeout:30s}") Duration instanceTimeout,
@@ -64,6 +67,8 @@ public class PresenceService {
         this.settings = settings;
         this.instanceTimeout = instanceTimeout;
         this.maxConnectionsPerUser = Math.max(1, maxConnectionsPerUser);
+        this.sweepNotBefore = System.currentTimeMillis() + instanceTimeout.toMillis();
+        sessions.createIndex(com.mongodb.client.model.Indexes.ascending("connections.instanceId"));
         for (int i = 0; i < userLocks.length; i++) {
             userLocks[i] = new ReentrantLock();
         }
@@ -262,9 +267,105 @@ public class PresenceService {
         return status;
     }
 
+    /**
+     * An instance is alive. With its digest of its connections: when this record of them differs twice in a row (once
+     * may be changes still on their way), the answer asks the instance for all of them ({@code resync}).
+     */
     public Map<String, Object> instanceHeartbeat(JsonNode request) {
-        seen(text(request, "instanceId"), new Date());
-        return Map.of();
+        String instanceId = text(request, "instanceId");
+        seen(instanceId, new Date());
+        JsonNode digest = request.get("digest");
+        if (digest == null || !digest.isTextual()) {
+            return Map.of();
+        }
+        List<String> entries = new ArrayList<>();
+        storedConnections(instanceId).forEach((id, connection) -> entries.add(ConnectionDigest.entry(id, connection.status())));
+        boolean same = digest.asText().equals(ConnectionDigest.of(entries));
+        if (same) {
+            instances.updateOne(Filters.eq("_id", instanceId), Updates.set("digestMismatches", 0));
+            return Map.of("resync", false);
+        }
+        Document instance = instances.findOneAndUpdate(Filters.eq("_id", instanceId), Updates.inc("digestMismatches", 1),
+                new com.mongodb.client.model.FindOneAndUpdateOptions().returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+        boolean resync = instance != null && instance.getInteger("digestMismatches", 0) >= 2;
+        if (resync) {
+            LOG.info("ddp-streamer instance {} and presence disagree on its connections; asking for all of them", instanceId);
+        }
+        return Map.of("resync", resync);
+    }
+
+    /** A connection as stored for one instance: its user and status. */
+    private record StoredConnection(String userId, String status) {
+    }
+
+    private Map<String, StoredConnection> storedConnections(String instanceId) {
+        Map<String, StoredConnection> stored = new HashMap<>();
+        for (Document session : sessions.find(Filters.eq("connections.instanceId", instanceId))) {
+            for (Document connection : session.getList("connections", Document.class, List.of())) {
+                if (instanceId.equals(connection.getString("instanceId"))) {
+                    stored.put(connection.getString("id"), new StoredConnection(session.getString("_id"),
+                            connection.getString("status")));
+                }
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * Every live connection of one instance ({@code connections}: userId, connectionId, status): the record of that
+     * instance is made to match (missing ones added, gone ones removed, statuses set) and the users concerned are
+     * recomputed, so statuses converge on what the ddp-streamers hold after any outage.
+     */
+    public Map<String, Object> instanceSync(JsonNode request) {
+        String instanceId = text(request, "instanceId");
+        JsonNode connections = request.path("connections");
+        if (!connections.isArray()) {
+            throw CaravanException.invalidParams("must have required property 'connections'");
+        }
+        Date now = new Date();
+        seen(instanceId, now);
+        Map<String, StoredConnection> live = new HashMap<>();
+        for (JsonNode connection : connections) {
+            String status = connection.path("status").asText("online");
+            live.put(text(connection, "connectionId"), new StoredConnection(text(connection, "userId"),
+                    "away".equals(status) ? "away" : "online"));
+        }
+        Map<String, StoredConnection> stored = storedConnections(instanceId);
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        Set<String> affected = new LinkedHashSet<>();
+        stored.forEach((id, connection) -> {
+            StoredConnection wanted = live.get(id);
+            if (wanted == null || !wanted.userId().equals(connection.userId())) {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", connection.userId()),
+                        Updates.pull("connections", new Document("id", id))));
+                affected.add(connection.userId());
+            } else if (!wanted.status().equals(connection.status())) {
+                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", connection.userId()), Filters.eq("connections.id", id)),
+                        Updates.combine(Updates.set("connections.$.status", wanted.status()),
+                                Updates.set("connections.$._updatedAt", now))));
+                affected.add(connection.userId());
+            }
+        });
+        live.forEach((id, connection) -> {
+            StoredConnection known = stored.get(id);
+            if (known == null || !known.userId().equals(connection.userId())) {
+                writes.add(new UpdateOneModel<>(Filters.eq("_id", connection.userId()), Updates.setOnInsert("connections", List.of()),
+                        new UpdateOptions().upsert(true)));
+                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", connection.userId()), Filters.ne("connections.id", id)),
+                        Updates.push("connections", new Document("id", id).append("instanceId", instanceId)
+                                .append("status", connection.status()).append("_createdAt", now).append("_updatedAt", now))));
+                affected.add(connection.userId());
+            }
+        });
+        if (!writes.isEmpty()) {
+            sessions.bulkWrite(writes, new BulkWriteOptions().ordered(true));
+            LOG.info("presence record of instance {} brought in line: {} users changed", instanceId, affected.size());
+        }
+        instances.updateOne(Filters.eq("_id", instanceId), Updates.set("digestMismatches", 0));
+        if (!affected.isEmpty()) {
+            recomputeAll(affected);
+        }
+        return Map.of("users", affected.size());
     }
 
     /** An instance stopped cleanly: its connections go now. */
@@ -273,12 +374,39 @@ public class PresenceService {
         return Map.of();
     }
 
-    /** Instances silent for longer than the timeout are dead: their connections go. */
+    /**
+     * Instances silent for longer than the timeout are dead: their connections go. Not while the bus is down, nor
+     * within one timeout after presence started or the bus came back: instances could not report meanwhile, and get a
+     * full timeout to do so (on coming back presence also asks every instance for its connections).
+     */
     public void sweepDeadInstances() {
-        Date cutoff = new Date(System.currentTimeMillis() - instanceTimeout.toMillis());
+        long nowMillis = System.currentTimeMillis();
+        if (!bus.isConnected()) {
+            busWasDown = true;
+            return;
+        }
+        if (busWasDown) {
+            busWasDown = false;
+            sweepNotBefore = nowMillis + instanceTimeout.toMillis();
+            LOG.info("the bus is back: instances have {} to report before any is declared dead", instanceTimeout);
+            announceStarted();
+        }
+        if (nowMillis < sweepNotBefore) {
+            return;
+        }
+        Date cutoff = new Date(nowMillis - instanceTimeout.toMillis());
         for (Document instance : instances.find(Filters.lt("lastSeen", cutoff)).into(new ArrayList<>())) {
             LOG.info("ddp-streamer instance {} stopped reporting; removing its connections", instance.getString("_id"));
             removeInstance(instance.getString("_id"));
+        }
+    }
+
+    /** Tells every ddp-streamer that presence is here (started, or the bus came back): they announce their connections. */
+    public void announceStarted() {
+        try {
+            bus.publish("presence.started", Map.of("at", new Date()));
+        } catch (RuntimeException e) {
+            LOG.debug("presence.started not published: {}", e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.presence.ConnectionDigest;
 import chat.caravan.common.testing.CaravanTestProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
@@ -36,7 +37,8 @@ class PresenceRoutesTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         CaravanTestProperties.register(registry);
-        registry.add("caravan.presence.instance-timeout", () -> "2s");
+        // instances the tests use stay alive by heartbeats (below), however slow the machine; "dead" ones stop
+        registry.add("caravan.presence.instance-timeout", () -> "6s");
         registry.add("caravan.presence.sweep-every", () -> "300");
         registry.add("caravan.presence.max-connections-per-user", () -> "5");
     }
@@ -46,6 +48,27 @@ class PresenceRoutesTest {
 
     @Autowired
     MongoDatabase database;
+
+    /** Instances the tests opened connections on, kept alive by a heartbeat every 200 ms unless named "dead". */
+    private final java.util.Set<String> liveInstances = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private java.util.concurrent.ScheduledExecutorService heartbeats;
+
+    @org.junit.jupiter.api.BeforeEach
+    void heartbeats() {
+        heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        heartbeats.scheduleWithFixedDelay(() -> liveInstances.forEach(instance -> {
+            try {
+                bus.call("presence.instanceHeartbeat", Map.of("instanceId", instance));
+            } catch (RuntimeException e) {
+                // the next beat tries again
+            }
+        }), 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopHeartbeats() {
+        heartbeats.shutdownNow();
+    }
 
     @ParameterizedTest(name = "connections {0}, chosen {1}: shown {2}")
     @CsvSource({"'', online, offline", "online, online, online", "away, online, away", "online|away, online, online",
@@ -71,7 +94,10 @@ class PresenceRoutesTest {
             bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "c1", "instanceId", "i1"));
             bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "c2", "instanceId", "i1"));
             assertThat(status(uid)).isEqualTo("offline");
-            Thread.sleep(300);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (events.stream().noneMatch(e -> "offline".equals(e.path("status").asText())) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(events).extracting(e -> e.path("status").asText()).containsSubsequence("online", "away", "offline");
         }
     }
@@ -105,13 +131,43 @@ class PresenceRoutesTest {
         open(onStopped, "s1", "stopped");
         bus.call("presence.instanceStopped", Map.of("instanceId", "stopped"));
         assertThat(status(onStopped)).isEqualTo("offline");
-        long deadline = System.nanoTime() + 8_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!"offline".equals(status(onDead)) && System.nanoTime() < deadline) {
-            bus.call("presence.instanceHeartbeat", Map.of("instanceId", "live"));
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
         assertThat(status(onDead)).isEqualTo("offline");
         assertThat(status(onLive)).isEqualTo("online");
+    }
+
+    @Test
+    void anInstanceWhoseConnectionsPresenceMissedIsAskedForThemAndTheSnapshotHeals() {
+        String missed = user();
+        String stale = user();
+        String away = user();
+        open(stale, "gone1", "heal");
+        open(away, "a1", "heal");
+        // presence missed missed's login (it was down), stale's logout and away's idle: the instance's digest differs
+        List<String> truth = List.of(ConnectionDigest.entry("m1", "online"), ConnectionDigest.entry("a1", "away"));
+        Map<String, Object> heartbeat = Map.of("instanceId", "heal", "digest", ConnectionDigest.of(truth));
+        assertThat(bus.call("presence.instanceHeartbeat", heartbeat).path("resync").asBoolean())
+                .as("one difference may be changes on their way").isFalse();
+        assertThat(bus.call("presence.instanceHeartbeat", heartbeat).path("resync").asBoolean()).isTrue();
+
+        bus.call("presence.instanceSync", Map.of("instanceId", "heal", "connections", List.of(
+                Map.of("userId", missed, "connectionId", "m1", "status", "online"),
+                Map.of("userId", away, "connectionId", "a1", "status", "away"))));
+        assertThat(status(missed)).isEqualTo("online");
+        assertThat(status(stale)).isEqualTo("offline");
+        assertThat(status(away)).isEqualTo("away");
+        assertThat(bus.call("presence.instanceHeartbeat", heartbeat).path("resync").asBoolean()).isFalse();
+        // a snapshot repeated changes nothing
+        bus.call("presence.instanceSync", Map.of("instanceId", "heal", "connections", List.of(
+                Map.of("userId", missed, "connectionId", "m1", "status", "online"),
+                Map.of("userId", away, "connectionId", "a1", "status", "away"))));
+        Document session = database.getCollection("usersSessions").find(Filters.eq("_id", missed)).first();
+        assertThat(session.getList("connections", Document.class)).hasSize(1);
+        assertThatThrownBy(() -> bus.call("presence.instanceSync", Map.of("instanceId", "heal")))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.errorType()).isEqualTo("invalid-params"));
     }
 
     @Test
@@ -160,6 +216,9 @@ class PresenceRoutesTest {
     }
 
     private void open(String uid, String connection, String instance) {
+        if (!instance.startsWith("dead")) {
+            liveInstances.add(instance);
+        }
         bus.call("presence.connectionOpened", Map.of("userId", uid, "connectionId", connection, "instanceId", instance));
     }
 

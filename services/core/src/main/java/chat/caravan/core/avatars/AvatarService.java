@@ -181,7 +181,20 @@ public class AvatarService {
     }
 
     private void removeRoomAvatarFiles(String rid) {
-        for (Document old : records().find(Filters.eq("rid", rid))) {
+        removeAvatarFiles(Filters.eq("rid", rid));
+    }
+
+    private void announceRoom(String rid, String etag) {
+        announceAvatar("rid", rid, etag);
+    }
+
+    private void removeUserAvatarFiles(String username) {
+        removeAvatarFiles(Filters.and(Filters.eq("name", username), Filters.exists("rid", false)));
+    }
+
+    /** The avatar records matching {@code filter}, with their bytes in whichever store holds them. */
+    private void removeAvatarFiles(org.bson.conversions.Bson filter) {
+        for (Document old : records().find(filter)) {
             if (old.get("data") == null && old.getString("store") != null) {
                 stores.of(old.getString("store")).delete(FileStore.Bucket.AVATARS, old.getString("_id"));
             }
@@ -189,26 +202,15 @@ public class AvatarService {
         }
     }
 
-    private void announceRoom(String rid, String etag) {
+    /** {@code updateAvatar} on stream-notify-logged: {@code key} (username or rid) and the new ETag, null when reset. */
+    private void announceAvatar(String key, String value, String etag) {
         Map<String, Object> event = new HashMap<>();
-        event.put("rid", rid);
+        event.put(key, value);
         event.put("avatarETag", etag);
         bus.publish("stream.notify", Map.of("stream", "notify-logged", "eventName", "updateAvatar", "args", List.of(event)));
-    }
-
-    private void removeUserAvatarFiles(String username) {
-        for (Document old : records().find(Filters.and(Filters.eq("name", username), Filters.exists("rid", false)))) {
-            if (old.get("data") == null) {
-                stores.of(old.getString("store")).delete(FileStore.Bucket.AVATARS, old.getString("_id"));
-            }
-            records().deleteOne(Filters.eq("_id", old.getString("_id")));
-        }
     }
 
     private void announce(String username, String etag) {
-        Map<String, Object> event = new HashMap<>();
-        event.put("username", username);
-        event.put("avatarETag", etag);
-        bus.publish("stream.notify", Map.of("stream", "notify-logged", "eventName", "updateAvatar", "args", List.of(event)));
+        announceAvatar("username", username, etag);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import chat.caravan.common.CaravanProperties;
 import chat.caravan.common.bus.BusClient;
+import chat.caravan.common.presence.ConnectionDigest;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.http.ClientAddress;
 import chat.caravan.common.json.CaravanJson;
@@ -82,7 +83,19 @@ public class DdpServer {
         this.rateLimiter = rateLimiter;
         this.maxSubscriptions = maxSubscriptions;
         this.maxMessageBytes = properties.getHttp().getMaxWebsocketMessageBytes();
-        presence.start(instanceId);
+        presence.start(instanceId, this::liveConnections);
+    }
+
+    /** Every logged-in connection of this instance, as presence keeps them: userId, connectionId, status. */
+    List<Map<String, Object>> liveConnections() {
+        List<Map<String, Object>> connections = new java.util.ArrayList<>();
+        for (DdpSession session : sessions.values()) {
+            if (session.isLoggedIn() && !session.isClosed()) {
+                connections.add(Map.of("userId", session.userId(), "connectionId", session.id(),
+                        "status", session.presenceStatus()));
+            }
+        }
+        return connections;
     }
 
     public String instanceId() {
@@ -339,9 +352,12 @@ public class DdpServer {
         switch (method) {
             case "UserPresence:setDefaultStatus" -> bus.call("presence.setDefaultStatus",
                     Map.of("userId", session.userId(), "status", params.path(0).asText("")));
-            case "UserPresence:online", "UserPresence:away" -> bus.call("presence.activity", Map.of("userId", session.userId(),
-                    "connectionId", session.id(), "instanceId", instanceId,
-                    "status", method.endsWith("online") ? "online" : "away"));
+            case "UserPresence:online", "UserPresence:away" -> {
+                String status = method.endsWith("online") ? "online" : "away";
+                session.presenceStatus(status);
+                bus.call("presence.activity", Map.of("userId", session.userId(), "connectionId", session.id(),
+                        "instanceId", instanceId, "status", status));
+            }
             default -> {
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("userId", session.userId());
@@ -465,9 +481,32 @@ public class DdpServer {
         }
     }
 
-    /** Tells presence this instance is alive (its connections stay counted). */
+    /**
+     * Tells presence this instance is alive (its connections stay counted), with a digest of its connections; when
+     * presence's record differs (it asks for a resync), or reports failed meanwhile, every live connection is sent again.
+     */
     public void instanceHeartbeat() {
-        tell("presence.instanceHeartbeat", Map.of("instanceId", instanceId, "connections", sessions.size()));
+        List<String> entries = new java.util.ArrayList<>();
+        liveConnections().forEach(c -> entries.add(ConnectionDigest.entry((String) c.get("connectionId"), (String) c.get("status"))));
+        Map<String, Object> request = Map.of("instanceId", instanceId, "connections", entries.size(),
+                "digest", ConnectionDigest.of(entries));
+        try {
+            bus.callAsync("presence.instanceHeartbeat", request, Duration.ofSeconds(5)).whenComplete((reply, failure) -> {
+                if (failure != null) {
+                    presence.presenceUnreachable();
+                    LOG.debug("presence.instanceHeartbeat failed: {}", failure.getMessage());
+                } else if (reply.path("resync").asBoolean(false) || presence.snapshotOwed()) {
+                    presence.sendSnapshot();
+                }
+            });
+        } catch (RuntimeException e) {
+            presence.presenceUnreachable();
+        }
+    }
+
+    /** Presence (re)started: it hears every live connection of this instance now, rather than at the next heartbeat. */
+    public void presenceStarted() {
+        presence.sendSnapshot();
     }
 
     @PreDestroy

@@ -37,6 +37,8 @@ public final class DdpSession {
     private volatile long lastActivityReportNanos;
     private volatile String presenceSubscription;
     private volatile boolean closed;
+    /** This connection's own presence (online, or away when its client said so), re-announced after outages. */
+    private volatile String presenceStatus = "online";
 
     public DdpSession(String id, ServerWebSocket socket, boolean sockJs, int maxBufferedBytes, String clientAddress) {
         this.id = id;
@@ -181,5 +183,13 @@ public final class DdpSession {
 
     public int maxBufferedBytes() {
         return maxBufferedBytes;
+    }
+
+    public String presenceStatus() {
+        return presenceStatus;
+    }
+
+    public void presenceStatus(String status) {
+        this.presenceStatus = status;
     }
 }

@@ -20,14 +20,22 @@ import org.springframework.stereotype.Component;
  * a connection's close never overtakes its open, and changes that pile up (hundreds of sockets dropped at once) go
  * as one {@code presence.connectionsChanged} call per batch, so connection churn neither occupies the threads that
  * serve frames nor starves REST of the store.
+ * <p>
+ * Presence may be away (restarting, or the bus down). A batch that does not reach it is not lost: the reporter then
+ * owes presence a snapshot, every live connection of this instance ({@code presence.instanceSync}), sent in order
+ * with the changes once presence answers again, and whenever presence asks for one (its digest of this instance's
+ * connections differs from the instance's) or announces that it started.
  */
 @Component
 public class PresenceReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(PresenceReporter.class);
 
-    private record Report(boolean opened, String userId, String connectionId) {
+    /** A connection opened or closed, or (snapshot) the moment to send every live connection. */
+    private record Report(boolean opened, String userId, String connectionId, boolean snapshot) {
     }
+
+    private static final Report SNAPSHOT = new Report(false, null, null, true);
 
     private final BusClient bus;
     private final int maxBatch;
@@ -36,6 +44,8 @@ public class PresenceReporter {
     private final Thread worker;
     private volatile String instanceId;
     private volatile boolean running = true;
+    private volatile boolean snapshotOwed;
+    private volatile java.util.function.Supplier<List<Map<String, Object>>> liveConnections = List::of;
 
     public PresenceReporter(BusClient bus, @Value("${caravan.ddp.presence-batch:100}") int maxBatch,
             @Value("${caravan.ddp.presence-timeout:5s}") Duration timeout) {
@@ -46,20 +56,36 @@ public class PresenceReporter {
         this.worker.setDaemon(true);
     }
 
-    /** Starts reporting for this ddp-streamer instance. */
-    void start(String instanceId) {
+    /** Starts reporting for this ddp-streamer instance, whose live connections {@code connections} lists. */
+    void start(String instanceId, java.util.function.Supplier<List<Map<String, Object>>> connections) {
         this.instanceId = instanceId;
+        this.liveConnections = connections;
         if (!worker.isAlive()) {
             worker.start();
         }
     }
 
     public void opened(String userId, String connectionId) {
-        queue.add(new Report(true, userId, connectionId));
+        queue.add(new Report(true, userId, connectionId, false));
     }
 
     public void closed(String userId, String connectionId) {
-        queue.add(new Report(false, userId, connectionId));
+        queue.add(new Report(false, userId, connectionId, false));
+    }
+
+    /** Sends every live connection of this instance, after the changes already queued. */
+    public void sendSnapshot() {
+        queue.add(SNAPSHOT);
+    }
+
+    /** Whether a report failed since the last snapshot presence accepted. */
+    public boolean snapshotOwed() {
+        return snapshotOwed;
+    }
+
+    /** Presence was not reachable (a heartbeat failed): changes may have been missed, a snapshot is owed. */
+    public void presenceUnreachable() {
+        snapshotOwed = true;
     }
 
     private void run() {
@@ -72,7 +98,17 @@ public class PresenceReporter {
                 }
                 drained.add(first);
                 queue.drainTo(drained, maxBatch - 1);
-                send(drained);
+                List<Report> changes = new ArrayList<>();
+                for (Report report : drained) {
+                    if (report.snapshot()) {
+                        send(changes);
+                        changes.clear();
+                        sendLiveConnections();
+                    } else {
+                        changes.add(report);
+                    }
+                }
+                send(changes);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -86,6 +122,9 @@ public class PresenceReporter {
 
     /** One call for the batch; presence applies the changes in order and recomputes each user once. */
     private void send(List<Report> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
         List<Map<String, Object>> changes = new ArrayList<>(reports.size());
         for (Report report : reports) {
             changes.add(Map.of("userId", report.userId(), "connectionId", report.connectionId(), "opened", report.opened()));
@@ -96,12 +135,32 @@ public class PresenceReporter {
         call("presence.connectionsChanged", request);
     }
 
-    /** Presence may be restarting: a failed report is logged, and its instance sweep cleans up eventually. */
-    private void call(String call, Map<String, Object> payload) {
+    /** Every live connection of this instance, in one call: presence makes its record of the instance match. */
+    private void sendLiveConnections() {
+        boolean owedBefore = snapshotOwed;
+        snapshotOwed = false;
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("instanceId", instanceId);
+        request.put("connections", liveConnections.get());
+        if (call("presence.instanceSync", request)) {
+            if (owedBefore) {
+                LOG.info("Presence has this instance's {} connections again", ((List<?>) request.get("connections")).size());
+            }
+        }
+    }
+
+    /**
+     * Presence may be restarting: a failed report is logged and a snapshot becomes owed, sent once presence answers
+     * again (the instance heartbeat finds out).
+     */
+    private boolean call(String call, Map<String, Object> payload) {
         try {
             bus.call(call, payload, timeout);
+            return true;
         } catch (RuntimeException e) {
+            snapshotOwed = true;
             LOG.debug("{} failed: {}", call, e.getMessage());
+            return false;
         }
     }
 
