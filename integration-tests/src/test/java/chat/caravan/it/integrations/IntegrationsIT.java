@@ -186,8 +186,14 @@ class IntegrationsIT {
             Path edited = work.resolve("audit-log.yaml.new");
             Files.writeString(edited, Files.readString(auditRoute).replace("fileName=messages-", "fileName=reloaded-"));
             Files.move(edited, auditRoute, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // one message now and then: a reload waits for the messages the old route still has queued
             await(() -> {
                 admin.post("/api/v1/chat.postMessage", Map.of("roomId", rid, "text", "after the edit"));
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 try (Stream<Path> files = Files.list(audit)) {
                     return files.anyMatch(f -> f.getFileName().toString().startsWith("reloaded-")) ? JSON.createObjectNode() : null;
                 } catch (IOException e) {
@@ -285,7 +291,7 @@ class IntegrationsIT {
     }
 
     private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 30_000;
+        long until = System.currentTimeMillis() + 45_000;
         while (System.currentTimeMillis() < until) {
             T found = probe.get();
             if (found != null) {
