@@ -185,6 +185,32 @@ class IntegrationsRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void lifecycleEventsReachOutgoingWebhooks() throws Exception {
+        reply = "";
+        Client admin = admin();
+        Client joiner = newUser("joiner");
+        String name = unique("lifecycle");
+        String rid = admin.post("/api/v1/channels.create", Map.of("name", name)).json().path("channel").path("_id").asText();
+        for (String event : List.of("roomJoined", "roomCreated")) {
+            Reply created = admin.post("/api/v1/integrations.create", Map.of("type", "webhook-outgoing", "name", event,
+                    "enabled", true, "event", event, "username", "admin", "channel", "#" + name, "scriptEnabled", false,
+                    "urls", List.of(hookUrl())));
+            assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        }
+        assertThat(joiner.post("/api/v1/channels.join", Map.of("roomId", rid)).status()).isEqualTo(200);
+        JsonNode joined = await(() -> received.stream().filter(p -> p.path("channel_id").asText().equals(rid)).findFirst().orElse(null),
+                "the roomJoined call");
+        assertThat(joined.path("user_name").asText()).isEqualTo(joiner.username());
+        assertThat(joined.path("user").has("services")).as("no secrets in the payload").isFalse();
+
+        String other = unique("created");
+        admin.post("/api/v1/groups.create", Map.of("name", other));
+        JsonNode created = await(() -> received.stream().filter(p -> p.path("channel_name").asText().equals(other)).findFirst()
+                .orElse(null), "the roomCreated call");
+        assertThat(created.path("owner").path("username").asText()).isEqualTo("admin");
+    }
+
+    @Test
     void aFailedCallIsRetriedWithBackoffAndATransformRouteShapesThePayload() throws Exception {
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("transform.yaml", """
                 - route:
