@@ -21,6 +21,7 @@ public final class RestClient {
     private String userId;
     private String authToken;
     private String username;
+    private JsonNode loginData;
 
     public RestClient(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -35,6 +36,7 @@ public final class RestClient {
         useToken(response.json().path("data").path("userId").asText(),
                 response.json().path("data").path("authToken").asText());
         this.username = username;
+        this.loginData = response.json().path("data");
         return this;
     }
 
@@ -50,6 +52,11 @@ public final class RestClient {
 
     public String username() {
         return username;
+    }
+
+    /** The {@code data} of the last login reply (userId, authToken, me), as the clients read it. */
+    public JsonNode loginData() {
+        return loginData;
     }
 
     public String authToken() {

@@ -79,7 +79,13 @@ public class AccessRules {
         if (Boolean.TRUE.equals(room.getBoolean("archived"))) {
             throw CaravanException.coded("error-room-archived", "Room is archived");
         }
-        if (Boolean.TRUE.equals(room.getBoolean("blocked")) || Boolean.TRUE.equals(room.getBoolean("blocker"))) {
+        // a direct conversation one side blocked: both subscriptions carry it (blocker on one, blocked on the other)
+        Document subscription = database.getCollection(Collections.SUBSCRIPTIONS).find(Filters.and(
+                Filters.eq("rid", room.getString("_id")), Filters.eq("u._id", uid))).projection(new Document("blocked", 1)
+                .append("blocker", 1)).first();
+        if (Boolean.TRUE.equals(room.getBoolean("blocked")) || Boolean.TRUE.equals(room.getBoolean("blocker"))
+                || (subscription != null && (Boolean.TRUE.equals(subscription.getBoolean("blocked"))
+                        || Boolean.TRUE.equals(subscription.getBoolean("blocker"))))) {
             throw CaravanException.plain("room_is_blocked");
         }
         String username = username(uid);

@@ -38,7 +38,7 @@ public class CaravanProperties {
     /** This instance's address, as other instances see it. */
     private String instanceIp = "127.0.0.1";
     /** Product version reported by /api/info. */
-    private String version = "6.5.0";
+    private String version = "8.9.0";
     private final Http http = new Http();
     private final Bus bus = new Bus();
 

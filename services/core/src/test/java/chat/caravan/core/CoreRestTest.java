@@ -43,7 +43,8 @@ class CoreRestTest extends CoreRestTestBase {
         JsonNode afterJoin = alice.get("/api/v1/channels.info?roomId=" + rid).json().path("channel");
         assertThat(afterJoin.path("usersCount").asInt()).isEqualTo(3);
         assertThat(afterJoin.path("msgs").asInt()).isEqualTo(1);
-        assertThat(afterJoin.path("lastMessage").path("t").asText()).isEqualTo("uj");
+        // a system message counts, but is never the room's last message (Rocket.Chat's saveSystemMessage)
+        assertThat(afterJoin.has("lastMessage")).isFalse();
 
         Reply posted = alice.post("/api/v1/chat.postMessage", Map.of("roomId", rid, "text", "hi @" + bob.username() + " and @all"));
         assertThat(posted.status()).as(posted.body()).isEqualTo(200);

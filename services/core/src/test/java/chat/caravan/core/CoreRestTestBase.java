@@ -86,6 +86,10 @@ abstract class CoreRestTestBase {
             return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
         }
 
+        Reply delete(String path) {
+            return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).DELETE());
+        }
+
         Reply post(String path, Object body) {
             try {
                 return postRaw(path, JSON.writeValueAsString(body));
@@ -97,6 +101,16 @@ abstract class CoreRestTestBase {
         Reply postRaw(String path, String body) {
             return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        }
+
+        /** A DELETE with a JSON body, as the mobile app's SDK sends {@code push.token} removals. */
+        Reply delete(String path, Object body) {
+            try {
+                return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+                        .method("DELETE", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** A POST with extra headers, e.g. an X-Forwarded-For the client wrote itself. */

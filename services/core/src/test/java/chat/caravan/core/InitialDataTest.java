@@ -29,6 +29,18 @@ class InitialDataTest extends CoreRestTestBase {
     }
 
     @Test
+    void rocketCatHasItsOwnPictureAsAnAvatarWithAnETag() {
+        Client user = newUser("cat-viewer");
+        JsonNode cat = user.get("/api/v1/users.info?username=rocket.cat").json().path("user");
+        assertThat(cat.path("avatarETag").asText()).isNotBlank();
+        JsonNode online = user.get("/api/v1/users.presence").json().path("users");
+        assertThat(online.findValuesAsText("avatarETag")).contains(cat.path("avatarETag").asText());
+        Reply image = user.get("/avatar/rocket.cat");
+        assertThat(image.status()).isEqualTo(200);
+        assertThat(image.header("Content-Type")).isEqualTo("image/png");
+    }
+
+    @Test
     void theFirstAdministratorFromTheEnvironmentHasTheAdminRoleOnly() {
         JsonNode me = admin().get("/api/v1/me").json();
         assertThat(me.path("roles")).extracting(JsonNode::asText).containsExactly("admin");

@@ -25,7 +25,7 @@ class MessageLimitsRestTest extends CoreRestTestBase {
     /** {@code method.call/<method>} with a DDP method frame as its EJSON string. */
     static Reply methodCall(Client client, String method, Object... params) {
         try {
-            String frame = JSON.writeValueAsString(Map.of("msg", "method", "id", "1", "method", method, "params", List.of(params)));
+            String frame = JSON.writeValueAsString(Map.of("msg", "method", "id", "1", "method", method, "params", java.util.Arrays.asList(params)));
             return client.post("/api/v1/method.call/" + method.replace('/', ':'), Map.of("message", frame));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -74,6 +74,38 @@ class TeamsRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void aNewUserJoinsADefaultTeamAndItsAutoJoinRoomsButNotItsOtherRooms() {
+        Client admin = admin();
+        String name = unique("default-team");
+        JsonNode team = admin.post("/api/v1/teams.create", Map.of("name", name, "type", 0)).json().path("team");
+        String teamId = team.path("_id").asText();
+        String mainId = team.path("roomId").asText();
+        String autoJoin = admin.post("/api/v1/groups.create", Map.of("name", unique("autojoin"),
+                "extraData", Map.of("teamId", teamId))).json().path("group").path("_id").asText();
+        String other = admin.post("/api/v1/channels.create", Map.of("name", unique("optional"),
+                "extraData", Map.of("teamId", teamId))).json().path("channel").path("_id").asText();
+        Reply updated = admin.post("/api/v1/teams.updateRoom", Map.of("roomId", autoJoin, "isDefault", true));
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        try {
+            Client before = newUser("before-default");
+            assertThat(before.get("/api/v1/subscriptions.getOne?roomId=" + autoJoin).json().path("subscription").isNull())
+                    .as("a team that is not default brings no auto-join room").isTrue();
+
+            assertThat(admin.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", mainId, "default", true, "favorite",
+                    Map.of("favorite", true, "defaultValue", true))).status()).isEqualTo(200);
+            Client joined = newUser("joins-default");
+            JsonNode main = joined.get("/api/v1/subscriptions.getOne?roomId=" + mainId).json().path("subscription");
+            assertThat(main.path("rid").asText()).isEqualTo(mainId);
+            assertThat(main.path("f").asBoolean()).as("a favorite default room").isTrue();
+            assertThat(joined.get("/api/v1/subscriptions.getOne?roomId=" + autoJoin).json().path("subscription").path("rid")
+                    .asText()).isEqualTo(autoJoin);
+            assertThat(joined.get("/api/v1/subscriptions.getOne?roomId=" + other).json().path("subscription").isNull()).isTrue();
+        } finally {
+            admin.post("/api/v1/rooms.saveRoomSettings", Map.of("rid", mainId, "default", false));
+        }
+    }
+
+    @Test
     void aPrivateTeamsChannelsAndDiscussionsAreForItsMembers() {
         Client alice = newUser("alice");
         Client eve = newUser("eve");

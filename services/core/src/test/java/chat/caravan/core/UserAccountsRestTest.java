@@ -218,6 +218,16 @@ class UserAccountsRestTest extends CoreRestTestBase {
         assertThat(admin().get("/api/v1/users.info?userId=" + kim.userId()).json().path("user").path("active").asBoolean()).isFalse();
         assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0, "role", "user")).json().path("count").asInt())
                 .isZero();
+
+        // an account that never logged in counts as idle since it was created
+        String guest = unique("never-logged-in");
+        String guestId = admin().post("/api/v1/users.create", Map.of("username", guest, "email", guest + "@core.test", "password",
+                "pw-" + guest, "name", guest, "roles", java.util.List.of("guest"))).json().path("user").path("_id").asText();
+        assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 1, "role", "guest")).json().path("count").asInt())
+                .as("created just now").isZero();
+        assertThat(admin().post("/api/v1/users.deactivateIdle", Map.of("daysIdle", 0, "role", "guest")).json().path("count").asInt())
+                .isEqualTo(1);
+        assertThat(admin().get("/api/v1/users.info?userId=" + guestId).json().path("user").path("active").asBoolean()).isFalse();
     }
 
     @Test

@@ -253,6 +253,63 @@ public class PresenceService {
         return recompute(userId, true);
     }
 
+    /**
+     * Rocket.Chat's REST {@code users.setStatus}: the chosen status is written as the user's {@code status} (and
+     * {@code statusDefault}) at once, whether or not they have a connection, and broadcast; the text is trimmed to 120
+     * characters. Unlike {@link #setStatus} (the DDP method), connections are not consulted now: the next connection
+     * change of the user recomputes the status from them, as Rocket.Chat's presence service does.
+     */
+    public Map<String, Object> setChosenStatus(JsonNode request) {
+        String userId = text(request, "userId");
+        String status = request.path("status").asText("");
+        boolean hasText = request.hasNonNull("statusText");
+        if (status.isEmpty() && !hasText) {
+            throw CaravanException.invalidParams("Match error: status or message is required");
+        }
+        if (!status.isEmpty()) {
+            if (!PresenceRules.STATUSES.contains(status)) {
+                throw CaravanException.coded("error-invalid-status", "Valid status types include online, away, offline, and busy.");
+            }
+            if ("offline".equals(status) && !settings.bool("Accounts_AllowInvisibleStatusOption", true)) {
+                throw CaravanException.coded("error-status-not-allowed", "Invisible status is disabled");
+            }
+        }
+        Lock lock = userLocks[stripe(userId)];
+        lock.lock();
+        try {
+            Document user = users.find(Filters.eq("_id", userId)).first();
+            if (user == null) {
+                throw CaravanException.coded("error-invalid-user", "Invalid user");
+            }
+            List<Bson> changes = new ArrayList<>();
+            String text = user.getString(UserFields.STATUS_TEXT);
+            if (hasText) {
+                String chosen = request.get("statusText").asText().trim();
+                text = chosen.length() > 120 ? chosen.substring(0, 120) : chosen;
+                changes.add(Updates.set(UserFields.STATUS_TEXT, text));
+            }
+            String shown = user.getString(UserFields.STATUS) == null ? "offline" : user.getString(UserFields.STATUS);
+            if (!status.isEmpty()) {
+                shown = status;
+                changes.add(Updates.set(UserFields.STATUS, status));
+                changes.add(Updates.set(UserFields.STATUS_DEFAULT, status));
+            }
+            changes.add(Updates.set(UserFields.UPDATED_AT, new Date()));
+            users.updateOne(Filters.eq("_id", userId), Updates.combine(changes));
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("userId", userId);
+            event.put("username", user.getString(UserFields.USERNAME));
+            event.put("name", user.getString(UserFields.NAME));
+            event.put("status", shown);
+            event.put("statusText", text == null ? "" : text);
+            event.put("roles", user.getList(UserFields.ROLES, String.class, List.of()));
+            bus.publish("presence.status", event);
+            return event;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public Map<String, Object> getStatus(JsonNode request) {
         Document user = users.find(Filters.eq("_id", text(request, "userId"))).first();
         if (user == null) {

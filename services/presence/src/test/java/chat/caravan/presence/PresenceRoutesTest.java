@@ -122,6 +122,35 @@ class PresenceRoutesTest {
     }
 
     @Test
+    void aStatusChosenOverRestShowsAtOnceWithoutAConnectionUntilTheConnectionsChange() throws Exception {
+        String uid = user();
+        List<JsonNode> events = new CopyOnWriteArrayList<>();
+        try (AutoCloseable subscription = bus.subscribe("presence.status", events::add)) {
+            bus.call("presence.setChosenStatus", Map.of("userId", uid, "status", "online", "statusText", "  " + "x".repeat(130)));
+            Document user = database.getCollection("users").find(Filters.eq("_id", uid)).first();
+            assertThat(user.getString("status")).isEqualTo("online");
+            assertThat(user.getString("statusDefault")).isEqualTo("online");
+            assertThat(user.getString("statusText")).hasSize(120);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (events.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(events).extracting(e -> e.path("userId").asText() + ":" + e.path("status").asText()).contains(uid + ":online");
+        }
+        // a chosen busy with a connection open and closed: the connections decide again, busy kept as the default
+        bus.call("presence.setChosenStatus", Map.of("userId", uid, "status", "busy"));
+        assertThat(status(uid)).isEqualTo("busy");
+        open(uid, "r1", "i9");
+        assertThat(status(uid)).isEqualTo("busy");
+        bus.call("presence.connectionClosed", Map.of("userId", uid, "connectionId", "r1", "instanceId", "i9"));
+        assertThat(status(uid)).isEqualTo("offline");
+        assertThatThrownBy(() -> bus.call("presence.setChosenStatus", Map.of("userId", uid, "status", "sleeping")))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.errorType()).isEqualTo("error-invalid-status"));
+        assertThatThrownBy(() -> bus.call("presence.setChosenStatus", Map.of("userId", "nobody", "status", "away")))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.errorType()).isEqualTo("error-invalid-user"));
+    }
+
+    @Test
     void aDeadInstanceLosesItsConnectionsAndAStoppedOneAtOnce() throws Exception {
         String onDead = user();
         String onLive = user();

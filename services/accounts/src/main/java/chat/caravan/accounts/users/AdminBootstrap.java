@@ -117,6 +117,9 @@ public class AdminBootstrap implements SmartInitializingSingleton {
                     .append(UserFields.STATUS, "online").append(UserFields.STATUS_DEFAULT, "online")
                     .append(UserFields.UTC_OFFSET, 0).append(UserFields.UPDATED_AT, now));
             LOG.info("Bot user {} created", ROCKET_CAT);
+            // core gives it its avatar; the bot joins no channel
+            bus.publish("accounts.userCreated", Map.of("user", Map.of(UserFields.ID, ROCKET_CAT, UserFields.USERNAME, ROCKET_CAT),
+                    "joinDefaultChannels", false));
         } catch (com.mongodb.MongoWriteException e) {
             // another accounts replica created it first
             LOG.debug("Bot user {} already created: {}", ROCKET_CAT, e.getMessage());

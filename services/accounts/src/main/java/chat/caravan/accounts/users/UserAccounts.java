@@ -158,7 +158,8 @@ public class UserAccounts {
     }
 
     /**
-     * {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}, keepToken?}.
+     * {@code accounts.updateUser}: {userId, data: {email?, name?, password?, username?, active?, roles?, ...}, keepToken?,
+     * keepSessions?}.
      * A new password ends every session of the user, except the one holding {@code keepToken} (a user changing their
      * own password stays logged in where they made the change, as Rocket.Chat's profile change does).
      */
@@ -272,8 +273,9 @@ public class UserAccounts {
         if (logoutEverywhere) {
             users.collection().updateOne(Filters.eq(UserFields.ID, userId), Updates.unset(UserFields.LOGIN_TOKENS));
             TokenRevocations.all(exchange, userId);
-        } else if (passwordChanged) {
-            // as Meteor's setPassword: a new password ends the sessions (personal access tokens stay)
+        } else if (passwordChanged && !request.path("keepSessions").asBoolean(false)) {
+            // as Meteor's setPassword: a new password ends the sessions (personal access tokens stay), unless the caller
+            // sets a password it was required to change (setUserPassword, Meteor's logout: false)
             sessions.removeTokens(userId, optionalText(request, "keepToken", 512), true, exchange);
         }
         return Map.of("user", UserDocuments.withoutSecrets(users.byId(userId)));
@@ -302,7 +304,8 @@ public class UserAccounts {
 
     /**
      * {@code accounts.deactivateIdle}: {lastLoginBefore (EJSON date), role} -> {count}: deactivates the active users
-     * with that role whose last login is that old (Rocket.Chat's users.deactivateIdle). Their sessions end.
+     * with that role whose last login is that old, or who never logged in and were created before then (Rocket.Chat's
+     * users.deactivateIdle). Their sessions end.
      */
     public Map<String, Object> deactivateIdle(JsonNode request, Exchange exchange) {
         JsonNode before = request.path("lastLoginBefore").path("$date");
@@ -310,8 +313,11 @@ public class UserAccounts {
         if (!before.isNumber()) {
             throw CaravanException.invalidParams("must have required property 'lastLoginBefore'");
         }
-        Bson idle = Filters.and(Filters.eq(UserFields.ACTIVE, true), Filters.lte(UserFields.LAST_LOGIN, new Date(before.asLong())),
-                Filters.eq(UserFields.ROLES, role));
+        Date cutoff = new Date(before.asLong());
+        // idle too long, or never logged in since an account made before the cutoff
+        Bson neverActive = Filters.and(Filters.exists(UserFields.LAST_LOGIN, false), Filters.lte(UserFields.CREATED_AT, cutoff));
+        Bson idle = Filters.and(Filters.eq(UserFields.ACTIVE, true), Filters.or(neverActive,
+                Filters.lte(UserFields.LAST_LOGIN, cutoff)), Filters.eq(UserFields.ROLES, role));
         List<String> ids = users.collection().find(idle).projection(new Document(UserFields.ID, 1))
                 .map(user -> user.getString(UserFields.ID)).into(new ArrayList<>());
         long count = ids.isEmpty() ? 0 : users.collection().updateMany(Filters.and(idle, Filters.in(UserFields.ID, ids)),

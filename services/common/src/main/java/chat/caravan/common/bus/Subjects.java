@@ -28,7 +28,9 @@ package chat.caravan.common.bus;
  *   <li>{@code presence.connectionOpened} / {@code connectionClosed} {@code {userId, connectionId, instanceId}},
  *       {@code presence.connectionsChanged} {@code {instanceId, changes: [{userId, connectionId, opened}]}} (in order),
  *       {@code presence.activity} {@code {userId, connectionId, instanceId, status: online|away}},
- *       {@code presence.setStatus} / {@code setDefaultStatus} {@code {userId, status?, statusText?}},
+ *       {@code presence.setStatus} / {@code setDefaultStatus} {@code {userId, status?, statusText?}} (status from the
+ *       connections), {@code presence.setChosenStatus} {@code {userId, status?, statusText?}} (REST users.setStatus:
+ *       the status as chosen, at once),
  *       {@code presence.getStatus} {@code {userId}}, {@code presence.instanceHeartbeat} {@code {instanceId}},
  *       {@code presence.instanceStopped} {@code {instanceId}}</li>
  *   <li>{@code core.method} {@code {method, params, userId, connectionId}}: DDP methods that core owns</li>

@@ -17,6 +17,9 @@ public final class Collections {
     public static final String TEAMS = "rocketchat_team";
     public static final String TEAM_MEMBERS = "rocketchat_team_member";
     public static final String UPLOADS = "rocketchat_uploads";
+    public static final String INVITES = "rocketchat_invites";
+    /** The devices' push tokens (Rocket.Chat's name, from the raix:push package it started with). */
+    public static final String PUSH_TOKENS = "_raix_push_app_tokens";
     /** Presence: one document per user with its connections. */
     public static final String USERS_SESSIONS = "usersSessions";
 

@@ -13,6 +13,8 @@ public final class MessageFields {
     public static final String MENTIONS = "mentions";
     public static final String CHANNELS = "channels";
     public static final String ATTACHMENTS = "attachments";
+    /** The parsed message tree Rocket.Chat\'s clients render (@rocket.chat/message-parser\'s output). */
+    public static final String MARKDOWN = "md";
     public static final String REACTIONS = "reactions";
     public static final String EDITED_AT = "editedAt";
     public static final String EDITED_BY = "editedBy";

@@ -52,6 +52,20 @@ public record Pagination(int offset, int count, Document sort) {
         return this;
     }
 
+    /**
+     * The same page with sort keys on fields the caller may not read dropped (the default order then applies): as
+     * private as refusing them, for endpoints where Rocket.Chat accepts any sort.
+     */
+    public Pagination sortLimitedTo(Collection<String> fields, Document defaultSort) {
+        Document allowed = new Document();
+        sort.forEach((key, value) -> {
+            if (fields.contains(key)) {
+                allowed.append(key, value);
+            }
+        });
+        return new Pagination(offset, count, allowed.isEmpty() ? defaultSort : allowed);
+    }
+
     private static Document sort(String raw, Document defaultSort) {
         if (raw == null || raw.isBlank()) {
             return defaultSort;

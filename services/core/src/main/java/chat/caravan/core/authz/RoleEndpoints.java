@@ -202,6 +202,27 @@ public class RoleEndpoints {
         RestReplies.ok(exchange, Map.of("users", found, "total", total));
     }
 
+    /** roles.getUsersInPublicRoles (7.10 and later; the DDP getUserRoles before): who holds a public role. */
+    public void getUsersInPublicRoles(Exchange exchange) {
+        Caller.of(exchange, auth, database);
+        RestReplies.ok(exchange, Map.of("users", usersInPublicRoles()));
+    }
+
+    /**
+     * The users holding a public role (a user-scoped role with a description, such as admin), each with only those
+     * roles, by username: what the apps show as role tags beside names.
+     */
+    public List<Document> usersInPublicRoles() {
+        List<String> publicRoles = roles.find(Filters.and(Filters.eq("scope", "Users"), Filters.exists("description", true),
+                Filters.ne("description", ""))).map(r -> r.getString("_id")).into(new ArrayList<>());
+        List<Document> found = users.collection().find(Filters.in(UserFields.ROLES, publicRoles))
+                .projection(new Document(UserFields.USERNAME, 1).append(UserFields.ROLES, 1))
+                .sort(new Document(UserFields.USERNAME, 1)).into(new ArrayList<>());
+        found.forEach(user -> user.put(UserFields.ROLES, user.getList(UserFields.ROLES, String.class, List.of()).stream()
+                .filter(publicRoles::contains).toList()));
+        return found;
+    }
+
     /** channels.addOwner and its siblings: a room-scoped role on a member's subscription, announced in the room. */
     public void setRoomRole(Exchange exchange, RoomKind kind, String role, boolean add) {
         Caller caller = Caller.of(exchange, auth, database);

@@ -222,6 +222,11 @@ public class AvatarEndpoints {
     /** {@code users.getAvatarSuggestion}: the pictures of the caller's linked accounts, by service. */
     public void getAvatarSuggestion(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
+        RestReplies.ok(exchange, Map.of("suggestions", suggestions(caller)));
+    }
+
+    /** The caller's suggested avatars by service (the DDP {@code getAvatarSuggestion} answers these as they are). */
+    public Map<String, Object> suggestions(Caller caller) {
         Map<String, Object> suggestions = new java.util.LinkedHashMap<>();
         Document services = caller.user().get("services", Document.class);
         if (services != null) {
@@ -236,7 +241,7 @@ public class AvatarEndpoints {
                         "url", "https://avatars.githubusercontent.com/" + github.getString("username") + "?s=200"));
             }
         }
-        RestReplies.ok(exchange, Map.of("suggestions", suggestions));
+        return suggestions;
     }
 
     private static void suggest(Map<String, Object> suggestions, String service, Document services, String field) {

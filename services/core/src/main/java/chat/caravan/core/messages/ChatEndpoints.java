@@ -46,10 +46,13 @@ public class ChatEndpoints {
     private final MongoDatabase database;
     private final MessageReports reports;
 
+    private final MessageSyncCursor syncCursor;
+
     public ChatEndpoints(MessageService messages, MessageQueries queries, RoomStore store, RoomService rooms,
             DirectRooms directs, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
-            MongoDatabase database, MessageReports reports) {
+            MongoDatabase database, MessageReports reports, MessageSyncCursor syncCursor) {
         this.reports = reports;
+        this.syncCursor = syncCursor;
         this.messages = messages;
         this.queries = queries;
         this.store = store;
@@ -214,6 +217,18 @@ public class ChatEndpoints {
             throw CaravanException.coded("error-roomId-param-not-provided", "The required \"roomId\" query param is missing.");
         }
         String rawLastUpdate = params.text("lastUpdate");
+        if (params.text("type") != null || params.text("next") != null || params.text("previous") != null) {
+            if (rawLastUpdate != null && !rawLastUpdate.isBlank()) {
+                throw CaravanException.coded("error-cursor-and-lastUpdate-conflict",
+                        "The attributes \"next\", \"previous\" and \"lastUpdate\" cannot be used together");
+            }
+            if (!authorization.canReadRoom(caller.id(), roomId)) {
+                throw CaravanException.coded("error-not-allowed", "Not allowed");
+            }
+            RestReplies.ok(exchange, Map.of("result", syncCursor.page(roomId, params.text("type"), params.text("next"),
+                    params.text("previous"), MessageQueries.integer(params.text("count"), 20, "count"))));
+            return;
+        }
         if (rawLastUpdate == null || rawLastUpdate.isBlank()) {
             throw CaravanException.coded("error-lastUpdate-param-not-provided", "The required \"lastUpdate\" query param is missing.");
         }

@@ -11,6 +11,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.MessageFields;
+import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
@@ -281,6 +282,13 @@ public class MessageService {
                 Updates.set(MessageFields.EDITED_BY, editor),
                 Updates.set(MessageFields.UPDATED_AT, now)));
         changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
+        Document parsed = new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS, newAttachments);
+        if (message.getString(MessageFields.TYPE) != null) {
+            parsed.append(MessageFields.TYPE, message.getString(MessageFields.TYPE));
+        }
+        MessageWriter.parseMarkdown(parsed);
+        changes.add(parsed.get(MessageFields.MARKDOWN) != null ? Updates.set(MessageFields.MARKDOWN, parsed.get(MessageFields.MARKDOWN))
+                : Updates.unset(MessageFields.MARKDOWN));
         if (customFieldsGiven && edited.get(MessageFields.CUSTOM_FIELDS) != null) {
             changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, edited.get(MessageFields.CUSTOM_FIELDS)));
         }
@@ -374,6 +382,11 @@ public class MessageService {
             store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.pull(field, caller.username()),
                     Updates.set(MessageFields.UPDATED_AT, now)));
         }
+        Document after = store.messages().find(Filters.eq("_id", messageId)).projection(new Document(MessageFields.REACTIONS, 1)).first();
+        Object reactionsNow = after == null ? null : after.get(MessageFields.REACTIONS);
+        writer.updateLastMessageCopy(message.getString(MessageFields.ROOM_ID), messageId, reactionsNow == null
+                ? Updates.unset(RoomFields.LAST_MESSAGE + "." + MessageFields.REACTIONS)
+                : Updates.set(RoomFields.LAST_MESSAGE + "." + MessageFields.REACTIONS, reactionsNow));
     }
 
     public Document pin(Caller caller, String messageId, boolean pin) {
@@ -389,14 +402,17 @@ public class MessageService {
             throw CaravanException.plain("not-authorized");
         }
         Date now = new Date();
+        Document pinnedBy = new Document("_id", caller.id()).append("username", caller.username());
+        String lastMessage = RoomFields.LAST_MESSAGE + ".";
+        writer.updateLastMessageCopy(rid, messageId, Updates.combine(Updates.set(lastMessage + MessageFields.PINNED, pin),
+                Updates.set(lastMessage + MessageFields.PINNED_AT, now), Updates.set(lastMessage + MessageFields.PINNED_BY, pinnedBy)));
         if (!pin) {
             store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.set(MessageFields.PINNED, false),
                     Updates.set(MessageFields.UPDATED_AT, now)));
             return null;
         }
         store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(Updates.set(MessageFields.PINNED, true),
-                Updates.set(MessageFields.PINNED_AT, now),
-                Updates.set(MessageFields.PINNED_BY, new Document("_id", caller.id()).append("username", caller.username())),
+                Updates.set(MessageFields.PINNED_AT, now), Updates.set(MessageFields.PINNED_BY, pinnedBy),
                 Updates.set(MessageFields.UPDATED_AT, now)));
         Document quote = new Document("text", message.getString(MessageFields.TEXT))
                 .append("author_name", message.get("u", Document.class).getString("username"))
@@ -418,6 +434,9 @@ public class MessageService {
         store.messages().updateOne(Filters.eq("_id", messageId), Updates.combine(
                 star ? Updates.addToSet(MessageFields.STARRED, entry) : Updates.pull(MessageFields.STARRED, entry),
                 Updates.set(MessageFields.UPDATED_AT, new Date())));
+        String starred = RoomFields.LAST_MESSAGE + "." + MessageFields.STARRED;
+        writer.updateLastMessageCopy(message.getString(MessageFields.ROOM_ID), messageId,
+                star ? Updates.addToSet(starred, entry) : Updates.pull(starred, entry));
     }
 
     public void ignoreUser(Caller caller, String rid, String userId, boolean ignore) {

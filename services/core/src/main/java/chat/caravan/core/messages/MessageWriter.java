@@ -14,6 +14,7 @@ import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
+import chat.caravan.core.messages.markdown.MessageMarkdown;
 import chat.caravan.core.pipeline.MessagePipeline;
 import chat.caravan.core.pipeline.PipelineHeaders;
 import chat.caravan.core.rooms.RoomStore;
@@ -54,6 +55,30 @@ public class MessageWriter {
     }
 
     /**
+     * Rocket.Chat's {@code md}, the parsed tree of a non-empty text, and {@code descriptionMd} of the first
+     * attachment's description; never for an encrypted (e2e or OTR) message, whose text is ciphertext.
+     */
+    public static void parseMarkdown(Document message) {
+        String type = message.getString(MessageFields.TYPE);
+        if ("e2e".equals(type) || (type != null && type.startsWith("otr"))) {
+            return;
+        }
+        String text = message.getString(MessageFields.TEXT);
+        if (text != null && !text.isEmpty()) {
+            message.put(MessageFields.MARKDOWN, MessageMarkdown.parse(text));
+        } else {
+            message.remove(MessageFields.MARKDOWN);
+        }
+        if (message.get(MessageFields.ATTACHMENTS) instanceof List<?> attachments && !attachments.isEmpty()
+                && attachments.get(0) instanceof Map<?, ?> first && first.get("description") instanceof String description
+                && !description.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> attachment = (Map<String, Object>) first;
+            attachment.put("descriptionMd", MessageMarkdown.parse(description));
+        }
+    }
+
+    /**
      * Stores a user's message (fields already validated) through the message pipeline: message.beforeSave may change
      * or refuse it, message.afterSave counts it in the room, the thread parent and the memberships ({@link #count}).
      */
@@ -78,6 +103,7 @@ public class MessageWriter {
         message.put(MessageFields.CHANNELS, channels(text));
         message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
+        parseMarkdown(message);
         store.messages().insertOne(message);
         pipeline.afterSave(PipelineHeaders.SEND, message, room, user);
         return message;
@@ -104,7 +130,7 @@ public class MessageWriter {
 
     /**
      * Pipeline step (message.afterSave): counts a new message, as Rocket.Chat's after-save callbacks do: the room's
-     * {@code msgs}, {@code lm} and {@code lastMessage}; for a user's message also the members' unread and mention
+     * {@code msgs}; for a user's message also {@code lm}, {@code lastMessage}, the members' unread and mention
      * counters, a thread parent's and a discussion's counts. An edit counts nothing.
      */
     public void count(Exchange exchange) {
@@ -118,10 +144,9 @@ public class MessageWriter {
             Document author = asDocument(message.get(MessageFields.USER));
             afterInsert(room, message, author == null ? null : author.getString("_id"), mentionsOf(message));
         } else if (PipelineHeaders.SYSTEM.equals(event)) {
-            Date now = message.getDate(MessageFields.TS);
+            // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
             store.rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
-                    Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.LAST_MESSAGE_AT, now),
-                    Updates.set(RoomFields.LAST_MESSAGE, message), Updates.set(RoomFields.UPDATED_AT, now)));
+                    Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, message.getDate(MessageFields.TS))));
         }
     }
 
@@ -270,16 +295,26 @@ public class MessageWriter {
                 Updates.set(MessageFields.UPDATED_AT, now)));
     }
 
-    /** Recomputes the room's last visible message after a delete. */
+    /** Recomputes the room's last visible user message (system messages are never the last message) after a delete. */
     public void refreshLastMessage(String rid) {
+        Bson userMessage = Filters.exists(MessageFields.TYPE, false);
         Document last = store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, rid),
-                Filters.ne(MessageFields.HIDDEN, true), Filters.or(Filters.exists(MessageFields.THREAD_ID, false),
-                        Filters.eq(MessageFields.THREAD_SHOW, true))))
+                Filters.ne(MessageFields.HIDDEN, true), Filters.or(Filters.eq(MessageFields.TYPE, "e2e"),
+                        Filters.and(userMessage, Filters.exists(MessageFields.THREAD_ID, false)),
+                        Filters.and(userMessage, Filters.eq(MessageFields.THREAD_SHOW, true)))))
                 .sort(new Document(MessageFields.TS, -1)).first();
         Date now = new Date();
         store.rooms().updateOne(Filters.eq("_id", rid), last == null
                 ? Updates.combine(Updates.unset(RoomFields.LAST_MESSAGE), Updates.set(RoomFields.UPDATED_AT, now))
                 : Updates.combine(Updates.set(RoomFields.LAST_MESSAGE, last), Updates.set(RoomFields.UPDATED_AT, now)));
+    }
+
+    /**
+     * Mirrors a change of a message (reactions, pin, stars) into its room's {@code lastMessage} when it is that
+     * message, as Rocket.Chat keeps the copy current; {@code update} names fields of the message.
+     */
+    public void updateLastMessageCopy(String rid, String messageId, Bson update) {
+        store.rooms().updateOne(Filters.and(Filters.eq("_id", rid), Filters.eq(RoomFields.LAST_MESSAGE + "._id", messageId)), update);
     }
 
     /** Who a text mentions: known usernames (as users), and @all / @here. */

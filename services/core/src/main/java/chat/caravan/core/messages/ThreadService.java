@@ -82,6 +82,28 @@ public class ThreadService {
                 Updates.set(MessageFields.UPDATED_AT, new Date())));
     }
 
+    /**
+     * Marks thread {@code tmid} read for the caller: it leaves the subscription's unread threads, and when it was the
+     * last one the room's alert goes too.
+     */
+    public void markThreadRead(String userId, String rid, String tmid) {
+        Document subscription = store.subscription(rid, userId);
+        if (subscription == null) {
+            return;
+        }
+        java.util.List<String> unread = subscription.getList(SubscriptionFields.THREADS_UNREAD, String.class, java.util.List.of());
+        if (!unread.contains(tmid)) {
+            return;
+        }
+        java.util.List<org.bson.conversions.Bson> changes = new java.util.ArrayList<>(java.util.List.of(
+                Updates.pull(SubscriptionFields.THREADS_UNREAD, tmid), Updates.pull(SubscriptionFields.THREADS_UNREAD_USER, tmid),
+                Updates.pull(SubscriptionFields.THREADS_UNREAD_GROUP, tmid), Updates.set(SubscriptionFields.UPDATED_AT, new Date())));
+        if (unread.size() <= 1) {
+            changes.add(Updates.set(SubscriptionFields.ALERT, false));
+        }
+        store.subscriptions().updateOne(Filters.eq("_id", subscription.get("_id")), Updates.combine(changes));
+    }
+
     private Document followable(Caller caller, String mid) {
         if (mid == null || mid.isBlank()) {
             throw CaravanException.coded("The required \"mid\" body param is missing.", null);

@@ -53,11 +53,13 @@ public class CoreMethods {
     private final UserPreferences preferences;
     private final RoomMethods roomMethods;
     private final AvatarEndpoints avatars;
+    private final MobileMethods mobile;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
             Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences,
-            RoomMethods roomMethods, AvatarEndpoints avatars) {
+            RoomMethods roomMethods, AvatarEndpoints avatars, MobileMethods mobile) {
+        this.mobile = mobile;
         this.preferences = preferences;
         this.avatars = avatars;
         this.threads = threads;
@@ -84,6 +86,9 @@ public class CoreMethods {
     public Object call(String method, JsonNode params, String userId) {
         if ("public-settings/get".equals(method)) {
             return publicSettings(params.path(0));
+        }
+        if (userId == null && MobileMethods.ANONYMOUS.contains(method)) {
+            return mobile.call(method, params, null);
         }
         Caller caller = caller(userId, method);
         JsonNode first = params.path(0);
@@ -154,7 +159,7 @@ public class CoreMethods {
             case "resetAvatar" -> avatars.resetAvatar(caller, params);
             case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
                     params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
-            default -> roomMethods.call(method, params, caller);
+            default -> mobile.handles(method) ? mobile.call(method, params, caller) : roomMethods.call(method, params, caller);
         };
     }
 

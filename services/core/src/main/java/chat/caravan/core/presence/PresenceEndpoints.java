@@ -71,7 +71,7 @@ public class PresenceEndpoints {
         if (message != null) {
             request.put("statusText", message);
         }
-        bus.call("presence.setStatus", request);
+        bus.call("presence.setChosenStatus", request);
         RestReplies.ok(exchange, Map.of());
     }
 

@@ -385,6 +385,28 @@ public class AnyRoomEndpoints {
             throw CaravanException.invalidParams("must have required property 'roomId'");
         }
         Document user = users.fromParams(params.text("userId"), params.text("username"), null);
+        setMuted(caller, rid, user, mute);
+        RestReplies.ok(exchange, Map.of());
+    }
+
+    /**
+     * The DDP {@code muteUserInRoom} / {@code unmuteUserInRoom}: {@code {rid, username}}, the older form of
+     * rooms.muteUser the mobile app takes before 6.8.
+     */
+    public void setMuted(Caller caller, com.fasterxml.jackson.databind.JsonNode request, boolean mute) {
+        String method = mute ? "muteUserInRoom" : "unmuteUserInRoom";
+        if (!request.isObject() || !request.path("rid").isTextual() || !request.path("username").isTextual()) {
+            throw CaravanException.invalidParams("Match error: expected {rid, username}");
+        }
+        Document user = database.getCollection(chat.caravan.common.model.Collections.USERS)
+                .find(Filters.eq("username", request.get("username").asText())).first();
+        if (user == null) {
+            throw CaravanException.coded("error-invalid-user", "Invalid user", Map.of("method", method));
+        }
+        setMuted(caller, request.get("rid").asText(), user, mute);
+    }
+
+    private void setMuted(Caller caller, String rid, Document user, boolean mute) {
         String method = mute ? "muteUserInRoom" : "unmuteUserInRoom";
         if (!authorization.hasPermission(caller.id(), "mute-user", rid)) {
             throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", method));
@@ -410,7 +432,6 @@ public class AnyRoomEndpoints {
         }
         store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(change, Updates.set(RoomFields.UPDATED_AT, new Date())));
         messages.insertSystemMessage(room, mute ? "user-muted" : "user-unmuted", username, caller.user(), null);
-        RestReplies.ok(exchange, Map.of());
     }
 
     private static Date date(String value, String name) {

@@ -110,7 +110,8 @@ public class RoomEndpoints {
             if (extraData.path(RoomFields.ENCRYPTED).isBoolean()) {
                 extra.append(RoomFields.ENCRYPTED, extraData.get(RoomFields.ENCRYPTED).asBoolean());
             }
-            for (String text : List.of(RoomFields.TOPIC, RoomFields.DESCRIPTION, RoomFields.ANNOUNCEMENT)) {
+            // a teamId naming an existing team makes the room one of that team's rooms
+            for (String text : List.of(RoomFields.TOPIC, RoomFields.DESCRIPTION, RoomFields.ANNOUNCEMENT, RoomFields.TEAM_ID)) {
                 if (extraData.path(text).isTextual()) {
                     extra.append(text, extraData.get(text).asText());
                 }

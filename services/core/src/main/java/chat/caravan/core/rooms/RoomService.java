@@ -78,7 +78,8 @@ public class RoomService {
         for (String username : memberUsernames) {
             Document member = store.users().find(Filters.eq(UserFields.USERNAME, username)).first();
             if (member == null) {
-                throw CaravanException.coded("error-invalid-user", "Invalid user " + username);
+                // as Rocket.Chat's createRoom: a name that is nobody's (any more) adds no one
+                continue;
             }
             if (members.stream().noneMatch(m -> m.getString("_id").equals(member.getString("_id")))) {
                 members.add(member);

@@ -12,6 +12,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.RoomFields;
+import chat.caravan.core.avatars.BotAvatar;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * First start of an empty database, as Rocket.Chat: setting defaults (never overwriting an operator's value), the
- * GENERAL channel, and new users (the first admin included) joined to the default channels.
+ * GENERAL channel, new users (the first admin included) joined to the default channels, and the bot's avatar.
  */
 @Component
 public class CoreSeeder implements SmartInitializingSingleton {
@@ -40,10 +41,12 @@ public class CoreSeeder implements SmartInitializingSingleton {
     private final RoomStore store;
     private final RoomService rooms;
     private final BusClient bus;
+    private final BotAvatar botAvatar;
     private AutoCloseable userCreated;
 
-    public CoreSeeder(MongoDatabase database, RoomStore store, RoomService rooms, BusClient bus) {
+    public CoreSeeder(MongoDatabase database, RoomStore store, RoomService rooms, BusClient bus, BotAvatar botAvatar) {
         this.database = database;
+        this.botAvatar = botAvatar;
         this.store = store;
         this.rooms = rooms;
         this.bus = bus;
@@ -65,6 +68,8 @@ public class CoreSeeder implements SmartInitializingSingleton {
         }
         if (userCreated == null) {
             userCreated = bus.subscribe("accounts.userCreated", this::onUserCreated);
+            // after subscribing: the bot created by accounts before this start or announced from now on
+            giveTheBotItsAvatar();
         }
     }
 
@@ -83,6 +88,14 @@ public class CoreSeeder implements SmartInitializingSingleton {
                 Updates.setOnInsert(RoomFields.TS, now), Updates.setOnInsert(RoomFields.READ_ONLY, false),
                 Updates.setOnInsert(RoomFields.SYSTEM_MESSAGES, true), Updates.setOnInsert(RoomFields.UPDATED_AT, now)),
                 new UpdateOptions().upsert(true));
+    }
+
+    private void giveTheBotItsAvatar() {
+        try {
+            botAvatar.ensure();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not store the avatar of the bot: {}", e.getMessage());
+        }
     }
 
     /**
@@ -126,20 +139,51 @@ public class CoreSeeder implements SmartInitializingSingleton {
     }
 
     private void onUserCreated(JsonNode event) {
+        if (BotAvatar.BOT_ID.equals(event.path("user").path("_id").asText(null))) {
+            giveTheBotItsAvatar();
+        }
         if (event.path("joinDefaultChannels").asBoolean(true)) {
             joinDefaultChannels(event.path("user").path("_id").asText(null));
         }
     }
 
-    /** Joins a user to every room flagged {@code default}, posting {@code uj} as a join does. */
+    /**
+     * Joins a user to every channel and private group flagged {@code default}, and, for a default team, to the team's
+     * auto-join rooms ({@code teamDefault}) as well, posting {@code uj} as a join does; a room marked
+     * {@code favorite} starts as a favorite of the new member.
+     */
     void joinDefaultChannels(String userId) {
         Document user = userId == null ? null : database.getCollection(Collections.USERS).find(Filters.eq("_id", userId)).first();
         if (user == null || user.getString("username") == null) {
             return;
         }
-        for (Document room : store.rooms().find(Filters.eq(RoomFields.DEFAULT, true))) {
+        for (Document room : defaultRooms()) {
+            boolean member = store.subscription(room.getString("_id"), userId) != null;
             rooms.addMember(room, user, null);
+            if (!member && Boolean.TRUE.equals(room.get(RoomFields.FAVORITE))) {
+                store.subscriptions().updateOne(Filters.and(Filters.eq("rid", room.getString("_id")), Filters.eq("u._id", userId)),
+                        Updates.set("f", true));
+            }
         }
         LOG.debug("User {} joined the default channels", userId);
+    }
+
+    /** Rocket.Chat's default channels: default channels and groups, then the auto-join rooms of default teams. */
+    List<Document> defaultRooms() {
+        List<Document> found = store.rooms().find(Filters.and(Filters.eq(RoomFields.DEFAULT, true),
+                Filters.in(RoomFields.TYPE, RoomFields.CHANNEL, RoomFields.PRIVATE_GROUP))).into(new ArrayList<>());
+        Set<String> ids = new HashSet<>();
+        found.forEach(room -> ids.add(room.getString("_id")));
+        for (Document team : new ArrayList<>(found)) {
+            if (Boolean.TRUE.equals(team.get(RoomFields.TEAM_MAIN)) && team.getString(RoomFields.TEAM_ID) != null) {
+                for (Document room : store.rooms().find(Filters.and(Filters.eq(RoomFields.TEAM_ID, team.getString(RoomFields.TEAM_ID)),
+                        Filters.eq(RoomFields.TEAM_DEFAULT, true)))) {
+                    if (ids.add(room.getString("_id"))) {
+                        found.add(room);
+                    }
+                }
+            }
+        }
+        return found;
     }
 }

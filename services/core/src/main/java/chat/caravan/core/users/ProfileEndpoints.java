@@ -42,10 +42,12 @@ public class ProfileEndpoints {
     private final Settings settings;
     private final RoomOwnerships ownerships;
     private final RestAuth auth;
+    private final UserIdentityReferences identityReferences;
 
     public ProfileEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserEditRules editRules,
             UserPreferences preferences, PasswordPolicy passwordPolicy, Settings settings, RoomOwnerships ownerships,
-            RestAuth auth) {
+            RestAuth auth, UserIdentityReferences identityReferences) {
+        this.identityReferences = identityReferences;
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -112,8 +114,33 @@ public class ProfileEndpoints {
             request.put("keepToken", exchange.getProperty(RestAuth.AUTH_TOKEN, String.class));
             bus.call("accounts.updateUser", request);
             auth.forgetUser(caller);
+            identityReferences.changed(me, users.byId(caller));
         }
         RestReplies.ok(exchange, Map.of("user", UserDocuments.withoutSecrets(users.byId(caller))));
+    }
+
+    /**
+     * The DDP {@code setUserPassword(password)}: a user told to change their password ({@code requirePasswordChange})
+     * sets a new one, which follows the policy and differs from the old; their sessions stay (Rocket.Chat's
+     * {@code logout: false}) and the requirement is lifted.
+     */
+    public Object setRequiredPassword(String caller, JsonNode password) {
+        if (password == null || !password.isTextual()) {
+            throw CaravanException.invalidParams("Match error: expected a string");
+        }
+        Document me = users.byId(caller);
+        if (me == null || !Boolean.TRUE.equals(me.getBoolean(UserFields.REQUIRE_PASSWORD_CHANGE))) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", "setUserPassword"));
+        }
+        ObjectNode changes = JsonNodeFactory.instance.objectNode().put("password", password.asText()).put("requirePasswordChange", false);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("userId", caller);
+        request.put("data", changes);
+        request.put("ownProfile", true);
+        request.put("keepSessions", true);
+        bus.call("accounts.updateUser", request);
+        auth.forgetUser(caller);
+        return null;
     }
 
     /** {@code users.setPreferences}: the caller's (or, with edit-other-user-info, another user's) preferences. */

@@ -28,7 +28,6 @@ import chat.caravan.core.auth.RestAuth;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import org.bson.conversions.Bson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,11 +60,13 @@ public class UserEndpoints {
     private final MongoCollection<Document> subscriptions;
     private final RoomOwnerships ownerships;
     private final RestAuth restAuth;
+    private final UserIdentityReferences identityReferences;
     private final UserLifecycle lifecycle;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
             UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
-            RestAuth restAuth, UserLifecycle lifecycle) {
+            RestAuth restAuth, UserIdentityReferences identityReferences, UserLifecycle lifecycle) {
+        this.identityReferences = identityReferences;
         this.lifecycle = lifecycle;
         this.bus = bus;
         this.authorization = authorization;
@@ -177,7 +178,8 @@ public class UserEndpoints {
         Pagination page = Pagination.of(exchange, settings, new Document(UserFields.USERNAME, 1));
         boolean full = authorization.hasPermission(caller, "view-full-other-user-info");
         if (!full) {
-            page.sortableBy(UserFields.PUBLIC);
+            // Rocket.Chat accepts any sort here; one on a field the caller cannot see is dropped, so the order reveals nothing
+            page = page.sortLimitedTo(UserFields.PUBLIC, new Document(UserFields.USERNAME, 1));
         }
         Document sort = new Document();
         page.sort().forEach((key, value) -> sort.put("name".equals(key) ? "name" : "status".equals(key) ? "active" : key, value));
@@ -231,13 +233,7 @@ public class UserEndpoints {
         }
         JsonNode updated = bus.call("accounts.updateUser", Map.of("userId", userId, "data", changes));
         restAuth.forgetUser(userId);
-        String newName = updated.path("user").path(UserFields.NAME).asText(null);
-        if (newName != null && !newName.equals(target.getString(UserFields.NAME))) {
-            // the other side of each of the user's 1:1 DMs shows the user's name as the room's display name
-            subscriptions.updateMany(Filters.and(Filters.eq(SubscriptionFields.TYPE, "d"),
-                    Filters.eq(SubscriptionFields.NAME, target.getString(UserFields.USERNAME))), Updates.combine(
-                    Updates.set(SubscriptionFields.FNAME, newName), Updates.set(SubscriptionFields.UPDATED_AT, new java.util.Date())));
-        }
+        identityReferences.changed(target, users.byId(userId));
         RestReplies.ok(exchange, Map.of("user", updated.path("user")));
     }
 
