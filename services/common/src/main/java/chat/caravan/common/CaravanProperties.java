@@ -31,6 +31,8 @@ public class CaravanProperties {
     private long oplogBytes = EmbeddedMongoServer.DEFAULT_OPLOG_BYTES;
     /** A directory of route groups (one sub-folder per group) used instead of the packaged route files. */
     private String routesDir = "";
+    /** Reload a changed route file of {@link #routesDir} without a restart (files with REST definitions excepted). */
+    private boolean routesReload;
     /** Public URL of the server. */
     private String rootUrl = "http://localhost:3000";
     /** This instance's address, as other instances see it. */
@@ -117,6 +119,8 @@ public class CaravanProperties {
     public void setOplogBytes(long oplogBytes) { this.oplogBytes = oplogBytes; }
     public String getRoutesDir() { return routesDir; }
     public void setRoutesDir(String routesDir) { this.routesDir = routesDir; }
+    public boolean isRoutesReload() { return routesReload; }
+    public void setRoutesReload(boolean routesReload) { this.routesReload = routesReload; }
     public String getRootUrl() { return rootUrl; }
     public void setRootUrl(String rootUrl) { this.rootUrl = rootUrl; }
     public String getInstanceIp() { return instanceIp; }

@@ -28,6 +28,13 @@ public class BadWordsFilter {
         this.settings = settings;
     }
 
+    /** Pipeline step (message.beforeSave): censors the text of the message document in the body. */
+    public void censor(java.util.Map<String, Object> message) {
+        if (message != null && message.get("msg") instanceof String text) {
+            message.put("msg", clean(text));
+        }
+    }
+
     /** The text as it is stored: censored when the filter is on and has words, unchanged otherwise. */
     public String clean(String text) {
         if (text == null || text.isEmpty() || !settings.bool("Message_AllowBadWordsFilter", false)) {

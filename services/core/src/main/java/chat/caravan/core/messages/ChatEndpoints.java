@@ -358,7 +358,7 @@ public class ChatEndpoints {
     }
 
     /** {@code #name} or a room id or name (public channels are joined), {@code @user} or a user id (a DM). */
-    Document resolveTarget(Caller caller, String target) {
+    public Document resolveTarget(Caller caller, String target) {
         if (target.startsWith("@")) {
             return directs.open(caller, List.of(requireUser(users.find(null, target.substring(1), null))), false);
         }

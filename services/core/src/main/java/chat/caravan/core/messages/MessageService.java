@@ -15,7 +15,8 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
-import chat.caravan.core.files.StoredFiles;
+import chat.caravan.core.pipeline.MessagePipeline;
+import chat.caravan.core.pipeline.PipelineHeaders;
 import chat.caravan.core.rooms.RoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.ErrorCategory;
@@ -43,16 +44,14 @@ public class MessageService {
     private final MessageContent content;
     private final ThreadService threads;
     private final MessageCustomFields customFields;
-    private final BadWordsFilter badWords;
+    private final MessagePipeline pipeline;
     private final MessageQuotes quotes;
-    private final StoredFiles storedFiles;
 
     public MessageService(RoomStore store, MessageWriter writer, Authorization authorization, Settings settings,
             BusClient bus, MessageContent content, ThreadService threads, MessageCustomFields customFields,
-            BadWordsFilter badWords, MessageQuotes quotes, StoredFiles storedFiles) {
+            MessagePipeline pipeline, MessageQuotes quotes) {
         this.quotes = quotes;
-        this.storedFiles = storedFiles;
-        this.badWords = badWords;
+        this.pipeline = pipeline;
         this.threads = threads;
         this.customFields = customFields;
         this.store = store;
@@ -82,6 +81,14 @@ public class MessageService {
      */
     public Document sendFiles(Caller caller, String rid, JsonNode message, Document fileFields) {
         return send(caller, rid, message, null, fileFields);
+    }
+
+    /**
+     * A webhook's message (incoming, or an outgoing webhook's reply): as {@link #send(Caller, String, JsonNode)}, with
+     * {@code alias}, {@code avatar}, {@code emoji}, {@code bot} and {@code groupable} set by the integration.
+     */
+    public Document sendFromIntegration(Caller caller, String rid, JsonNode message, Document integrationFields) {
+        return send(caller, rid, message, null, integrationFields);
     }
 
     private Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls, Document fileFields) {
@@ -123,7 +130,7 @@ public class MessageService {
         if (clientId != null) {
             doc.put(MessageFields.ID, clientId);
         }
-        doc.put(MessageFields.TEXT, badWords.clean(text.strip()));
+        doc.put(MessageFields.TEXT, text.strip());
         doc.put(MessageFields.URLS, MessageWriter.urls(text, previewUrls, settings.string("Site_Url", "")));
         if (message.hasNonNull("tmid")) {
             Document parent = store.messages().find(Filters.and(Filters.eq("_id", message.get("tmid").asText()),
@@ -245,8 +252,25 @@ public class MessageService {
         List<Document> newAttachments = attachments == null || attachments.isNull() ? null
                 : content.attachments(attachments, settings.integer("Message_MaxAllowedSize", 5000));
         Date now = new Date();
-        text = badWords.clean(text);
-        MessageWriter.Mentions mentions = writer.mentions(text, store.room(room));
+        Document roomDoc = store.room(room);
+        Document editor = new Document("_id", caller.id()).append("username", caller.username());
+        // the edited message as it would be stored, through message.beforeSave, which may change or refuse it
+        Document edited = new Document(message);
+        edited.put(MessageFields.TEXT, text);
+        if (newAttachments != null) {
+            edited.put(MessageFields.ATTACHMENTS, newAttachments);
+        }
+        if (customFieldsGiven) {
+            edited.put(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields));
+        }
+        edited.put(MessageFields.EDITED_AT, now);
+        edited.put(MessageFields.EDITED_BY, editor);
+        edited = pipeline.beforeSave(PipelineHeaders.UPDATE, edited, roomDoc, caller.user(), message);
+        text = edited.get(MessageFields.TEXT) instanceof String changed ? changed : "";
+        if (newAttachments != null && edited.get(MessageFields.ATTACHMENTS) instanceof List<?>) {
+            newAttachments = edited.getList(MessageFields.ATTACHMENTS, Document.class);
+        }
+        MessageWriter.Mentions mentions = writer.mentions(text, roomDoc);
         List<Document> urls = MessageWriter.urls(text, previewUrls, settings.string("Site_Url", ""));
         newAttachments = quotes.rebuild(newAttachments != null ? newAttachments
                 : message.getList(MessageFields.ATTACHMENTS, Document.class), urls, caller.id());
@@ -255,7 +279,7 @@ public class MessageService {
         List<Bson> changes = new java.util.ArrayList<>(List.of(Updates.set(MessageFields.TEXT, text),
                 Updates.set(MessageFields.URLS, urls),
                 Updates.set(MessageFields.MENTIONS, mentions.documents()), Updates.set(MessageFields.EDITED_AT, now),
-                Updates.set(MessageFields.EDITED_BY, new Document("_id", caller.id()).append("username", caller.username())),
+                Updates.set(MessageFields.EDITED_BY, editor),
                 Updates.set(MessageFields.UPDATED_AT, now)));
         changes.add(Updates.set(MessageFields.ATTACHMENTS, newAttachments));
         Document parsed = new Document(MessageFields.TEXT, text).append(MessageFields.ATTACHMENTS, newAttachments);
@@ -265,15 +289,15 @@ public class MessageService {
         MessageWriter.parseMarkdown(parsed);
         changes.add(parsed.get(MessageFields.MARKDOWN) != null ? Updates.set(MessageFields.MARKDOWN, parsed.get(MessageFields.MARKDOWN))
                 : Updates.unset(MessageFields.MARKDOWN));
-        if (customFieldsGiven) {
-            changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, customFields.validated(newCustomFields)));
+        if (customFieldsGiven && edited.get(MessageFields.CUSTOM_FIELDS) != null) {
+            changes.add(Updates.set(MessageFields.CUSTOM_FIELDS, edited.get(MessageFields.CUSTOM_FIELDS)));
         }
         store.messages().updateOne(Filters.eq("_id", msgId), Updates.combine(changes));
         Document updated = existing(msgId);
-        Document roomDoc = store.room(room);
         if (roomDoc != null && roomDoc.get("lastMessage") instanceof Document last && msgId.equals(last.getString("_id"))) {
             store.rooms().updateOne(Filters.eq("_id", room), Updates.set("lastMessage", updated));
         }
+        pipeline.afterSave(PipelineHeaders.UPDATE, updated, roomDoc, caller.user());
         return updated;
     }
 
@@ -314,8 +338,9 @@ public class MessageService {
             store.messages().updateOne(Filters.eq("_id", message.getString(MessageFields.THREAD_ID)),
                     Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, -1), Updates.set(MessageFields.UPDATED_AT, now)));
         }
-        storedFiles.deleteFilesOf(message);
         writer.refreshLastMessage(room);
+        // message.afterDelete: the message as it was (its files go with it there)
+        pipeline.afterDelete(message, store.room(room), caller.user());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("_id", msgId);
         result.put("ts", String.valueOf(System.currentTimeMillis()));

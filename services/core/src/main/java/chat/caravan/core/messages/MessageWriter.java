@@ -15,9 +15,12 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.core.messages.markdown.MessageMarkdown;
+import chat.caravan.core.pipeline.MessagePipeline;
+import chat.caravan.core.pipeline.PipelineHeaders;
 import chat.caravan.core.rooms.RoomStore;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -35,9 +38,11 @@ public class MessageWriter {
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+");
 
     private final RoomStore store;
+    private final MessagePipeline pipeline;
 
-    public MessageWriter(RoomStore store) {
+    public MessageWriter(RoomStore store, MessagePipeline pipeline) {
         this.store = store;
+        this.pipeline = pipeline;
     }
 
     /** A user as messages embed it. */
@@ -73,24 +78,34 @@ public class MessageWriter {
         }
     }
 
-    /** Inserts a user's message (fields already validated) and updates room, thread parent and memberships. */
+    /**
+     * Stores a user's message (fields already validated) through the message pipeline: message.beforeSave may change
+     * or refuse it, message.afterSave counts it in the room, the thread parent and the memberships ({@link #count}).
+     */
     public Document insertUserMessage(Document room, Document user, Document message) {
         Date now = new Date();
-        String text = message.getString(MessageFields.TEXT) == null ? "" : message.getString(MessageFields.TEXT);
+        String rid = room.getString(RoomFields.ID);
         message.putIfAbsent(MessageFields.ID, Ids.random());
-        message.put(MessageFields.ROOM_ID, room.getString(RoomFields.ID));
-        message.put(MessageFields.TEXT, text);
+        message.put(MessageFields.ROOM_ID, rid);
+        message.putIfAbsent(MessageFields.TEXT, "");
         message.put(MessageFields.TS, now);
         message.put(MessageFields.USER, author(user));
         message.put(MessageFields.UPDATED_AT, now);
-        Mentions mentions = mentions(text, room);
-        message.put(MessageFields.MENTIONS, mentions.documents());
+        message = pipeline.beforeSave(PipelineHeaders.SEND, message, room, user, null);
+        // the room, author and time are the server's: a step changes what is said, not where or by whom
+        message.putIfAbsent(MessageFields.ID, Ids.random());
+        message.put(MessageFields.ROOM_ID, rid);
+        message.put(MessageFields.TS, now);
+        message.put(MessageFields.USER, author(user));
+        String text = message.get(MessageFields.TEXT) instanceof String s ? s : "";
+        message.put(MessageFields.TEXT, text);
+        message.put(MessageFields.MENTIONS, mentions(text, room).documents());
         message.put(MessageFields.CHANNELS, channels(text));
         message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
         parseMarkdown(message);
         store.messages().insertOne(message);
-        afterInsert(room, message, user.getString(UserFields.ID), mentions);
+        pipeline.afterSave(PipelineHeaders.SEND, message, room, user);
         return message;
     }
 
@@ -109,10 +124,65 @@ public class MessageWriter {
             message.putAll(extra);
         }
         store.messages().insertOne(message);
-        // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
-        store.rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
-                Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, now)));
+        pipeline.afterSave(PipelineHeaders.SYSTEM, message, room, actor);
         return message;
+    }
+
+    /**
+     * Pipeline step (message.afterSave): counts a new message, as Rocket.Chat's after-save callbacks do: the room's
+     * {@code msgs}; for a user's message also {@code lm}, {@code lastMessage}, the members' unread and mention
+     * counters, a thread parent's and a discussion's counts. An edit counts nothing.
+     */
+    public void count(Exchange exchange) {
+        String event = exchange.getIn().getHeader(PipelineHeaders.EVENT, String.class);
+        Document message = asDocument(exchange.getIn().getBody());
+        Document room = asDocument(exchange.getIn().getHeader(PipelineHeaders.ROOM));
+        if (message == null || room == null) {
+            return;
+        }
+        if (PipelineHeaders.SEND.equals(event)) {
+            Document author = asDocument(message.get(MessageFields.USER));
+            afterInsert(room, message, author == null ? null : author.getString("_id"), mentionsOf(message));
+        } else if (PipelineHeaders.SYSTEM.equals(event)) {
+            // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
+            store.rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
+                    Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, message.getDate(MessageFields.TS))));
+        }
+    }
+
+    /** The mentions a stored message carries (its {@code mentions}: users, and @all / @here). */
+    private static Mentions mentionsOf(Document message) {
+        List<Document> documents = new ArrayList<>();
+        List<String> userIds = new ArrayList<>();
+        boolean everyone = false;
+        if (message.get(MessageFields.MENTIONS) instanceof List<?> list) {
+            for (Object entry : list) {
+                Document mention = asDocument(entry);
+                String id = mention == null ? null : mention.getString("_id");
+                if (id == null) {
+                    continue;
+                }
+                documents.add(mention);
+                if (id.equals("all") || id.equals("here")) {
+                    everyone = true;
+                } else {
+                    userIds.add(id);
+                }
+            }
+        }
+        return new Mentions(documents, userIds, everyone);
+    }
+
+    private static Document asDocument(Object value) {
+        if (value instanceof Document document) {
+            return document;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Document document = new Document();
+            map.forEach((key, v) -> document.put(String.valueOf(key), v));
+            return document;
+        }
+        return null;
     }
 
     private void afterInsert(Document room, Document message, String senderId, Mentions mentions) {

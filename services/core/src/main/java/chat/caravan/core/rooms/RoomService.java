@@ -17,6 +17,7 @@ import chat.caravan.common.model.UserFields;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
 import chat.caravan.core.messages.MessageWriter;
+import chat.caravan.core.pipeline.MessagePipeline;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
@@ -37,9 +38,11 @@ public class RoomService {
     private final Authorization authorization;
     private final Settings settings;
     private final RoomNames names;
+    private final MessagePipeline pipeline;
 
     public RoomService(RoomStore store, MessageWriter messages, Authorization authorization, Settings settings,
-            RoomNames names) {
+            RoomNames names, MessagePipeline pipeline) {
+        this.pipeline = pipeline;
         this.store = store;
         this.names = names;
         this.messages = messages;
@@ -122,6 +125,7 @@ public class RoomService {
                 messages.insertSystemMessage(teamMain, "user-added-room-to-team", roomName, caller.user(), null);
             }
         }
+        pipeline.roomCreated(room, caller.user());
         return room;
     }
 
@@ -148,6 +152,7 @@ public class RoomService {
         boolean self = addedBy == null || addedBy.id().equals(user.getString("_id"));
         messages.insertSystemMessage(room, self ? "uj" : "au", user.getString(UserFields.USERNAME),
                 self ? user : addedBy.user(), null);
+        pipeline.userJoined(room, user);
     }
 
     public void join(Caller caller, Document room) {
@@ -319,6 +324,7 @@ public class RoomService {
                     Filters.eq("userId", user.getString("_id"))));
         }
         messages.insertSystemMessage(room, messageType, user.getString(UserFields.USERNAME), actor, null);
+        pipeline.userLeft(room, user);
     }
 
     public Document rename(Caller caller, Document room, String name) {
@@ -412,6 +418,9 @@ public class RoomService {
                 Updates.set(SubscriptionFields.ARCHIVED, archive), Updates.set(SubscriptionFields.OPEN, !archive),
                 Updates.set(SubscriptionFields.UPDATED_AT, now)));
         messages.insertSystemMessage(room, archive ? "room-archived" : "room-unarchived", "", caller.user(), null);
+        if (archive) {
+            pipeline.roomArchived(room, caller.user());
+        }
     }
 
     public void delete(Caller caller, Document room, String permission) {

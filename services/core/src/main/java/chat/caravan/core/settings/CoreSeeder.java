@@ -54,10 +54,31 @@ public class CoreSeeder implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        seed();
+        seedData();
+    }
+
+    /**
+     * Administrators join the default channels once Camel runs: a join posts a system message, which goes through the
+     * message pipeline's routes.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void joinAndListen() {
+        for (Document admin : database.getCollection(Collections.USERS).find(Filters.eq("roles", "admin"))) {
+            joinDefaultChannels(admin.getString("_id"));
+        }
+        if (userCreated == null) {
+            userCreated = bus.subscribe("accounts.userCreated", this::onUserCreated);
+            // after subscribing: the bot created by accounts before this start or announced from now on
+            giveTheBotItsAvatar();
+        }
     }
 
     public void seed() {
+        seedData();
+        joinAndListen();
+    }
+
+    private void seedData() {
         Date now = new Date();
         seedSettings(now);
         database.getCollection(Collections.ROOMS).updateOne(Filters.eq("_id", "GENERAL"), Updates.combine(
@@ -67,12 +88,6 @@ public class CoreSeeder implements SmartInitializingSingleton {
                 Updates.setOnInsert(RoomFields.TS, now), Updates.setOnInsert(RoomFields.READ_ONLY, false),
                 Updates.setOnInsert(RoomFields.SYSTEM_MESSAGES, true), Updates.setOnInsert(RoomFields.UPDATED_AT, now)),
                 new UpdateOptions().upsert(true));
-        for (Document admin : database.getCollection(Collections.USERS).find(Filters.eq("roles", "admin"))) {
-            joinDefaultChannels(admin.getString("_id"));
-        }
-        userCreated = bus.subscribe("accounts.userCreated", this::onUserCreated);
-        // after subscribing: the bot created by accounts before this start or announced from now on
-        giveTheBotItsAvatar();
     }
 
     private void giveTheBotItsAvatar() {

@@ -63,12 +63,14 @@ public class UserEndpoints {
     private final RestAuth restAuth;
     private final UserIdentityReferences identityReferences;
     private final CoreSeeder defaultChannels;
+    private final UserLifecycle lifecycle;
 
     public UserEndpoints(BusClient bus, Authorization authorization, UserLookup users, UserViews views, Settings settings,
             UserEditRules editRules, BlockedUsernames blockedUsernames, MongoDatabase database, RoomOwnerships ownerships,
-            RestAuth restAuth, UserIdentityReferences identityReferences, CoreSeeder defaultChannels) {
+            RestAuth restAuth, UserIdentityReferences identityReferences, CoreSeeder defaultChannels, UserLifecycle lifecycle) {
         this.identityReferences = identityReferences;
         this.defaultChannels = defaultChannels;
+        this.lifecycle = lifecycle;
         this.bus = bus;
         this.authorization = authorization;
         this.users = users;
@@ -102,6 +104,7 @@ public class UserEndpoints {
             // (the accounts.userCreated event joins them again, which changes nothing)
             defaultChannels.joinDefaultChannels(created.path("user").path(UserFields.ID).asText(null));
         }
+        lifecycle.created(created.path("user").path("_id").asText(null));
         RestReplies.ok(exchange, Map.of("user", created.path("user")));
     }
 
@@ -139,6 +142,7 @@ public class UserEndpoints {
         request.remove("active");
         request.set("password", body.get("pass"));
         JsonNode created = bus.call("accounts.createUser", request).path("user");
+        lifecycle.created(created.path("_id").asText(null));
         Map<String, Object> user = new LinkedHashMap<>();
         for (String field : List.of("_id", "type", "status", "active", "name", "utcOffset", "username")) {
             if (created.has(field)) {
