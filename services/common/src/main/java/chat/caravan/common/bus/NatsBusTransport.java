@@ -17,7 +17,6 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.nats.NatsConstants;
 import org.apache.camel.component.nats.NatsConsumer;
 import org.slf4j.Logger;
@@ -39,7 +38,6 @@ public class NatsBusTransport implements BusTransport {
 
     private final CamelContext camelContext;
     private final Connection connection;
-    private final ProducerTemplate producer;
     private final String servers;
     /** Runs served calls; when all are busy and the queue is full, the dispatcher runs the call itself. */
     private final ThreadPoolExecutor callWorkers;
@@ -48,7 +46,6 @@ public class NatsBusTransport implements BusTransport {
         this.camelContext = camelContext;
         this.connection = connection;
         this.servers = servers;
-        this.producer = camelContext.createProducerTemplate();
         AtomicInteger threads = new AtomicInteger();
         this.callWorkers = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(CALL_QUEUE), runnable -> {
@@ -114,7 +111,13 @@ public class NatsBusTransport implements BusTransport {
 
     @Override
     public void publish(String subject, byte[] payload) {
-        producer.sendBody(uri(subject), payload);
+        // straight to the NATS connection: no Camel exchange per event, and it works before the Camel context has
+        // started (services announce what they create at start-up)
+        try {
+            connection.publish(subject, payload);
+        } catch (RuntimeException e) {
+            throw new BusUnavailableException("cannot publish on " + subject + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
