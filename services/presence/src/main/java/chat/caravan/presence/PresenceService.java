@@ -97,12 +97,7 @@ public class PresenceService {
         for (ConnectionChange change : changes) {
             if (change.opened()) {
                 opened.add(change.userId());
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", change.userId()), Updates.setOnInsert("connections", List.of()),
-                        new UpdateOptions().upsert(true)));
-                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", change.userId()),
-                        Filters.ne("connections.id", change.connectionId())),
-                        Updates.push("connections", new Document("id", change.connectionId()).append("instanceId", instanceId)
-                                .append("status", "online").append("_createdAt", now).append("_updatedAt", now))));
+                addConnection(writes, change.userId(), change.connectionId(), instanceId, "online", now);
             } else {
                 writes.add(new UpdateOneModel<>(Filters.eq("_id", change.userId()),
                         Updates.pull("connections", new Document("id", change.connectionId()))));
@@ -112,6 +107,19 @@ public class PresenceService {
             sessions.bulkWrite(writes, new BulkWriteOptions().ordered(true));
         }
         opened.forEach(this::keepNewestConnections);
+    }
+
+    /**
+     * The writes that add one connection to a user's record (created if missing) unless it is there already, so an
+     * announcement repeated is a no-op.
+     */
+    private static void addConnection(List<WriteModel<Document>> writes, String userId, String connectionId,
+            String instanceId, String status, Date now) {
+        writes.add(new UpdateOneModel<>(Filters.eq("_id", userId), Updates.setOnInsert("connections", List.of()),
+                new UpdateOptions().upsert(true)));
+        writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", userId), Filters.ne("connections.id", connectionId)),
+                Updates.push("connections", new Document("id", connectionId).append("instanceId", instanceId)
+                        .append("status", status).append("_createdAt", now).append("_updatedAt", now))));
     }
 
     /**
@@ -406,11 +414,7 @@ public class PresenceService {
         live.forEach((id, connection) -> {
             StoredConnection known = stored.get(id);
             if (known == null || !known.userId().equals(connection.userId())) {
-                writes.add(new UpdateOneModel<>(Filters.eq("_id", connection.userId()), Updates.setOnInsert("connections", List.of()),
-                        new UpdateOptions().upsert(true)));
-                writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", connection.userId()), Filters.ne("connections.id", id)),
-                        Updates.push("connections", new Document("id", id).append("instanceId", instanceId)
-                                .append("status", connection.status()).append("_createdAt", now).append("_updatedAt", now))));
+                addConnection(writes, connection.userId(), id, instanceId, connection.status(), now);
                 affected.add(connection.userId());
             }
         });
