@@ -450,18 +450,6 @@ public class DdpServer {
         }
     }
 
-    /** A presence call whose failure must not break the client's flow (presence may be restarting). */
-    void tell(String call, Map<String, Object> payload) {
-        try {
-            bus.callAsync(call, payload, Duration.ofSeconds(5)).exceptionally(e -> {
-                LOG.debug("{} failed: {}", call, e.getMessage());
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.debug("{} failed: {}", call, e.getMessage());
-        }
-    }
-
     /** Pings idle clients and drops those that stay silent. */
     public void heartbeat(Duration pingAfter, Duration timeout) {
         long now = System.nanoTime();
