@@ -111,7 +111,10 @@ class OutagesIT {
         awaitStatus(cid, "online");
         awaitCondition("a subscription works again", () -> "ready".equals(annSocket.subscribe("stream-room-messages", unread,
                 Map.of("useCollection", false, "args", List.of())).path("msg").asText()));
-        admin.post("/api/v1/chat.postMessage", Map.of("roomId", unread, "text", "after the bus came back"));
+        // presence may still read "online" from before the outage and core may reconnect after the ddp-streamer: the
+        // post is retried the way a client honouring 503 + Retry-After would, and each refused attempt wrote nothing
+        awaitCondition("core takes writes again", () -> admin.post("/api/v1/chat.postMessage",
+                Map.of("roomId", unread, "text", "after the bus came back")).status() == 200);
         annSocket.await(m -> "after the bus came back".equals(m.path("fields").path("args").path(0).path("msg").asText()),
                 Duration.ofSeconds(20));
     }
