@@ -76,9 +76,12 @@ public class BusClient {
         if (metrics != null) {
             reply = reply.whenComplete((bytes, failure) -> {
                 long elapsed = System.nanoTime() - started;
-                latencies.computeIfAbsent(call, c -> metrics.latency("caravan.bus.request",
-                        "Bus requests by call, until the reply or the failure", "subject", c))
-                        .record(elapsed, TimeUnit.NANOSECONDS);
+                latencies.computeIfAbsent(call, c -> {
+                    // the call's timeout series exists from its first request, at 0, for dashboards and alerts
+                    timeouts.computeIfAbsent(c, this::timeoutCounter);
+                    return metrics.latency("caravan.bus.request", "Bus requests by call, until the reply or the failure",
+                            "subject", c);
+                }).record(elapsed, TimeUnit.NANOSECONDS);
                 // NATS answers a request nobody replied to in time like one nobody serves: tell them apart by time
                 if (failure != null && elapsed >= timeout.toNanos() * 9 / 10) {
                     countTimeout(call);
@@ -90,9 +93,13 @@ public class BusClient {
 
     private void countTimeout(String call) {
         if (metrics != null) {
-            timeouts.computeIfAbsent(call, c -> metrics.counter("caravan.bus.request.timeouts",
-                    "Bus requests that got no reply within their timeout", "subject", c)).increment();
+            timeouts.computeIfAbsent(call, this::timeoutCounter).increment();
         }
+    }
+
+    private Counter timeoutCounter(String call) {
+        return metrics.counter("caravan.bus.request.timeouts", "Bus requests that got no reply within their timeout",
+                "subject", call);
     }
 
     /** Broadcasts an event to every subscriber of {@code name}. */
