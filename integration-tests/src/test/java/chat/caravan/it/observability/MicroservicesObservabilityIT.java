@@ -111,6 +111,16 @@ class MicroservicesObservabilityIT {
         assertThat(line.path("log").path("level").asText()).isEqualTo("INFO");
         assertThat(line.path("service").path("name").asText()).isEqualTo("caravan-accounts");
 
+        // a DDP method is a request too: ddp-streamer gives it an id, and accounts logs it
+        String ghost = "ghost-ddp-" + System.nanoTime();
+        try (DdpTestClient ddp = DdpTestClient.connect(topology.instance("ddp-streamer", 0).websocketUrl())) {
+            JsonNode refused = ddp.call("login", Map.of("user", Map.of("username", ghost),
+                    "password", Map.of("digest", "0".repeat(64), "algorithm", "sha-256")));
+            assertThat(refused.has("error")).as(refused.toString()).isTrue();
+        }
+        JsonNode ddpLine = awaitLogLine(topology.instance("accounts", 0), ghost);
+        assertThat(ddpLine.path("requestId").asText()).matches("[0-9a-f-]{36}");
+
         for (String service : Topology.SERVICES) {
             List<String> lines = logLines(topology.instance(service, 0));
             assertThat(lines).as(service + " logged").isNotEmpty();
