@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /** login, me and users.* over REST, with the accounts service answering over the bus. */
 @SpringBootTest(classes = CoreRestTestBase.App.class)
 class UsersRestTest extends CoreRestTestBase {
+
+    @Autowired
+    MongoDatabase database;
 
     @Test
     void loginReplyMeAndLogout() {
@@ -47,6 +53,30 @@ class UsersRestTest extends CoreRestTestBase {
         assertThat(page.path("count").asInt()).isEqualTo(1);
         assertThat(page.path("total").asInt()).isGreaterThanOrEqualTo(3);
         assertThat(page.toString()).doesNotContain("bcrypt");
+    }
+
+    @Test
+    void aCreatedUserIsInTheDefaultChannelsOnceWhenTheAnswerArrivesUnlessAskedNotTo() {
+        String name = unique("lobby");
+        String rid = admin().post("/api/v1/channels.create", Map.of("name", name)).json().path("channel").path("_id").asText();
+        assertThat(admin().post("/api/v1/channels.setDefault", Map.of("roomId", rid, "default", true)).status()).isEqualTo(200);
+
+        String username = unique("joiner");
+        JsonNode created = admin().post("/api/v1/users.create", Map.of("username", username, "email", username + "@y.io",
+                "password", "pw-" + username, "name", "Joiner")).json().path("user");
+        Client joiner = login(username, "pw-" + username);
+        assertThat(joiner.get("/api/v1/subscriptions.getOne?roomId=" + rid).json().path("subscription").path("rid").asText())
+                .isEqualTo(rid);
+        String stayer = unique("stayer");
+        admin().post("/api/v1/users.create", Map.of("username", stayer, "email", stayer + "@y.io", "password", "pw-" + stayer,
+                "name", "Stayer", "joinDefaultChannels", false));
+        Client stays = login(stayer, "pw-" + stayer);
+        assertThat(stays.get("/api/v1/subscriptions.getOne?roomId=" + rid).json().path("subscription").isNull()).isTrue();
+        // one membership and one join message each, however the creation was announced
+        assertThat(database.getCollection("rocketchat_subscription").countDocuments(Filters.and(Filters.eq("rid", rid),
+                Filters.eq("u._id", created.path("_id").asText())))).isEqualTo(1);
+        assertThat(database.getCollection("rocketchat_message").countDocuments(Filters.and(Filters.eq("rid", rid),
+                Filters.eq("t", "uj"), Filters.eq("u._id", created.path("_id").asText())))).isEqualTo(1);
     }
 
     @Test

@@ -98,10 +98,13 @@ public class UserEndpoints {
                 }
             }
         }
-        JsonNode created = bus.call("accounts.createUser", body);
-        if (created.path("joinDefaultChannels").asBoolean(true)) {
-            // before answering, as Rocket.Chat's saveUser: the new user's first request finds the memberships there
-            // (the accounts.userCreated event joins them again, which changes nothing)
+        // the default channels are joined here, before answering, as Rocket.Chat's saveUser does: the new user's first
+        // request finds the memberships there. The accounts.userCreated event is told not to join them a second time.
+        boolean joinDefaultChannels = body.path("joinDefaultChannels").asBoolean(true);
+        com.fasterxml.jackson.databind.node.ObjectNode request = body.deepCopy();
+        request.put("joinDefaultChannels", false);
+        JsonNode created = bus.call("accounts.createUser", request);
+        if (joinDefaultChannels) {
             defaultChannels.joinDefaultChannels(created.path("user").path(UserFields.ID).asText(null));
         }
         lifecycle.created(created.path("user").path("_id").asText(null));
