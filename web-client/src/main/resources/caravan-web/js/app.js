@@ -308,8 +308,8 @@ function renderShell() {
         h('button', { type: 'button', class: 'icon', 'aria-label': 'Sign out', title: 'Sign out', onclick: logout }, '⎋')),
       h('div', { class: 'status-row' }, select, statusText),
       h('nav', { class: 'actions', 'aria-label': 'Actions' },
-        h('button', { type: 'button', onclick: showCreateRoom }, '＋ Room'),
-        h('button', { type: 'button', onclick: showDirectMessage }, '＋ Direct message'),
+        h('button', { type: 'button', onclick: showCreateRoom }, '+ Room'),
+        h('button', { type: 'button', onclick: showDirectMessage }, '+ Direct message'),
         h('a', { href: '/directory', 'data-nav': '' }, 'Directory'),
         isAdmin ? h('a', { href: '/admin', 'data-nav': '' }, 'Admin') : null),
       h('p', { id: 'connection', class: 'connection', role: 'status', hidden: true }),
@@ -346,7 +346,7 @@ function roomItem(sub, current) {
   const icon = sub.t === 'd'
     ? h('span', { class: 'avatar-wrap small' }, h('img', { class: 'avatar', src: `/avatar/${encodeURIComponent(sub.name)}`, alt: '', width: 20, height: 20 }), peer ? presenceDot(peer) : null)
     : h('span', { class: 'room-icon', 'aria-hidden': 'true' }, sub.t === 'p' ? '🔒' : '#');
-  const label = [name, sub.unread ? `${sub.unread} unread` : '', mentions ? `${mentions} mentions` : ''].filter(Boolean).join(', ');
+  const label = [name, sub.unread ? `${sub.unread} unread` : '', mentions ? `${mentions} mention${mentions === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
   return h('li', {},
     h('a', {
       href: `/room/${sub.rid}`, 'data-nav': '', 'data-rid': sub.rid, class: `room-link${sub.alert || sub.unread ? ' unread' : ''}`,

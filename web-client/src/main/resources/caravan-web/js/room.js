@@ -196,6 +196,7 @@ function visibleInRoom(message) {
 function render() {
   if (!view) return;
   const messages = [...view.messages.values()].filter(visibleInRoom).sort((a, b) => toDate(a.ts) - toDate(b.ts));
+  ctx.watchPresence([...new Set(messages.map((message) => message.u && message.u._id))]);
   clear(view.list);
   let previous = null;
   for (const message of messages) {
@@ -445,10 +446,12 @@ function paintTyping() {
 
 // @mention autocomplete: the word before the caret, people from users.autocomplete
 let mentionState = null;
+let mentionQuery = 0;
+const mentionTerm = (composer) => composer.value.slice(0, composer.selectionStart).match(/(?:^|\s)@([\w.-]*)$/);
 
 async function mentionLookup(composer) {
-  const before = composer.value.slice(0, composer.selectionStart);
-  const match = before.match(/(?:^|\s)@([\w.-]*)$/);
+  const match = mentionTerm(composer);
+  const query = ++mentionQuery;
   if (!match) {
     hideMentions();
     return;
@@ -456,9 +459,10 @@ async function mentionLookup(composer) {
   const term = match[1];
   try {
     const { items } = await ctx.api.get('users.autocomplete', { selector: JSON.stringify({ term }) });
-    showMentions(composer, term, (items || []).slice(0, 8));
+    // only the answer to the latest keystroke counts
+    if (query === mentionQuery) showMentions(composer, term, (items || []).slice(0, 8));
   } catch {
-    hideMentions();
+    if (query === mentionQuery) hideMentions();
   }
 }
 
@@ -509,7 +513,8 @@ function mentionKey(event, composer) {
 }
 
 function pickMention(index) {
-  const { composer, term, users } = mentionState;
+  const { composer, users } = mentionState;
+  const term = (mentionTerm(composer) || [null, ''])[1];
   const caret = composer.selectionStart;
   const start = caret - term.length;
   composer.value = `${composer.value.slice(0, start)}${users[index].username} ${composer.value.slice(caret)}`;
