@@ -170,6 +170,8 @@ run(async () => {
       return img && img.complete && img.naturalWidth > 0;
     }, null, { timeout: TIMEOUT });
     ok('image-upload', 'preview shown and loaded on the other side');
+    // Ben reads along: what arrives in the open room leaves no unread badge
+    await ben.waitForFunction((id) => !/unread/.test(document.querySelector(`a.room-link[data-rid="${id}"]`)?.getAttribute('aria-label') || 'unread'), rid, { timeout: TIMEOUT });
     await ben.screenshot({ path: `${shots}/04-room.png` });
 
     // presence: Ann goes away, Ben's dot for her turns away; then back online
@@ -206,6 +208,22 @@ run(async () => {
     await send(ben, 'back online');
     await messageWith(ann, 'back online').waitFor();
     ok('reconnect-and-catch-up', 'both reconnected; the missed message arrived; live again');
+
+    // a long history: the newest page first, older pages as one scrolls up, under a day separator
+    for (let i = 1; i <= 60; i++) {
+      await rest('/api/v1/chat.sendMessage', { method: 'POST', auth: annRest, body: { message: { rid, msg: `line ${i} of the history` } } });
+    }
+    await messageWith(ben, 'line 60 of the history').waitFor();
+    await ben.reload();
+    await messageWith(ben, 'line 60 of the history').waitFor();
+    await ben.waitForFunction(() => {
+      const scroller = document.querySelector('.room .messages');
+      scroller.scrollTop = 0;
+      scroller.dispatchEvent(new Event('scroll'));
+      return [...document.querySelectorAll('#message-list .msg')].some((item) => item.textContent.includes('line 1 of the history'));
+    }, null, { timeout: TIMEOUT, polling: 500 });
+    await ben.locator('#message-list .day-separator', { hasText: 'Today' }).first().waitFor();
+    ok('history-paging', 'older messages loaded by scrolling up');
 
     // a phone-sized screen: the room alone, with a way back to the list
     await ben.setViewportSize({ width: 390, height: 844 });

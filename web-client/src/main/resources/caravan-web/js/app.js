@@ -3,7 +3,8 @@
 import { Api } from './api.js';
 import { Ddp } from './ddp.js';
 import { h, clear } from './dom.js';
-import { openRoom, closeRoom, catchUpRoom, onPresenceChanged } from './room.js';
+import { icon } from './icons.js';
+import { openRoom, closeRoom, catchUpRoom, onPresenceChanged, roomSubscriptionChanged } from './room.js';
 import { showDirectory, showAdmin, showCreateRoom, showDirectMessage } from './pages.js';
 
 const STORAGE_KEY = 'caravan.auth';
@@ -41,6 +42,7 @@ async function boot() {
       await start(me, saved);
       return;
     } catch (error) {
+      console.warn('cannot resume the session', error);
       if (error.status === 401) localStorage.removeItem(STORAGE_KEY);
       ctx.api.auth = null;
     }
@@ -269,6 +271,7 @@ function subscriptionChanged(action, sub) {
   if (action === 'removed') ctx.subs.delete(sub._id);
   else ctx.subs.set(sub._id, { ...(ctx.subs.get(sub._id) || {}), ...sub });
   renderSidebar();
+  if (action !== 'removed') roomSubscriptionChanged(ctx.subs.get(sub._id));
   if (action !== 'removed' && sub.t === 'd') loadPresence();
 }
 
@@ -305,7 +308,7 @@ function renderShell() {
       h('header', { class: 'me' },
         h('span', { class: 'avatar-wrap' }, h('img', { class: 'avatar', src: `/avatar/${encodeURIComponent(me.username)}`, alt: '', width: 36, height: 36 }), presenceDot(me._id)),
         h('div', { class: 'me-names' }, h('strong', {}, me.name || me.username), h('span', { class: 'muted' }, `@${me.username}`)),
-        h('button', { type: 'button', class: 'icon', 'aria-label': 'Sign out', title: 'Sign out', onclick: logout }, '⎋')),
+        h('button', { type: 'button', class: 'icon', 'aria-label': 'Sign out', title: 'Sign out', onclick: logout }, icon('logout', 20))),
       h('div', { class: 'status-row' }, select, statusText),
       h('nav', { class: 'actions', 'aria-label': 'Actions' },
         h('button', { type: 'button', onclick: showCreateRoom }, '+ Room'),
@@ -343,16 +346,16 @@ function roomItem(sub, current) {
   const name = roomTitle(sub.rid);
   const peer = sub.t === 'd' ? (room?.uids || []).find((uid) => uid !== ctx.me._id) : null;
   const mentions = (sub.userMentions || 0) + (sub.groupMentions || 0);
-  const icon = sub.t === 'd'
+  const marker = sub.t === 'd'
     ? h('span', { class: 'avatar-wrap small' }, h('img', { class: 'avatar', src: `/avatar/${encodeURIComponent(sub.name)}`, alt: '', width: 20, height: 20 }), peer ? presenceDot(peer) : null)
-    : h('span', { class: 'room-icon', 'aria-hidden': 'true' }, sub.t === 'p' ? '🔒' : '#');
+    : h('span', { class: 'room-icon', 'aria-hidden': 'true' }, icon(sub.t === 'p' ? 'lock' : 'hash', 16));
   const label = [name, sub.unread ? `${sub.unread} unread` : '', mentions ? `${mentions} mention${mentions === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
   return h('li', {},
     h('a', {
       href: `/room/${sub.rid}`, 'data-nav': '', 'data-rid': sub.rid, class: `room-link${sub.alert || sub.unread ? ' unread' : ''}`,
       'aria-current': sub.rid === current ? 'page' : undefined, 'aria-label': label,
     },
-    icon, h('span', { class: 'room-name' }, name),
+    marker, h('span', { class: 'room-name' }, name),
     mentions ? h('span', { class: 'badge mention', 'aria-hidden': 'true' }, `@${mentions}`) : null,
     sub.unread ? h('span', { class: 'badge', 'aria-hidden': 'true' }, String(sub.unread)) : null));
 }

@@ -1,6 +1,7 @@
 // The pages beside the rooms: creating a room or a direct message, the directory, and the admin page.
 import { ctx } from './app.js';
 import { h, clear } from './dom.js';
+import { icon } from './icons.js';
 
 function dialog(title, fields, submitLabel, onSubmit) {
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -58,7 +59,7 @@ export function showDirectory(main) {
     h('option', { value: 'channels' }, 'Channels'), h('option', { value: 'users' }, 'People'));
   const results = h('ul', { class: 'directory-results', id: 'directory-results', 'aria-live': 'polite' });
   clear(main).append(h('section', { class: 'page', 'aria-labelledby': 'directory-title' },
-    h('header', { class: 'room-header' }, h('a', { href: '/', 'data-nav': '', class: 'back icon', 'aria-label': 'Back to rooms' }, '←'),
+    h('header', { class: 'room-header' }, h('a', { href: '/', 'data-nav': '', class: 'back icon', 'aria-label': 'Back to rooms' }, icon('back', 20)),
       h('h1', { id: 'directory-title' }, 'Directory')),
     h('div', { class: 'page-body' }, h('div', { class: 'search-row' }, type, search), results)));
   const initial = new URLSearchParams(location.search).get('user');
@@ -90,7 +91,7 @@ export function showDirectory(main) {
 function channelEntry(room) {
   const joined = !!ctx.subscriptionOf(room._id);
   return h('li', { class: 'directory-entry' },
-    h('span', { class: 'room-icon', 'aria-hidden': 'true' }, room.t === 'p' ? '🔒' : '#'),
+    h('span', { class: 'room-icon', 'aria-hidden': 'true' }, icon(room.t === 'p' ? 'lock' : 'hash')),
     h('div', {}, h('strong', {}, room.fname || room.name), h('p', { class: 'muted' }, `${room.usersCount || 0} members${room.topic ? ` · ${room.topic}` : ''}`)),
     joined ? h('a', { href: `/room/${room._id}`, 'data-nav': '', class: 'button' }, 'Open')
       : h('button', {
@@ -130,7 +131,7 @@ export async function showAdmin(main) {
   const settingsForm = h('form', { class: 'settings-form', 'aria-labelledby': 'settings-title' });
   const notice = h('p', { role: 'status', class: 'muted', id: 'admin-status' });
   clear(main).append(h('section', { class: 'page', 'aria-labelledby': 'admin-title' },
-    h('header', { class: 'room-header' }, h('a', { href: '/', 'data-nav': '', class: 'back icon', 'aria-label': 'Back to rooms' }, '←'),
+    h('header', { class: 'room-header' }, h('a', { href: '/', 'data-nav': '', class: 'back icon', 'aria-label': 'Back to rooms' }, icon('back', 20)),
       h('h1', { id: 'admin-title' }, 'Administration')),
     h('div', { class: 'page-body' }, notice,
       h('h2', { id: 'users-title' }, 'Users'),

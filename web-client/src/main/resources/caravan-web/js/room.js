@@ -4,6 +4,7 @@ import { ctx } from './app.js';
 import { h, clear, toDate } from './dom.js';
 import { renderMessageBody } from './markdown.js';
 import { emojiChar, QUICK_REACTIONS } from './emoji.js';
+import { icon } from './icons.js';
 
 const PAGE = 50;
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
@@ -64,13 +65,13 @@ function renderRoom(main) {
   const upload = h('p', { class: 'upload-status muted', id: 'upload-status', role: 'status' });
   const form = h('form', { class: 'composer', 'aria-label': 'Send a message' },
     mentionList,
-    h('button', { type: 'button', class: 'icon', 'aria-label': 'Attach a file', title: 'Attach a file', onclick: () => file.click() }, '📎'),
+    h('button', { type: 'button', class: 'icon', 'aria-label': 'Attach a file', title: 'Attach a file', onclick: () => file.click() }, icon('attach')),
     file, composer,
     h('button', { type: 'submit', class: 'primary', 'aria-label': 'Send' }, 'Send'));
   const header = h('header', { class: 'room-header' },
-    h('a', { href: '/', 'data-nav': '', class: 'back icon', 'aria-label': 'Back to rooms' }, '←'),
+    h('a', { href: '/', 'data-nav': '', class: 'back icon', 'aria-label': 'Back to rooms' }, icon('back', 20)),
     isDirect ? h('span', { class: 'avatar-wrap' }, h('img', { class: 'avatar', src: `/avatar/room/${rid}`, alt: '', width: 28, height: 28 }), peer ? ctx.presenceDot(peer) : null)
-      : h('span', { class: 'room-icon', 'aria-hidden': 'true' }, room.t === 'p' ? '🔒' : '#'),
+      : h('span', { class: 'room-icon', 'aria-hidden': 'true' }, icon(room.t === 'p' ? 'lock' : 'hash')),
     h('div', { class: 'room-titles' }, h('h1', {}, title), room.topic ? h('p', { class: 'muted topic' }, room.topic) : null),
     h('div', { class: 'room-tools', role: 'toolbar', 'aria-label': 'Room tools' },
       isDirect ? null : h('button', { type: 'button', onclick: invite }, 'Add people'),
@@ -80,6 +81,16 @@ function renderRoom(main) {
   clear(main).append(section);
   Object.assign(view, { list, scroller, composer, typingLine: typing, mentionList, uploadStatus: upload });
 
+  // keyboard: Up and Down move between messages in the log; Tab then reaches the focused message's actions
+  scroller.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+    const items = [...list.querySelectorAll('.msg[tabindex]')];
+    if (!items.length) return;
+    const at = items.indexOf(document.activeElement.closest('.msg'));
+    const next = at < 0 ? items.length - 1 : Math.max(0, Math.min(items.length - 1, at + (event.key === 'ArrowDown' ? 1 : -1)));
+    event.preventDefault();
+    items[next].focus();
+  });
   scroller.addEventListener('scroll', () => {
     if (scroller.scrollTop < 150) loadOlder();
     if (atBottom()) markRead();
@@ -254,20 +265,20 @@ function messageItem(message, { grouped, inThread }) {
       author.name ? h('span', { class: 'muted username' }, `@${author.username}`) : null,
       h('time', { datetime: time.toISOString(), title: time.toLocaleString() }, clock(time)),
       message.editedAt ? h('span', { class: 'muted edited', title: `edited ${toDate(message.editedAt).toLocaleString()}` }, '(edited)') : null,
-      message.pinned ? h('span', { class: 'flag', title: 'Pinned', 'aria-label': 'pinned' }, '📌') : null,
-      starred ? h('span', { class: 'flag', title: 'Starred', 'aria-label': 'starred' }, '⭐') : null),
+      message.pinned ? h('span', { class: 'flag', title: 'Pinned', 'aria-label': 'pinned', role: 'img' }, icon('pin', 14)) : null,
+      starred ? h('span', { class: 'flag', title: 'Starred', 'aria-label': 'starred', role: 'img' }, icon('star', 14)) : null),
     renderMessageBody(message, { onMention: (username) => ctx.navigate(`/directory?user=${encodeURIComponent(username)}`) }),
     attachments(message),
     reactions(message),
     !inThread && message.tcount ? h('button', { type: 'button', class: 'thread-summary', onclick: () => openThread(message._id) },
-      `💬 ${message.tcount} ${message.tcount === 1 ? 'reply' : 'replies'}`) : null);
+      icon('thread', 14), ` ${message.tcount} ${message.tcount === 1 ? 'reply' : 'replies'}`) : null);
   const actions = h('div', { class: 'msg-actions', role: 'toolbar', 'aria-label': 'Message actions' },
-    h('button', { type: 'button', class: 'icon', 'aria-label': 'Add reaction', title: 'Add reaction', onclick: (event) => reactionPicker(event.currentTarget, message) }, '☺'),
-    inThread ? null : h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply in thread', title: 'Reply in thread', onclick: () => openThread(message._id) }, '💬'),
-    h('button', { type: 'button', class: 'icon', 'aria-label': message.pinned ? 'Unpin' : 'Pin', title: message.pinned ? 'Unpin' : 'Pin', onclick: () => act(message.pinned ? 'chat.unPinMessage' : 'chat.pinMessage', { messageId: message._id }) }, '📌'),
-    h('button', { type: 'button', class: 'icon', 'aria-label': starred ? 'Unstar' : 'Star', title: starred ? 'Unstar' : 'Star', onclick: () => act(starred ? 'chat.unStarMessage' : 'chat.starMessage', { messageId: message._id }) }, '⭐'),
-    mine ? h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', onclick: () => editMessage(message) }, '✎') : null,
-    mine ? h('button', { type: 'button', class: 'icon danger', 'aria-label': 'Delete', title: 'Delete', onclick: () => deleteMessage(message) }, '🗑') : null);
+    h('button', { type: 'button', class: 'icon', 'aria-label': 'Add reaction', title: 'Add reaction', onclick: (event) => reactionPicker(event.currentTarget, message) }, icon('smile')),
+    inThread ? null : h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply in thread', title: 'Reply in thread', onclick: () => openThread(message._id) }, icon('thread')),
+    h('button', { type: 'button', class: 'icon', 'aria-label': message.pinned ? 'Unpin' : 'Pin', title: message.pinned ? 'Unpin' : 'Pin', onclick: () => act(message.pinned ? 'chat.unPinMessage' : 'chat.pinMessage', { messageId: message._id }) }, icon('pin')),
+    h('button', { type: 'button', class: 'icon', 'aria-label': starred ? 'Unstar' : 'Star', title: starred ? 'Unstar' : 'Star', onclick: () => act(starred ? 'chat.unStarMessage' : 'chat.starMessage', { messageId: message._id }) }, icon('star')),
+    mine ? h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', onclick: () => editMessage(message) }, icon('edit')) : null,
+    mine ? h('button', { type: 'button', class: 'icon danger', 'aria-label': 'Delete', title: 'Delete', onclick: () => deleteMessage(message) }, icon('trash')) : null);
   return h('li', { class: `msg${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}`, id: `${inThread ? 'thread-' : ''}msg-${message._id}`, 'data-id': message._id, tabindex: -1 },
     grouped ? h('span', { class: 'gutter' }, h('time', { datetime: time.toISOString() }, clock(time)))
       : h('span', { class: 'avatar-wrap' }, h('img', { class: 'avatar', src: `/avatar/${encodeURIComponent(author.username || '')}`, alt: '', width: 36, height: 36, loading: 'lazy' }), ctx.presenceDot(author._id)),
@@ -291,7 +302,7 @@ function attachments(message) {
     if (attachment.message_link || attachment.text) {
       return h('blockquote', { class: 'attachment quote' }, h('strong', {}, attachment.author_name || ''), ' ', attachment.text || '');
     }
-    return h('p', { class: 'attachment file' }, '📄 ', safe(link) ? h('a', { href: link, target: '_blank', rel: 'noopener' }, attachment.title || 'file') : attachment.title || 'file',
+    return h('p', { class: 'attachment file' }, icon('file', 16), ' ', safe(link) ? h('a', { href: link, target: '_blank', rel: 'noopener' }, attachment.title || 'file') : attachment.title || 'file',
       attachment.description ? ` — ${attachment.description}` : '');
   }));
 }
@@ -587,7 +598,7 @@ async function openThread(tmid) {
   composer.addEventListener('keydown', (event) => composerKey(event, composer, tmid));
   clear(side).append(
     h('header', { class: 'panel-header' }, h('h2', {}, 'Thread'), follow,
-      h('button', { type: 'button', class: 'icon', 'aria-label': 'Close thread', onclick: closePanel }, '✕')),
+      h('button', { type: 'button', class: 'icon', 'aria-label': 'Close thread', onclick: closePanel }, icon('close'))),
     h('div', { class: 'messages', role: 'log', 'aria-label': 'Thread messages' }, list), form);
   side.hidden = false;
   document.getElementById('shell').classList.add('with-panel');
@@ -640,7 +651,7 @@ async function showList(kind) {
   const list = h('ol', { class: 'message-list' });
   clear(side).append(
     h('header', { class: 'panel-header' }, h('h2', {}, kind === 'pinned' ? 'Pinned messages' : 'Starred messages'),
-      h('button', { type: 'button', class: 'icon', 'aria-label': 'Close', onclick: closePanel }, '✕')),
+      h('button', { type: 'button', class: 'icon', 'aria-label': 'Close', onclick: closePanel }, icon('close'))),
     h('div', { class: 'messages' }, list));
   side.hidden = false;
   document.getElementById('shell').classList.add('with-panel');
@@ -651,6 +662,11 @@ async function showList(kind) {
   } catch (error) {
     list.append(h('li', { class: 'form-error' }, error.message));
   }
+}
+
+/** The open room's subscription changed (e.g. unread went up while the person is reading along): read it. */
+export function roomSubscriptionChanged(sub) {
+  if (view && sub.rid === view.rid && (sub.unread || sub.alert) && document.visibilityState === 'visible' && atBottom()) markRead();
 }
 
 export function onPresenceChanged() {

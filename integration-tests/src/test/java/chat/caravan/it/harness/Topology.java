@@ -64,13 +64,31 @@ public final class Topology implements AutoCloseable {
         return Files.exists(cwd.resolve("services")) ? cwd : cwd.getParent();
     }
 
+    /**
+     * The jar a service starts from: the fast-start layout the build writes (target/app: a plain jar naming its
+     * libraries in target/app/lib), else the single exec jar.
+     */
     public static Path jarOf(String module) {
-        Path jar = repoDir().resolve("services").resolve(module).resolve("target")
-                .resolve("caravan-" + module + "-0.1.0-exec.jar");
+        Path target = repoDir().resolve("services").resolve(module).resolve("target");
+        String name = "caravan-" + module + "-0.1.0-exec.jar";
+        Path laidOut = target.resolve("app").resolve(name);
+        if (Files.exists(laidOut)) {
+            return laidOut;
+        }
+        Path jar = target.resolve(name);
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests package)");
         }
         return jar;
+    }
+
+    /** The java arguments that run {@code mainClass} from a service's jar, whichever layout {@link #jarOf} found. */
+    static List<String> mainOf(String module, String mainClass) {
+        Path jar = jarOf(module);
+        return jar.getParent().getFileName().toString().equals("app")
+                ? List.of("-cp", jar.toString(), mainClass)
+                : List.of("-cp", jar.toString(), "-Dloader.main=" + mainClass,
+                        "org.springframework.boot.loader.launch.PropertiesLauncher");
     }
 
     private Topology start() {
@@ -150,10 +168,10 @@ public final class Topology implements AutoCloseable {
 
     private void startMongo() {
         mongoPort = Ports.free();
-        mongo = new ManagedProcess("mongo", List.of(java(), "-Xmx1g", "-cp", jarOf("all-in-one").toString(),
-                "-Dloader.main=chat.caravan.common.mongo.EmbeddedMongoServerMain",
-                "org.springframework.boot.loader.launch.PropertiesLauncher",
-                String.valueOf(mongoPort), workDir.resolve("mongo-data").toString()), Map.of(), logDir).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-Xmx1g"));
+        command.addAll(mainOf("all-in-one", "chat.caravan.common.mongo.EmbeddedMongoServerMain"));
+        command.addAll(List.of(String.valueOf(mongoPort), workDir.resolve("mongo-data").toString()));
+        mongo = new ManagedProcess("mongo", command, Map.of(), logDir).start();
         mongo.awaitLog("embedded-mongo listening", Duration.ofSeconds(60));
     }
 
