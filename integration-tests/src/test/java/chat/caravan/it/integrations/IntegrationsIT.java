@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * chat.sendMessage, chat.update; DDP sendMessage and updateMessage with Rocket.Chat's client library;
  * method.call/sendMessage), the edited route refuses with Rocket.Chat's error on REST and DDP, an incoming webhook
  * posts, an outgoing webhook reaches a local HTTP server and its reply is posted, and each example works as its
- * comment says.
+ * comment says. The mail examples are copied too, with no mail server: Caravan starts and works without one
+ * ({@link MailExamplesIT} runs them against a mail server).
  */
 class IntegrationsIT {
 

@@ -38,6 +38,12 @@ public final class MessageFields {
     public static final String EMOJI = "emoji";
     public static final String CUSTOM_FIELDS = "customFields";
     public static final String URLS = "urls";
+    /** A plain text some clients send beside {@code msg}; Rocket.Chat keeps it as sent. */
+    public static final String PLAIN_TEXT = "text";
+    /** End-to-end encryption ({@code t: "e2e"}): the state ("pending", "done"), the ciphertext, readable mentions. */
+    public static final String E2E_STATE = "e2e";
+    public static final String E2E_CONTENT = "content";
+    public static final String E2E_MENTIONS = "e2eMentions";
 
     private MessageFields() {
     }

@@ -15,6 +15,9 @@ import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
 import chat.caravan.core.Params;
 import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.rooms.JsonQueryParam;
+import chat.caravan.core.rooms.RoomKind;
+import chat.caravan.core.rooms.RoomLookup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -40,9 +43,11 @@ public class IntegrationEndpoints {
     private final Settings settings;
     private final RestAuth auth;
     private final MongoDatabase database;
+    private final RoomLookup rooms;
 
     public IntegrationEndpoints(IntegrationStore store, IntegrationRules rules, Authorization authorization,
-            Settings settings, RestAuth auth, MongoDatabase database) {
+            Settings settings, RestAuth auth, MongoDatabase database, RoomLookup rooms) {
+        this.rooms = rooms;
         this.store = store;
         this.rules = rules;
         this.authorization = authorization;
@@ -180,6 +185,49 @@ public class IntegrationEndpoints {
         reply.put("offset", page.offset());
         reply.put("items", found.size());
         reply.put("count", found.size());
+        reply.put("total", store.integrations().countDocuments(query));
+        RestReplies.ok(exchange, reply);
+    }
+
+    /**
+     * channels.getIntegrations: the integrations (of the kinds the caller may see) whose channels name the channel,
+     * or all public channels unless {@code includeAllPublicChannels=false}.
+     */
+    public void ofChannel(Exchange exchange) {
+        ofRoom(exchange, RoomKind.CHANNEL, "includeAllPublicChannels", "all_public_channels");
+    }
+
+    /** groups.getIntegrations: the same for a private group the caller may access ({@code includeAllPrivateGroups}). */
+    public void ofGroup(Exchange exchange) {
+        ofRoom(exchange, RoomKind.GROUP, "includeAllPrivateGroups", "all_private_groups");
+    }
+
+    private void ofRoom(Exchange exchange, RoomKind kind, String includeAllParam, String allScope) {
+        Caller caller = Caller.of(exchange, auth, database);
+        if (!authorization.hasAtLeastOnePermission(caller.id(), ALL, null)) {
+            throw CaravanException.forbidden("unauthorized");
+        }
+        Params params = Params.of(exchange);
+        // a channel is found for anyone (as Rocket.Chat does), a private group only for whoever may access it
+        Document room = rooms.named(params, kind, kind == RoomKind.GROUP ? caller : null);
+        String includeAll = params.text(includeAllParam);
+        // Rocket.Chat: channels take any given value but "true" as false, groups ignore an empty one
+        boolean unset = includeAll == null || (kind == RoomKind.GROUP && includeAll.isEmpty());
+        List<String> channels = unset || "true".equals(includeAll) ? List.of("#" + room.getString("name"), allScope) : List.of("#" + room.getString("name"));
+        Document narrowed = JsonQueryParam.of(exchange);
+        narrowed.remove("channel");
+        List<Bson> conditions = new ArrayList<>(List.of(visibleTo(caller.id()), Filters.in("channel", channels)));
+        if (!narrowed.isEmpty()) {
+            conditions.add(narrowed);
+        }
+        Bson query = Filters.and(conditions);
+        Pagination page = Pagination.of(exchange, settings, new Document("_createdAt", 1));
+        List<Document> found = store.integrations().find(query).sort(page.sort()).skip(page.offset())
+                .limit(page.unlimited() ? 0 : page.count()).into(new ArrayList<>());
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("integrations", found);
+        reply.put("count", found.size());
+        reply.put("offset", page.offset());
         reply.put("total", store.integrations().countDocuments(query));
         RestReplies.ok(exchange, reply);
     }

@@ -108,7 +108,7 @@ public class ChatEndpoints {
             throw CaravanException.plain("The 'rid' property on the message object is missing.");
         }
         List<String> previewUrls = previewUrls(params);
-        RestReplies.ok(exchange, Map.of("message", messages.send(caller, message.get("rid").asText(), message, previewUrls)));
+        RestReplies.ok(exchange, Map.of("message", messages.sendMessage(caller, message.get("rid").asText(), message, previewUrls)));
     }
 
     public void update(Exchange exchange) {

@@ -72,7 +72,17 @@ public class MessageService {
 
     /** As {@link #send(Caller, String, JsonNode)}; {@code previewUrls}, when given, are the only links to preview. */
     public Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls) {
-        return send(caller, rid, message, previewUrls, null);
+        return send(caller, rid, message, previewUrls, null, false);
+    }
+
+    /**
+     * Rocket.Chat's sendMessage method (chat.sendMessage, DDP sendMessage; file messages go the same way): as
+     * {@link #send(Caller, String, JsonNode, List)}, and in an encrypted room, when {@code E2E_Enable} is on and
+     * {@code E2E_Allow_Unencrypted_Messages} off, only an encrypted message ({@code t: "e2e"}) is taken.
+     * chat.postMessage and webhooks do not go through it in Rocket.Chat, and do not here.
+     */
+    public Document sendMessage(Caller caller, String rid, JsonNode message, List<String> previewUrls) {
+        return send(caller, rid, message, previewUrls, null, true);
     }
 
     /**
@@ -80,7 +90,7 @@ public class MessageService {
      * {@code attachments} of an upload, which are not the client's to write.
      */
     public Document sendFiles(Caller caller, String rid, JsonNode message, Document fileFields) {
-        return send(caller, rid, message, null, fileFields);
+        return send(caller, rid, message, null, fileFields, true);
     }
 
     /**
@@ -88,10 +98,11 @@ public class MessageService {
      * {@code alias}, {@code avatar}, {@code emoji}, {@code bot} and {@code groupable} set by the integration.
      */
     public Document sendFromIntegration(Caller caller, String rid, JsonNode message, Document integrationFields) {
-        return send(caller, rid, message, null, integrationFields);
+        return send(caller, rid, message, null, integrationFields, false);
     }
 
-    private Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls, Document fileFields) {
+    private Document send(Caller caller, String rid, JsonNode message, List<String> previewUrls, Document fileFields,
+            boolean encryptionEnforced) {
         String text = message.path("msg").isTextual() ? message.get("msg").asText() : "";
         if (message.has("msg") && !message.get("msg").isTextual() && !message.get("msg").isNull()) {
             throw CaravanException.invalidParams("must be string 'msg'");
@@ -100,7 +111,8 @@ public class MessageService {
         if (text.length() > max) {
             throw CaravanException.plain("error-message-size-exceeded");
         }
-        if (message.hasNonNull("t")) {
+        boolean encrypted = E2E.equals(message.path(MessageFields.TYPE).asText(null));
+        if (message.hasNonNull(MessageFields.TYPE) && !encrypted) {
             throw CaravanException.coded("error-invalid-message", "Invalid message");
         }
         if (message.path("tshow").asBoolean(false) && !message.hasNonNull("tmid")) {
@@ -119,6 +131,11 @@ public class MessageService {
         Document room = store.room(rid);
         if (room == null || permitted == null) {
             throw CaravanException.coded("error-invalid-room", "Invalid room");
+        }
+        if (encryptionEnforced && !encrypted && Boolean.TRUE.equals(room.getBoolean(RoomFields.ENCRYPTED))
+                && settings.bool("E2E_Enable", false) && !settings.bool("E2E_Allow_Unencrypted_Messages", true)) {
+            throw CaravanException.coded("error-not-allowed", "Not allowed to send un-encrypted messages in an encrypted room",
+                    Map.of("method", "sendMessage"));
         }
         if (clientId != null) {
             Document retried = retriedSend(caller, rid, clientId);
@@ -155,6 +172,13 @@ public class MessageService {
         }
         if (message.hasNonNull(MessageFields.EMOJI)) {
             doc.put(MessageFields.EMOJI, text(message, MessageFields.EMOJI, 64));
+        }
+        // Rocket.Chat takes a plain "text" beside "msg" (the REST clients' name for it) and keeps it as sent
+        if (message.hasNonNull(MessageFields.PLAIN_TEXT)) {
+            doc.put(MessageFields.PLAIN_TEXT, text(message, MessageFields.PLAIN_TEXT, max));
+        }
+        if (encrypted) {
+            encryptedFields(message, doc, max);
         }
         if (message.hasNonNull(MessageFields.ATTACHMENTS)) {
             doc.put(MessageFields.ATTACHMENTS, content.attachments(message.get(MessageFields.ATTACHMENTS), max));
@@ -461,6 +485,42 @@ public class MessageService {
         return message;
     }
 
+    /**
+     * An end-to-end encrypted message as the clients send it: {@code t: "e2e"}, its state {@code e2e} ("pending" until
+     * the client has encrypted it, then "done"), the ciphertext in {@code msg} or {@code content: {algorithm,
+     * ciphertext}}, and the mentions the clients could read before encrypting ({@code e2eMentions}).
+     */
+    private static void encryptedFields(JsonNode message, Document doc, int max) {
+        doc.put(MessageFields.TYPE, E2E);
+        String state = message.path(MessageFields.E2E_STATE).asText("pending");
+        if (!List.of("pending", "done").contains(state)) {
+            throw CaravanException.invalidParams("must be \"pending\" or \"done\" 'e2e'");
+        }
+        doc.put(MessageFields.E2E_STATE, state);
+        JsonNode content = message.get(MessageFields.E2E_CONTENT);
+        if (content != null && !content.isNull()) {
+            if (!content.isObject() || !content.path("algorithm").isTextual() || !content.path("ciphertext").isTextual()) {
+                throw CaravanException.invalidParams("must have string 'algorithm' and 'ciphertext' 'content'");
+            }
+            doc.put(MessageFields.E2E_CONTENT, new Document("algorithm", text(content, "algorithm", 64))
+                    .append("ciphertext", text(content, "ciphertext", max * 4)));
+        }
+        JsonNode mentions = message.get(MessageFields.E2E_MENTIONS);
+        if (mentions != null && mentions.isObject()) {
+            Document kept = new Document();
+            for (String kind : List.of("e2eUserMentions", "e2eChannelMentions")) {
+                List<String> names = new java.util.ArrayList<>();
+                mentions.path(kind).forEach(name -> {
+                    if (name.isTextual() && names.size() < 100) {
+                        names.add(name.asText());
+                    }
+                });
+                kept.put(kind, names);
+            }
+            doc.put(MessageFields.E2E_MENTIONS, kept);
+        }
+    }
+
     private static String text(JsonNode node, String field, int max) {
         JsonNode value = node.get(field);
         if (!value.isTextual() || value.asText().length() > max) {
@@ -468,6 +528,8 @@ public class MessageService {
         }
         return value.asText();
     }
+
+    private static final String E2E = "e2e";
 
     static String newId() {
         return Ids.random();

@@ -97,7 +97,7 @@ public class CoreMethods {
                 if (!first.isObject() || !first.path("rid").isTextual()) {
                     throw CaravanException.invalidParams("Match error: the message needs a rid");
                 }
-                yield messages.send(caller, first.get("rid").asText(), first);
+                yield messages.sendMessage(caller, first.get("rid").asText(), first, null);
             }
             case "updateMessage" -> {
                 messages.update(caller, text(first.path("rid")), text(first.path("_id")), text(first.path("msg")),
