@@ -303,6 +303,8 @@ class IntegrationsRestTest extends CoreRestTestBase {
         } finally {
             grant("manage-own-incoming-integrations", "admin");
             grant("manage-outgoing-integrations", "admin");
+            // the other tests count on users without these permissions: wait until the cache has them back
+            awaitStatus(nobody, "/api/v1/integrations.list", 403);
         }
     }
 
