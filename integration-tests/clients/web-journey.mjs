@@ -159,7 +159,14 @@ run(async () => {
     await ben.getByRole('button', { name: 'Pinned' }).click();
     await ben.locator('#side-panel .msg', { hasText: 'welcome to the channel' }).waitFor();
     await ben.getByRole('button', { name: 'Close', exact: true }).click();
-    ok('pin', 'listed among the pinned messages');
+    // star: Ben stars his own message and finds it among his starred
+    await messageWith(ben, 'good to see you').hover();
+    await messageWith(ben, 'good to see you').getByRole('button', { name: 'Star', exact: true }).click();
+    await messageWith(ben, 'good to see you').locator('[aria-label="starred"]').waitFor();
+    await ben.getByRole('button', { name: 'Starred' }).click();
+    await ben.locator('#side-panel .msg', { hasText: 'good to see you' }).waitFor();
+    await ben.getByRole('button', { name: 'Close', exact: true }).click();
+    ok('pin', 'listed among the pinned messages; a starred message among the starred');
 
     // an image upload: Ben sees the preview, and the image loads through the client's cookies
     await ann.locator('#file-input').setInputFiles({ name: 'sunrise.png', mimeType: 'image/png', buffer: png(320, 200) });
