@@ -159,7 +159,14 @@ run(async () => {
     await ben.getByRole('button', { name: 'Pinned' }).click();
     await ben.locator('#side-panel .msg', { hasText: 'welcome to the channel' }).waitFor();
     await ben.getByRole('button', { name: 'Close', exact: true }).click();
-    ok('pin', 'listed among the pinned messages');
+    // star: Ben stars his own message and finds it among his starred
+    await messageWith(ben, 'good to see you').hover();
+    await messageWith(ben, 'good to see you').getByRole('button', { name: 'Star', exact: true }).click();
+    await messageWith(ben, 'good to see you').locator('[aria-label="starred"]').waitFor();
+    await ben.getByRole('button', { name: 'Starred' }).click();
+    await ben.locator('#side-panel .msg', { hasText: 'good to see you' }).waitFor();
+    await ben.getByRole('button', { name: 'Close', exact: true }).click();
+    ok('pin', 'listed among the pinned messages; a starred message among the starred');
 
     // an image upload: Ben sees the preview, and the image loads through the client's cookies
     await ann.locator('#file-input').setInputFiles({ name: 'sunrise.png', mimeType: 'image/png', buffer: png(320, 200) });
@@ -182,7 +189,27 @@ run(async () => {
     ok('presence', `Ben sees Ann ${await annDot.getAttribute('aria-label')}`);
     await ann.locator('#status-select').selectOption('online');
 
-    // the directory and the admin page
+    // a direct message: Ben starts one with Ann, who sees it arrive unread in her sidebar
+    await ben.getByRole('button', { name: '+ Direct message' }).click();
+    await ben.locator('#dm-username').fill(people.ann.username);
+    await ben.getByRole('button', { name: 'Open', exact: true }).click();
+    await ben.getByRole('heading', { name: 'Ann Archer', level: 1 }).waitFor();
+    await send(ben, 'psst, a private word');
+    const dmLink = ann.locator('#section-d ~ ul a.room-link', { hasText: 'Ben Baker' });
+    await ann.waitForFunction((name) => [...document.querySelectorAll('a.room-link')].some((a) => /unread/.test(a.getAttribute('aria-label')) && a.textContent.includes(name)), 'Ben Baker', { timeout: TIMEOUT });
+    await dmLink.click();
+    await messageWith(ann, 'psst, a private word').waitFor();
+    await ann.locator(`a.room-link[data-rid="${rid}"]`).click();
+    await messageWith(ann, 'welcome to the channel').waitFor();
+    ok('direct-message');
+
+    // the directory: Ben finds a channel he is not in and joins it; the admin page lists, creates and deactivates users
+    const lobby = `lobby-${stamp}`;
+    await rest('/api/v1/channels.create', { method: 'POST', auth: admin, body: { name: lobby } });
+    await ben.goto(`${base}/directory`);
+    await ben.locator('#directory-search').fill(lobby);
+    await ben.getByRole('button', { name: `Join ${lobby}` }).click();
+    await ben.getByRole('heading', { name: lobby, level: 1 }).waitFor();
     await ben.goto(`${base}/directory`);
     await ben.locator('#directory-results li', { hasText: channel }).waitFor();
     await ben.screenshot({ path: `${shots}/05-directory.png` });
@@ -191,9 +218,19 @@ run(async () => {
     await adminPage.getByRole('link', { name: 'Admin' }).click();
     await adminPage.locator(`#admin-users tr[data-username="${people.ann.username}"]`).waitFor();
     await adminPage.locator('#setting-Site_Name').waitFor();
+    const carl = `carl-${stamp}`;
+    await adminPage.getByRole('button', { name: 'Create user' }).click();
+    await adminPage.locator('#new-name').fill('Carl Cole');
+    await adminPage.locator('#new-username').fill(carl);
+    await adminPage.locator('#new-email').fill(`${carl}@caravan.test`);
+    await adminPage.locator('#new-password').fill('carl-pass-1');
+    await adminPage.getByRole('button', { name: 'Create', exact: true }).click();
+    const carlRow = adminPage.locator(`#admin-users tr[data-username="${carl}"]`);
+    await carlRow.getByRole('button', { name: 'Deactivate' }).click();
+    await carlRow.getByRole('button', { name: 'Activate' }).waitFor();
     await adminPage.screenshot({ path: `${shots}/06-admin.png` });
     await adminPage.context().close();
-    ok('directory-and-admin');
+    ok('directory-and-admin', 'joined a channel from the directory; a user created and deactivated');
     await ben.goto(`${base}/room/${rid}`);
     await messageWith(ben, 'welcome to the channel').waitFor();
 

@@ -34,7 +34,7 @@ class WebClientIT {
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static final List<String> STEPS = List.of("ok login", "ok channel-created-and-invited",
             "ok message-live-and-read", "ok typing-and-mention", "ok reaction", "ok thread", "ok edit-and-delete",
-            "ok pin", "ok image-upload", "ok presence", "ok directory-and-admin", "ok reconnect-and-catch-up", "ok history-paging",
+            "ok pin", "ok image-upload", "ok presence", "ok direct-message", "ok directory-and-admin", "ok reconnect-and-catch-up", "ok history-paging",
             "ok phone-layout", "ok logout", "ok no-outside-requests-no-page-errors", "all passed");
 
     @Test
