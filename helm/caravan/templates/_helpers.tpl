@@ -150,6 +150,17 @@ successThreshold: {{ default 1 $p.successThreshold }}
 - name: LOGGING_LEVEL_ROOT
   value: {{ upper $v.microservices.logLevel | quote }}
 {{- end }}
+{{- if $v.microservices.logFormat }}
+- name: LOG_FORMAT
+  value: {{ $v.microservices.logFormat | quote }}
+{{- end }}
+{{- if not (include "caravan.metricsEnabled" .root) }}
+- name: CARAVAN_METRICS_ENABLED
+  value: "false"
+{{- else if gt (int (default 0 $v.metrics.port)) 0 }}
+- name: CARAVAN_METRICS_PORT
+  value: {{ $v.metrics.port | quote }}
+{{- end }}
 {{- if eq $mode "external-secret" }}
 - name: MONGO_URL
   valueFrom:
@@ -311,6 +322,10 @@ spec:
           ports:
             - name: http
               containerPort: 3000
+            {{- if eq (include "caravan.metricsPortName" $root) "metrics" }}
+            - name: metrics
+              containerPort: {{ $v.metrics.port }}
+            {{- end }}
           {{- if $v.extraSecret }}
           envFrom:
             - secretRef:
@@ -418,6 +433,11 @@ spec:
       {{- if and .main (eq $v.service.type "NodePort") $v.service.nodePort }}
       nodePort: {{ $v.service.nodePort }}
       {{- end }}
+    {{- if eq (include "caravan.metricsPortName" $root) "metrics" }}
+    - name: metrics
+      port: {{ $v.metrics.port }}
+      targetPort: metrics
+    {{- end }}
 {{- if .routes }}
 ---
 apiVersion: v1
@@ -476,4 +496,16 @@ spec:
 {{- $first := first (splitList "/" $image) -}}
 {{- $hasRegistry := and (contains "/" $image) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
 {{- if and .root.Values.global.imageRegistry (not $hasRegistry) }}{{ printf "%s/%s" .root.Values.global.imageRegistry $image }}{{ else }}{{ $image }}{{ end -}}
+{{- end -}}
+
+{{/* "true" unless metrics.enabled is false: /metrics on every Caravan pod */}}
+{{- define "caravan.metricsEnabled" -}}
+{{- $metrics := default dict .Values.metrics -}}
+{{- if or (not (hasKey $metrics "enabled")) (kindIs "invalid" $metrics.enabled) $metrics.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/* The port /metrics answers on: "metrics" when metrics.port gives it its own, else "http" */}}
+{{- define "caravan.metricsPortName" -}}
+{{- $metrics := default dict .Values.metrics -}}
+{{- if gt (int (default 0 $metrics.port)) 0 }}metrics{{ else }}http{{ end -}}
 {{- end -}}

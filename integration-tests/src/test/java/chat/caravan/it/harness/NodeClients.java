@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs scripts of integration-tests/clients with Node: Rocket.Chat's own npm clients, installed on first use from
- * the npm registry (package-lock.json pins them).
+ * Runs scripts of integration-tests/clients with Node: Rocket.Chat's own npm clients and playwright-core (which drives
+ * the system's Chromium for the web client's tests), installed on first use from the npm registry (package-lock.json
+ * pins them).
  */
 public final class NodeClients {
 
@@ -21,7 +22,8 @@ public final class NodeClients {
     }
 
     public static synchronized void install() {
-        if (Files.isDirectory(dir().resolve("node_modules/@rocket.chat/ddp-client"))) {
+        if (Files.isDirectory(dir().resolve("node_modules/@rocket.chat/ddp-client"))
+                && Files.isDirectory(dir().resolve("node_modules/playwright-core"))) {
             return;
         }
         Result result = exec(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300);

@@ -1,5 +1,6 @@
 package chat.caravan.common;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +27,32 @@ public final class CaravanApplication {
                 .run(args);
     }
 
-    /** Properties naming the deployable; tests use them too. */
+    /** Properties naming the deployable, and its log format from LOG_FORMAT; tests use them too. */
     public static Map<String, Object> defaults(String service) {
-        return Map.of(
-                "caravan.service", service,
-                "spring.config.import", "optional:classpath:caravan-services/" + service + ".yaml");
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("caravan.service", service);
+        defaults.put("spring.config.import", "optional:classpath:caravan-services/" + service + ".yaml");
+        defaults.put("logging.structured.ecs.service.name", "caravan-" + service);
+        String format = structuredLogFormat(System.getenv("LOG_FORMAT"));
+        if (format != null) {
+            defaults.put("logging.structured.format.console", format);
+        }
+        return defaults;
+    }
+
+    /**
+     * LOG_FORMAT=json writes one JSON object per line in Elastic Common Schema (Spring Boot's structured logging, MDC
+     * entries such as the request id included); ecs, logstash and gelf name a format; anything else keeps plain text.
+     */
+    static String structuredLogFormat(String logFormat) {
+        if (logFormat == null) {
+            return null;
+        }
+        return switch (logFormat.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "json", "ecs" -> "ecs";
+            case "logstash" -> "logstash";
+            case "gelf" -> "gelf";
+            default -> null;
+        };
     }
 }

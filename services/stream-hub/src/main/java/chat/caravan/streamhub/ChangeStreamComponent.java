@@ -26,9 +26,11 @@ public class ChangeStreamComponent extends DefaultComponent {
     private final PublisherLease lease;
     private final ChangeEvents events;
     private final BusClient bus;
+    private final ChangeStreamMetrics metrics;
 
     public ChangeStreamComponent(MongoDatabase database, StreamPositions positions, PublisherLease lease,
-            ChangeEvents events, BusClient bus) {
+            ChangeEvents events, BusClient bus, ChangeStreamMetrics metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.positions = positions;
         this.lease = lease;
@@ -48,7 +50,7 @@ public class ChangeStreamComponent extends DefaultComponent {
             @Override
             public Consumer createConsumer(Processor processor) {
                 return new ChangeStreamConsumer(this, processor, database.getCollection(collection), positions, lease,
-                        events, bus);
+                        events, bus, metrics);
             }
         };
     }

@@ -42,12 +42,15 @@ class ChangeStreamConsumer extends DefaultConsumer {
     private final PublisherLease lease;
     private final ChangeEvents events;
     private final BusClient bus;
+    private final ChangeStreamMetrics metrics;
     private volatile boolean running;
     private Thread thread;
 
     ChangeStreamConsumer(Endpoint endpoint, Processor processor, MongoCollection<Document> collection,
-            StreamPositions positions, PublisherLease lease, ChangeEvents events, BusClient bus) {
+            StreamPositions positions, PublisherLease lease, ChangeEvents events, BusClient bus,
+            ChangeStreamMetrics metrics) {
         super(endpoint, processor);
+        this.metrics = metrics;
         this.collection = collection;
         this.positions = positions;
         this.lease = lease;
@@ -89,6 +92,7 @@ class ChangeStreamConsumer extends DefaultConsumer {
             }
             try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = watch.cursor()) {
                 LOG.info("Following {} from {}", name, start == null ? "now" : "its saved position");
+                metrics.positionCurrent(name);
                 BsonDocument unsaved = null;
                 long lastSave = System.nanoTime();
                 while (running && lease.isHeld()) {
@@ -101,11 +105,15 @@ class ChangeStreamConsumer extends DefaultConsumer {
                         if (!publish(change)) {
                             break;
                         }
+                        metrics.published(name, change);
                         unsaved = change.getResumeToken();
+                    } else if (unsaved == null) {
+                        metrics.positionCurrent(name);
                     }
                     if (unsaved != null && (change == null || System.nanoTime() - lastSave > SAVE_EVERY.toNanos())) {
                         bus.flush(Duration.ofSeconds(5));
                         positions.save(name, unsaved, lease.holder());
+                        metrics.positionCurrent(name);
                         unsaved = null;
                         lastSave = System.nanoTime();
                     }

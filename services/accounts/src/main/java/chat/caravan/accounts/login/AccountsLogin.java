@@ -8,12 +8,14 @@ import java.util.Map;
 
 import chat.caravan.accounts.users.UserDirectory;
 import chat.caravan.common.error.CaravanException;
-import chat.caravan.common.model.UserDocuments;
+import chat.caravan.common.health.Metrics;
 import chat.caravan.common.model.LoginTokenHash;
+import chat.caravan.common.model.UserDocuments;
 import chat.caravan.common.model.UserFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.micrometer.core.instrument.Counter;
 import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -35,12 +37,19 @@ public class AccountsLogin {
     private final PasswordHashing passwords;
     private final LoginTokens tokens;
     private final FailedLogins failedLogins;
+    private final Counter unknownUser;
+    private final Counter wrongPassword;
 
-    public AccountsLogin(UserDirectory users, PasswordHashing passwords, LoginTokens tokens, FailedLogins failedLogins) {
+    public AccountsLogin(UserDirectory users, PasswordHashing passwords, LoginTokens tokens, FailedLogins failedLogins,
+            Metrics metrics) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
         this.failedLogins = failedLogins;
+        this.unknownUser = metrics.counter("caravan.login.failures", "Password logins refused, by reason",
+                "reason", "unknown-user");
+        this.wrongPassword = metrics.counter("caravan.login.failures", "Password logins refused, by reason",
+                "reason", "wrong-password");
     }
 
     /** {@code accounts.login}: password or resume; returns {userId, token, tokenExpires, type, user}. */
@@ -61,12 +70,14 @@ public class AccountsLogin {
         failedLogins.checkAllowed(subject, ip);
         if (user == null) {
             passwords.compareWithNobody(digest);
+            unknownUser.increment();
             failedLogins.recordFailure(subject, ip);
             LOG.info("Login failed for unknown user {} from {}", who.label(), ip);
             throw loginFailed();
         }
         String hash = user.getEmbedded(List.of("services", "password", "bcrypt"), String.class);
         if (!passwords.matches(digest, hash)) {
+            wrongPassword.increment();
             failedLogins.recordFailure(subject, ip);
             LOG.info("Login failed for user {} from {}: wrong password", user.getString(UserFields.ID), ip);
             throw loginFailed();

@@ -6,12 +6,14 @@ import java.util.Date;
 import java.util.Locale;
 
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.health.Metrics;
 import chat.caravan.common.settings.Settings;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import io.micrometer.core.instrument.Counter;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -38,9 +40,16 @@ public class FailedLogins {
     private final MongoCollection<Document> events;
     private final Settings settings;
 
-    public FailedLogins(MongoDatabase database, Settings settings) {
+    private final Counter blockedByIp;
+    private final Counter blockedByUser;
+
+    public FailedLogins(MongoDatabase database, Settings settings, Metrics metrics) {
         this.events = database.getCollection(SERVER_EVENTS);
         this.settings = settings;
+        this.blockedByIp = metrics.counter("caravan.login.lockouts",
+                "Login attempts refused because the IP or the user is blocked after failures", "by", "ip");
+        this.blockedByUser = metrics.counter("caravan.login.lockouts",
+                "Login attempts refused because the IP or the user is blocked after failures", "by", "user");
         events.createIndex(Indexes.ascending("t", "ip", "ts"));
         events.createIndex(Indexes.ascending("t", "u.username", "ts"));
         events.createIndex(Indexes.ascending("t", "u._id", "ts"));
@@ -79,11 +88,16 @@ public class FailedLogins {
         if (ip != null && settings.bool("Block_Multiple_Failed_Logins_By_Ip", true) && !whitelisted(ip)
                 && blocked(Filters.eq("ip", ip), settings.integer("Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip", 50),
                 settings.integer("Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes", 5))) {
+            blockedByIp.increment();
+            LOG.info("Login refused from {}: the IP is blocked after failed logins", ip);
             throw new CaravanException(403, "error-login-blocked-for-ip", "Login has been temporarily blocked For IP", null);
         }
         if (subject != null && settings.bool("Block_Multiple_Failed_Logins_By_User", true)
                 && blocked(subject.filter(), settings.integer("Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User", 10),
                 settings.integer("Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes", 5))) {
+            blockedByUser.increment();
+            LOG.info("Login refused for {}: the user is blocked after failed logins",
+                    subject.userId() != null ? subject.userId() : subject.username());
             throw new CaravanException(403, "error-login-blocked-for-user", "Login has been temporarily blocked For User", null);
         }
     }

@@ -9,7 +9,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.health.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import chat.caravan.common.json.CaravanJson;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,11 +30,20 @@ public class BusClient {
     private final BusTransport transport;
     private final Subjects subjects;
     private final Duration timeout;
+    private final Metrics metrics;
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Counter> timeouts = new ConcurrentHashMap<>();
 
     public BusClient(BusTransport transport, Subjects subjects, Duration timeout) {
+        this(transport, subjects, timeout, null);
+    }
+
+    /** With {@code metrics}: caravan_bus_request_seconds and caravan_bus_request_timeouts_total per call. */
+    public BusClient(BusTransport transport, Subjects subjects, Duration timeout, Metrics metrics) {
         this.transport = transport;
         this.subjects = subjects;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     /** Calls {@code service.method} with a JSON payload; returns its result or throws the error it answered. */
@@ -43,6 +58,7 @@ public class BusClient {
         } catch (ExecutionException e) {
             throw unwrap(e.getCause(), call);
         } catch (TimeoutException e) {
+            countTimeout(call);
             throw new BusUnavailableException("no reply to " + call + " within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -55,8 +71,35 @@ public class BusClient {
             // fail at once rather than after the timeout: a request would only wait in the reconnect buffer
             return CompletableFuture.failedFuture(new BusUnavailableException("the bus is disconnected (" + call + ")"));
         }
-        return transport.request(subjects.rpc(call), CaravanJson.toEjsonBytes(payload), timeout)
-                .thenApply(BusReply::unwrap);
+        long started = System.nanoTime();
+        CompletableFuture<byte[]> reply = transport.request(subjects.rpc(call), CaravanJson.toEjsonBytes(payload), timeout);
+        if (metrics != null) {
+            reply = reply.whenComplete((bytes, failure) -> {
+                long elapsed = System.nanoTime() - started;
+                latencies.computeIfAbsent(call, c -> {
+                    // the call's timeout series exists from its first request, at 0, for dashboards and alerts
+                    timeouts.computeIfAbsent(c, this::timeoutCounter);
+                    return metrics.latency("caravan.bus.request", "Bus requests by call, until the reply or the failure",
+                            "subject", c);
+                }).record(elapsed, TimeUnit.NANOSECONDS);
+                // NATS answers a request nobody replied to in time like one nobody serves: tell them apart by time
+                if (failure != null && elapsed >= timeout.toNanos() * 9 / 10) {
+                    countTimeout(call);
+                }
+            });
+        }
+        return reply.thenApply(BusReply::unwrap);
+    }
+
+    private void countTimeout(String call) {
+        if (metrics != null) {
+            timeouts.computeIfAbsent(call, this::timeoutCounter).increment();
+        }
+    }
+
+    private Counter timeoutCounter(String call) {
+        return metrics.counter("caravan.bus.request.timeouts", "Bus requests that got no reply within their timeout",
+                "subject", call);
     }
 
     /** Broadcasts an event to every subscriber of {@code name}. */

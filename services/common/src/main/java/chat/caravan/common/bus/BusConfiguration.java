@@ -59,8 +59,9 @@ public class BusConfiguration {
     }
 
     @Bean
-    BusClient busClient(BusTransport transport, Subjects subjects, CaravanProperties properties) {
-        return new BusClient(transport, subjects, properties.getBus().getRequestTimeout());
+    BusClient busClient(BusTransport transport, Subjects subjects, CaravanProperties properties,
+            chat.caravan.common.health.Metrics metrics) {
+        return new BusClient(transport, subjects, properties.getBus().getRequestTimeout(), metrics);
     }
 
     /** The {@code bus:} endpoints of the route files. */

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import chat.caravan.common.observability.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,11 +102,15 @@ public class InProcessBusTransport implements BusTransport {
             if (executor.isShutdown()) {
                 return;
             }
+            String requestId = RequestIds.current();
             executor.execute(() -> {
+                String previous = RequestIds.enter(requestId);
                 try {
                     listener.accept(payload);
                 } catch (RuntimeException e) {
                     LOG.warn("Subscriber of {} failed: {}", subject, e.toString());
+                } finally {
+                    RequestIds.restore(previous);
                 }
             });
         }

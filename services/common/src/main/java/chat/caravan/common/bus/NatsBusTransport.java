@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
+import chat.caravan.common.observability.RequestIds;
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.nats.NatsConstants;
@@ -63,8 +65,15 @@ public class NatsBusTransport implements BusTransport {
         return consume(uri(subject) + "&queueName=" + encode(queueGroup) + "&replyToDisabled=true", exchange -> {
             byte[] request = exchange.getIn().getBody(byte[].class);
             String replyTo = exchange.getIn().getHeader(NatsConstants.NATS_REPLY_TO, String.class);
+            String requestId = requestIdOf(exchange);
             callWorkers.execute(() -> {
-                byte[] reply = handler.apply(request);
+                String previous = RequestIds.enter(requestId);
+                byte[] reply;
+                try {
+                    reply = handler.apply(request);
+                } finally {
+                    RequestIds.restore(previous);
+                }
                 if (replyTo != null && reply != null) {
                     try {
                         connection.publish(replyTo, reply);
@@ -79,8 +88,14 @@ public class NatsBusTransport implements BusTransport {
 
     @Override
     public AutoCloseable subscribe(String subject, Consumer<byte[]> listener) {
-        return consume(uri(subject) + "&replyToDisabled=true",
-                exchange -> listener.accept(exchange.getIn().getBody(byte[].class)));
+        return consume(uri(subject) + "&replyToDisabled=true", exchange -> {
+            String previous = RequestIds.enter(requestIdOf(exchange));
+            try {
+                listener.accept(exchange.getIn().getBody(byte[].class));
+            } finally {
+                RequestIds.restore(previous);
+            }
+        });
     }
 
     /**
@@ -91,7 +106,7 @@ public class NatsBusTransport implements BusTransport {
     public CompletableFuture<byte[]> request(String subject, byte[] payload, Duration timeout) {
         CompletableFuture<Message> reply;
         try {
-            reply = connection.requestWithTimeout(subject, payload, timeout);
+            reply = connection.requestWithTimeout(subject, headers(), payload, timeout);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(
                     new BusUnavailableException("request on " + subject + " failed: " + e.getMessage(), e));
@@ -114,7 +129,7 @@ public class NatsBusTransport implements BusTransport {
         // straight to the NATS connection: no Camel exchange per event, and it works before the Camel context has
         // started (services announce what they create at start-up)
         try {
-            connection.publish(subject, payload);
+            connection.publish(subject, headers(), payload);
         } catch (RuntimeException e) {
             throw new BusUnavailableException("cannot publish on " + subject + ": " + e.getMessage(), e);
         }
@@ -164,6 +179,21 @@ public class NatsBusTransport implements BusTransport {
             Thread.sleep(5);
         }
         connection.flush(Duration.ofSeconds(5));
+    }
+
+    /** The current request id as a NATS header, so the service answering logs it too; null when there is none. */
+    private static Headers headers() {
+        String requestId = RequestIds.current();
+        return requestId == null ? null : new Headers().put(RequestIds.HEADER, requestId);
+    }
+
+    /** camel-nats copies a message's NATS headers onto the exchange (a value, or a list of them). */
+    private static String requestIdOf(org.apache.camel.Exchange exchange) {
+        Object value = exchange.getIn().getHeader(RequestIds.HEADER);
+        if (value instanceof java.util.List<?> values) {
+            value = values.isEmpty() ? null : values.get(0);
+        }
+        return value == null ? null : RequestIds.acceptOrCreate(value.toString());
     }
 
     private static String uri(String subject) {

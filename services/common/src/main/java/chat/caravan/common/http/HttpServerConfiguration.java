@@ -37,7 +37,7 @@ public class HttpServerConfiguration {
         return new CaravanHttpServer(configuration, properties.getHttp().getMaxWebsocketMessageBytes());
     }
 
-    /** Starts the server before any route, and answers unknown API paths with a JSON 404. */
+    /** Starts the server before any route, answers unknown API paths with a JSON 404, and serves the web client at /. */
     @Bean
     CamelContextConfiguration platformHttpServerStarter(VertxPlatformHttpServer server) {
         return new CamelContextConfiguration() {
@@ -52,7 +52,12 @@ public class HttpServerConfiguration {
 
             @Override
             public void afterApplicationStart(CamelContext camelContext) {
-                platformRouter(camelContext, server).route("/api/*").last().handler(UnknownPathHandler.INSTANCE);
+                VertxPlatformHttpRouter router = platformRouter(camelContext, server);
+                router.route("/api/*").last().handler(UnknownPathHandler.INSTANCE);
+                ClassLoader classLoader = HttpServerConfiguration.class.getClassLoader();
+                if (WebClientHandler.present(classLoader)) {
+                    router.route().last().handler(new WebClientHandler(classLoader));
+                }
             }
         };
     }

@@ -25,6 +25,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
     private final Channel listener;
     private final String connectionString;
     private final String address;
+    private Path dataFile;
 
     private EmbeddedMongoServer(ReplicaSetH2Backend backend, EventLoopGroup acceptor, EventLoopGroup io,
                                 EventExecutorGroup commands, ChannelGroup clients, Channel listener,
@@ -119,6 +124,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
                     }).bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
             EmbeddedMongoServer server = new EmbeddedMongoServer(backend, acceptor, io, commands, clients, listener,
                     credentials);
+            server.dataFile = file;
             LOG.info("Embedded MongoDB-compatible server on {} with data in {} (clients log in with the account in {})",
                     server.address, file, dataDir.resolve(StoreCredentials.FILE).toAbsolutePath());
             return server;
@@ -149,6 +155,30 @@ public class EmbeddedMongoServer implements AutoCloseable {
     /** The group commit that makes each write durable before its reply. */
     GroupCommit commits() {
         return backend.commits();
+    }
+
+    /**
+     * The store's figures on /metrics: caravan_store_size_bytes (its data file), caravan_store_commit_seconds (each
+     * commit and sync to disk), caravan_store_writes_total / caravan_store_syncs_total and the oplog's entries.
+     */
+    public void bindMetrics(MeterRegistry registry, Timer commitLatency) {
+        Path file = dataFile;
+        Gauge.builder("caravan.store.size", () -> {
+            try {
+                return file == null ? 0 : Files.size(file);
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+        }).description("Bytes of the embedded store's data file").baseUnit("bytes").register(registry);
+        Gauge.builder("caravan.store.oplog.entries", () -> oplogFootprint()[0])
+                .description("Changes the embedded store's oplog keeps on disk").register(registry);
+        GroupCommit commits = commits();
+        FunctionCounter.builder("caravan.store.writes", commits, GroupCommit::writes)
+                .description("Writes the embedded store acknowledged").register(registry);
+        FunctionCounter.builder("caravan.store.syncs", commits, GroupCommit::syncs)
+                .description("Commits of the embedded store synced to disk (one serves many grouped writes)")
+                .register(registry);
+        commits.onCommit(nanos -> commitLatency.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     public int port() {

@@ -3,6 +3,7 @@ package chat.caravan.common.mongo;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 import org.h2.mvstore.MVStore;
 
@@ -23,6 +24,8 @@ final class GroupCommit {
     /** Every ticket up to this one is on disk; written under the lock. */
     private volatile long durable;
     private final LongAdder syncs = new LongAdder();
+    /** Told how long each commit and sync took, in nanoseconds (the store's commit latency metric). */
+    private volatile LongConsumer commitNanos = nanos -> { };
 
     GroupCommit(MVStore store) {
         this.store = store;
@@ -41,13 +44,19 @@ final class GroupCommit {
             }
             // every write that took a ticket up to here has been applied: this commit covers them all
             long covered = tickets.get();
+            long started = System.nanoTime();
             store.commit();
             store.sync();
+            commitNanos.accept(System.nanoTime() - started);
             syncs.increment();
             durable = covered;
         } finally {
             lock.unlock();
         }
+    }
+
+    void onCommit(LongConsumer listener) {
+        this.commitNanos = listener;
     }
 
     /** Writes acknowledged so far. */

@@ -9,6 +9,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
+import chat.caravan.common.health.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,12 +29,15 @@ public class MongoConfiguration {
     public static final String CLIENT_BEAN = "caravanMongo";
 
     @Bean(destroyMethod = "close")
-    EmbeddedMongoHolder embeddedMongo(CaravanProperties properties) {
+    EmbeddedMongoHolder embeddedMongo(CaravanProperties properties, Metrics metrics) {
         if (!properties.getMongoUrl().isBlank()) {
             return new EmbeddedMongoHolder(null);
         }
-        return new EmbeddedMongoHolder(EmbeddedMongoServer.start(properties.getDataDir(), "127.0.0.1", 0,
-                properties.getOplogEntries(), properties.getOplogBytes()));
+        EmbeddedMongoServer server = EmbeddedMongoServer.start(properties.getDataDir(), "127.0.0.1", 0,
+                properties.getOplogEntries(), properties.getOplogBytes());
+        server.bindMetrics(metrics.registry(), metrics.latency("caravan.store.commit",
+                "Commits of the embedded store, each synced to disk"));
+        return new EmbeddedMongoHolder(server);
     }
 
     @Bean(name = CLIENT_BEAN, destroyMethod = "close")

@@ -20,6 +20,12 @@ import org.bson.Document;
 public record Pagination(int offset, int count, Document sort) {
 
     /** A count of 0 after {@link #of}: no limit. */
+    /** The page of {@code found}: skips {@code offset} documents and keeps {@code count}, or all when unlimited. */
+    public <T> com.mongodb.client.FindIterable<T> window(com.mongodb.client.FindIterable<T> found) {
+        found = found.skip(offset);
+        return unlimited() ? found : found.limit(count);
+    }
+
     public boolean unlimited() {
         return count == 0;
     }

@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import chat.caravan.common.error.CaravanException;
+import chat.caravan.common.health.Metrics;
+import chat.caravan.common.observability.RequestIds;
 import chat.caravan.common.testing.NatsServerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
@@ -70,6 +72,48 @@ class BusComponentTest {
                         assertThat(e.getMessage()).isEqualTo("Who are you? [error-invalid-name]");
                     });
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in-process", "nats"})
+    void theCallersRequestIdIsCurrentWhereTheCallAndItsEventsAreHandled(String transport) throws Exception {
+        try (Node server = new Node(transport); Node client = server.peer()) {
+            CompletableFuture<String> inEvent = new CompletableFuture<>();
+            server.camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("bus:rpc:greeter.whoAsks").process(exchange -> {
+                        exchange.getMessage().setBody(Map.of("requestId", String.valueOf(RequestIds.current())));
+                        server.bus.publish("watch.asked", Map.of());
+                    });
+                    from("bus:event:watch.asked").process(exchange -> inEvent.complete(String.valueOf(RequestIds.current())));
+                }
+            });
+            String previous = RequestIds.enter("req-from-client-1");
+            try {
+                assertThat(client.bus.call("greeter.whoAsks", Map.of()).path("requestId").asText())
+                        .isEqualTo("req-from-client-1");
+            } finally {
+                RequestIds.restore(previous);
+            }
+            assertThat(inEvent.get(10, TimeUnit.SECONDS)).isEqualTo("req-from-client-1");
+            assertThat(client.bus.call("greeter.whoAsks", Map.of()).path("requestId").asText()).isEqualTo("null");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void callsAreTimedPerSubjectWithTheirTimeoutSeries() throws Exception {
+        Metrics metrics = new Metrics(true, 0, "");
+        InProcessBusTransport transport = new InProcessBusTransport(100);
+        BusClient bus = new BusClient(transport, new Subjects("test"), Duration.ofSeconds(5), metrics);
+        bus.serve("greeter.hello", request -> Map.of("ok", true));
+        bus.call("greeter.hello", Map.of());
+        bus.call("greeter.hello", Map.of());
+        String scrape = metrics.registry().scrape();
+        assertThat(scrape).contains("caravan_bus_request_seconds_count{subject=\"greeter.hello\"} 2")
+                .contains("caravan_bus_request_timeouts_total{subject=\"greeter.hello\"} 0.0")
+                .contains("caravan_bus_request_seconds_bucket{subject=\"greeter.hello\",le=\"+Inf\"} 2");
+        metrics.close();
     }
 
     @ParameterizedTest

@@ -101,10 +101,7 @@ public class DiscussionEndpoints {
             throw CaravanException.coded("not-allowed", "Not Allowed");
         }
         Bson filter = Filters.eq(RoomFields.PARENT_ROOM_ID, room.getString(RoomFields.ID));
-        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(filter).sort(page.sort()));
         List<Document> result = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of("discussions", result, "count", result.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(filter)));
@@ -127,10 +124,7 @@ public class DiscussionEndpoints {
         if (text != null && !text.isEmpty()) {
             filter = Filters.and(filter, Filters.regex(MessageFields.TEXT, Pattern.compile(Pattern.quote(text), Pattern.CASE_INSENSITIVE)));
         }
-        FindIterable<Document> found = store.messages().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.messages().find(filter).sort(page.sort()));
         List<Document> result = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("messages", result, "count", result.size(), "offset", page.offset(),
                 "total", store.messages().countDocuments(filter)));

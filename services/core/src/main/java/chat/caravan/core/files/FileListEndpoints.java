@@ -119,10 +119,7 @@ public class FileListEndpoints {
             filter.add(Filters.eq(UploadRecords.TYPE_GROUP, typeGroup));
         }
         Bson query = Filters.and(filter);
-        var found = records.collection().find(query).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        var found = page.window(records.collection().find(query).sort(page.sort()));
         List<Document> files = found.into(new ArrayList<>());
         Map<String, Document> authors = new HashMap<>();
         for (Document file : files) {

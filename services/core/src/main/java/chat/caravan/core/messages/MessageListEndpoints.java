@@ -69,10 +69,7 @@ public class MessageListEndpoints {
         }
         Bson filter = Filters.and(Filters.eq("__collection__", Collections.MESSAGES), Filters.eq(MessageFields.ROOM_ID, roomId),
                 Filters.gt("_deletedAt", after));
-        var found = store.trash().find(filter).projection(new Document("_id", 1)).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        var found = page.window(store.trash().find(filter).projection(new Document("_id", 1)).sort(page.sort()));
         List<Document> messages = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("messages", messages, "count", messages.size(), "offset", page.offset(),
                 "total", store.trash().countDocuments(filter)));

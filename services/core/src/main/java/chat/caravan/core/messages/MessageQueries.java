@@ -69,10 +69,7 @@ public class MessageQueries {
     }
 
     public Map<String, Object> page(Bson filter, Pagination page, String key) {
-        FindIterable<Document> found = store.messages().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.messages().find(filter).sort(page.sort()));
         List<Document> messages = found.into(new ArrayList<>());
         return Map.of(key, messages, "count", messages.size(), "offset", page.offset(),
                 "total", store.messages().countDocuments(filter));

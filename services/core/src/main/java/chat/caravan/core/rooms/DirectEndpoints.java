@@ -83,10 +83,7 @@ public class DirectEndpoints {
         List<String> joined = store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.USER_ID, caller.id()),
                 Filters.eq(SubscriptionFields.TYPE, RoomFields.DIRECT))).map(s -> s.getString("rid")).into(new ArrayList<>());
         Bson filter = Filters.and(Filters.eq(RoomFields.TYPE, RoomFields.DIRECT), Filters.in("_id", joined));
-        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(filter).sort(page.sort()));
         List<Document> ims = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of("ims", ims, "count", ims.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(filter)));
@@ -120,12 +117,9 @@ public class DirectEndpoints {
         Bson filter = Filters.and(conditions);
         Object usernameOrder = page.sort().get(UserFields.USERNAME);
         Document sort = new Document(UserFields.UPDATED_AT, -1).append(UserFields.USERNAME, usernameOrder == null ? 1 : usernameOrder);
-        FindIterable<Document> found = store.users().find(filter).sort(sort).skip(page.offset())
+        FindIterable<Document> found = page.window(store.users().find(filter).sort(sort))
                 .projection(new Document("username", 1).append("name", 1).append("status", 1).append("statusText", 1)
                         .append("utcOffset", 1).append("federated", 1));
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
         List<Document> members = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", page.offset(),
                 "total", store.users().countDocuments(filter)));
@@ -171,10 +165,7 @@ public class DirectEndpoints {
         Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
         Document filter = JsonQueryParam.of(exchange);
         filter.put(RoomFields.TYPE, RoomFields.DIRECT);
-        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(filter).sort(page.sort()));
         List<Document> ims = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of("ims", ims, "count", ims.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(filter)));

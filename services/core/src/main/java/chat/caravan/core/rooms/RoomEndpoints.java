@@ -239,10 +239,7 @@ public class RoomEndpoints {
             conditions.add(searchCondition(text.trim()));
         }
         Bson filter = Filters.and(conditions);
-        FindIterable<Document> found = store.users().find(filter).sort(page.sort()).skip(page.offset()).projection(shown);
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.users().find(filter).sort(page.sort())).projection(shown);
         List<Document> members = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("members", members, "count", members.size(), "offset", page.offset(),
                 "total", store.users().countDocuments(filter)));
@@ -542,10 +539,7 @@ public class RoomEndpoints {
     }
 
     private void replyPage(Exchange exchange, String key, Bson filter, Pagination page) {
-        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(filter).sort(page.sort()));
         List<Document> result = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of(key, result, "count", result.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(filter)));

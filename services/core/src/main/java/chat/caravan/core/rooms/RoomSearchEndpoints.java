@@ -84,10 +84,7 @@ public class RoomSearchEndpoints {
             query.add(Filters.ne(RoomFields.TEAM_MAIN, true));
         }
         Bson where = query.isEmpty() ? new Document() : Filters.and(query);
-        FindIterable<Document> found = store.rooms().find(where).projection(ADMIN_FIELDS).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(where).projection(ADMIN_FIELDS).sort(page.sort()));
         List<Document> rooms = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("rooms", rooms, "count", rooms.size(), "offset", page.offset(),
                 "total", store.rooms().countDocuments(where)));
@@ -129,10 +126,7 @@ public class RoomSearchEndpoints {
         Pagination page = Pagination.of(exchange, settings, new Document(RoomFields.NAME, 1));
         String name = selectorName(exchange);
         Bson where = joinedRoomsNamed(caller, name);
-        FindIterable<Document> found = store.rooms().find(where).projection(AUTOCOMPLETE_FIELDS).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(where).projection(AUTOCOMPLETE_FIELDS).sort(page.sort()));
         RestReplies.ok(exchange, Map.of("items", found.into(new ArrayList<>()), "total", store.rooms().countDocuments(where)));
     }
 
@@ -170,10 +164,7 @@ public class RoomSearchEndpoints {
         if (initial != null && initial.getDate("uploadedAt") != null) {
             filter.add(Filters.lte("uploadedAt", initial.getDate("uploadedAt")));
         }
-        FindIterable<Document> found = uploads.find(Filters.and(filter)).sort(new Document("uploadedAt", -1)).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(uploads.find(Filters.and(filter)).sort(new Document("uploadedAt", -1)));
         List<Document> files = found.into(new ArrayList<>());
         if (initial != null && files.stream().noneMatch(f -> initial.get("_id").equals(f.get("_id")))) {
             files.add(0, initial);

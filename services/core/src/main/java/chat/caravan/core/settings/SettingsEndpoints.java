@@ -151,12 +151,9 @@ public class SettingsEndpoints {
 
     private void replyPage(Exchange exchange, Bson filter) {
         Pagination page = Pagination.of(exchange, settings, new Document("_id", 1));
-        FindIterable<Document> found = settingsCollection.find(filter).sort(page.sort()).skip(page.offset())
+        FindIterable<Document> found = page.window(settingsCollection.find(filter).sort(page.sort()))
                 .projection(new Document("_id", 1).append("value", 1).append("enterprise", 1).append("invalidValue", 1)
                         .append("modules", 1).append("requiredOnWizard", 1));
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
         List<Document> result = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("settings", result, "count", result.size(), "offset", page.offset(),
                 "total", settingsCollection.countDocuments(filter)));

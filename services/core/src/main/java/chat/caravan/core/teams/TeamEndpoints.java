@@ -96,10 +96,7 @@ public class TeamEndpoints {
 
     private void replyTeams(Exchange exchange, Bson filter) {
         Pagination page = Pagination.of(exchange, settings, new Document("name", 1));
-        FindIterable<Document> found = store.teams().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.teams().find(filter).sort(page.sort()));
         List<Document> result = found.map(teams::withCounts).into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("teams", result, "total", store.teams().countDocuments(filter), "count", result.size(),
                 "offset", page.offset()));
@@ -130,10 +127,7 @@ public class TeamEndpoints {
         Map<String, Document> users = new java.util.HashMap<>();
         store.users().find(Filters.and(userFilter)).forEach(u -> users.put(u.getString(UserFields.ID), u));
         Bson filter = Filters.and(Filters.eq("teamId", teamId), Filters.in("userId", users.keySet()));
-        FindIterable<Document> found = store.teamMembers().find(filter).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.teamMembers().find(filter));
         List<Document> records = new ArrayList<>();
         for (Document member : found) {
             Document user = users.get(member.getString("userId"));
@@ -257,10 +251,7 @@ public class TeamEndpoints {
         List<String> visible = allRooms ? null : store.subscriptions().find(Filters.eq(SubscriptionFields.USER_ID, caller.id()))
                 .map(s -> s.getString(SubscriptionFields.ROOM_ID)).into(new ArrayList<>());
         Bson filter = teams.roomsFilter(teamId, params.text("filter"), "autoJoin".equals(params.text("type")), visible);
-        FindIterable<Document> found = store.rooms().find(filter).sort(page.sort()).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        FindIterable<Document> found = page.window(store.rooms().find(filter).sort(page.sort()));
         List<Document> result = RoomLookup.views(found.into(new ArrayList<>()));
         RestReplies.ok(exchange, Map.of("rooms", result, "total", store.rooms().countDocuments(filter), "count", result.size(),
                 "offset", page.offset()));

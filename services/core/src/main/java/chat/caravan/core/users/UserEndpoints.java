@@ -195,10 +195,7 @@ public class UserEndpoints {
         Document sort = new Document();
         page.sort().forEach((key, value) -> sort.put("name".equals(key) ? "name" : "status".equals(key) ? "active" : key, value));
         Document filter = new Document();
-        var found = users.collection().find(filter).sort(sort).skip(page.offset());
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        var found = page.window(users.collection().find(filter).sort(sort));
         List<Document> result = new ArrayList<>();
         for (Document user : found) {
             result.add(views.forCaller(user, full));
@@ -348,10 +345,7 @@ public class UserEndpoints {
             match.add(Filters.in(UserFields.ROLES, roles));
         }
         Bson filter = Filters.and(match);
-        var found = users.collection().find(filter).sort(sort).skip(page.offset()).projection(LIST_BY_STATUS_FIELDS);
-        if (!page.unlimited()) {
-            found = found.limit(page.count());
-        }
+        var found = page.window(users.collection().find(filter).sort(sort)).projection(LIST_BY_STATUS_FIELDS);
         List<Document> result = found.into(new ArrayList<>());
         RestReplies.ok(exchange, Map.of("users", result, "count", result.size(), "offset", page.offset(),
                 "total", users.collection().countDocuments(filter)));

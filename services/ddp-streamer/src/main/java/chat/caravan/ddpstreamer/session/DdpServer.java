@@ -8,13 +8,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import chat.caravan.common.CaravanProperties;
 import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.presence.ConnectionDigest;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.http.ClientAddress;
+import chat.caravan.common.health.Metrics;
 import chat.caravan.common.json.CaravanJson;
+import chat.caravan.common.observability.RequestIds;
 import chat.caravan.common.model.Collections;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.LoginTokenHash;
@@ -28,6 +31,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
@@ -66,12 +70,13 @@ public class DdpServer {
     private final DdpRateLimiter rateLimiter;
     private final int maxSubscriptions;
     private final int maxMessageBytes;
+    private final Metrics metrics;
 
     public DdpServer(BusClient bus, StreamIndex index, StreamPermissions permissions, MongoDatabase database,
             CaravanProperties properties, PresenceReporter presence,
             @Value("${caravan.ddp.max-buffered-bytes:4194304}") int maxBufferedBytes,
             @Value("${caravan.ddp.max-subscriptions:500}") int maxSubscriptions,
-            ClientAddress clientAddress, DdpRateLimiter rateLimiter) {
+            ClientAddress clientAddress, DdpRateLimiter rateLimiter, Metrics metrics) {
         this.bus = bus;
         this.presence = presence;
         this.index = index;
@@ -83,6 +88,15 @@ public class DdpServer {
         this.rateLimiter = rateLimiter;
         this.maxSubscriptions = maxSubscriptions;
         this.maxMessageBytes = properties.getHttp().getMaxWebsocketMessageBytes();
+        this.metrics = metrics;
+        Gauge.builder("caravan.ddp.sessions", sessions, Map::size)
+                .description("DDP connections open on this instance").register(metrics.registry());
+        Gauge.builder("caravan.ddp.sessions.authenticated", this,
+                        server -> server.sessions.values().stream().filter(DdpSession::isLoggedIn).count())
+                .description("DDP connections of this instance with a logged-in user").register(metrics.registry());
+        Gauge.builder("caravan.ddp.subscriptions", this,
+                        server -> server.sessions.values().stream().mapToInt(session -> session.subscriptions().size()).sum())
+                .description("DDP subscriptions open on this instance").register(metrics.registry());
         presence.start(instanceId, this::liveConnections);
     }
 
@@ -266,16 +280,29 @@ public class DdpServer {
         String callId = id.asText();
         String method = name.asText();
         JsonNode args = params == null ? JsonNodeFactory.instance.arrayNode() : params;
+        // each method call is one request: its id is in every log line and on every bus call it makes
+        String previousRequestId = RequestIds.enter(RequestIds.create());
+        long started = System.nanoTime();
+        String outcome = "ok";
         try {
             rateLimiter.check(new DdpRateLimiter.Call("method", method, session.userId(), session.id(), session.clientAddress()));
             CaravanJson.requireValidEjson(args);
             JsonNode result = call(session, method, args);
             session.send(DdpFrames.result(callId, result));
         } catch (CaravanException e) {
+            outcome = e.status() == 404 && String.valueOf(e.getMessage()).startsWith("Method '") ? "not-found" : "error";
             session.send(DdpFrames.error(callId, e));
         } catch (RuntimeException e) {
+            outcome = "error";
             LOG.warn("Method {} of session {} failed: {}", method, session.id(), e.toString());
             session.send(DdpFrames.error(callId, unexpected(e)));
+        } finally {
+            // an unknown method is counted under one label: clients cannot grow the series with made-up names
+            metrics.latency("caravan.ddp.method", "DDP method calls, until the result is sent",
+                            "method", "not-found".equals(outcome) ? "unknown" : metrics.bounded("ddp.method", method),
+                            "outcome", outcome)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            RequestIds.restore(previousRequestId);
         }
         session.send(DdpFrames.updated(callId));
         if ("logout".equals(method)) {
