@@ -303,6 +303,8 @@ class IntegrationsRestTest extends CoreRestTestBase {
         } finally {
             grant("manage-own-incoming-integrations", "admin");
             grant("manage-outgoing-integrations", "admin");
+            // the other tests count on Rocket.Chat's defaults: wait for them to be back in the authorization cache
+            awaitStatus(nobody, "/api/v1/integrations.list", 403);
         }
     }
 
