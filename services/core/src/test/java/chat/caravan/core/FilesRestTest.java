@@ -113,6 +113,70 @@ class FilesRestTest extends CoreRestTestBase {
         }
     }
 
+    @Test
+    void anSvgGetsAPngThumbnailDrawnWithoutLoadingWhatItLinksTo() throws Exception {
+        setting("FileUpload_MediaTypeBlackList", "");
+        java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer linked = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        linked.createContext("/", exchange -> {
+            fetched.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        linked.start();
+        try {
+            String elsewhere = "http://127.0.0.1:" + linked.getAddress().getPort();
+            // red left half, blue right half; an external entity, an external image and a script that must stay unused
+            String svg = """
+                    <?xml version="1.0"?>
+                    <!DOCTYPE svg [<!ENTITY secret SYSTEM "%s/entity">]>
+                    <svg width="768" height="221" viewBox="0 0 768 221" xmlns="http://www.w3.org/2000/svg"
+                         xmlns:xlink="http://www.w3.org/1999/xlink">
+                      <rect x="0" y="0" width="384" height="221" fill="#ff0000"/>
+                      <rect x="384" y="0" width="384" height="221" fill="#0000ff"/>
+                      <image x="0" y="0" width="10" height="10" xlink:href="%s/image.png"/>
+                      <script type="text/ecmascript">new java.net.URL("%s/script").openStream();</script>
+                      <text x="10" y="20">&secret;</text>
+                    </svg>
+                    """.formatted(elsewhere, elsewhere, elsewhere);
+            Raw upload = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "logo.svg",
+                    svg.getBytes(StandardCharsets.UTF_8), Map.of());
+            assertThat(upload.status()).as(upload.text()).isEqualTo(200);
+            JsonNode message = JSON.readTree(upload.text()).path("message");
+            assertThat(message.path("file").path("type").asText()).isEqualTo("image/svg+xml");
+            assertThat(message.path("files")).hasSize(2);
+            assertThat(message.path("files").get(1).path("name").asText()).isEqualTo("thumb-logo.svg");
+            assertThat(message.path("files").get(1).path("type").asText()).isEqualTo("image/png");
+            JsonNode attachment = message.path("attachments").get(0);
+            assertThat(attachment.path("title").asText()).isEqualTo("logo.svg");
+            assertThat(attachment.path("image_type").asText()).isEqualTo("image/png");
+            assertThat(attachment.path("image_dimensions").path("width").asInt()).isEqualTo(480);
+            assertThat(attachment.path("image_dimensions").path("height").asInt()).isEqualTo(138);
+            assertThat(attachment.path("image_preview").asText()).isNotEmpty();
+
+            Raw thumb = get(owner, attachment.path("image_url").asText());
+            assertThat(thumb.status()).isEqualTo(200);
+            assertThat(thumb.header("Content-Type")).isEqualTo("image/png");
+            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(thumb.bytes()));
+            assertThat(image.getWidth()).isEqualTo(480);
+            assertThat(image.getHeight()).isEqualTo(138);
+            assertThat(image.getRGB(100, 100) & 0xffffff).as("drawn: red on the left").isEqualTo(0xff0000);
+            assertThat(image.getRGB(400, 100) & 0xffffff).as("blue on the right").isEqualTo(0x0000ff);
+            assertThat(fetched.get()).as("nothing the SVG links to was fetched").isZero();
+
+            Raw small = multipart(owner, "/api/v1/rooms.upload/" + rid, "file", "icon.svg", """
+                    <svg width="24pt" height="24pt" xmlns="http://www.w3.org/2000/svg"><circle cx="16" cy="16" r="8"/></svg>
+                    """.getBytes(StandardCharsets.UTF_8), Map.of());
+            JsonNode icon = JSON.readTree(small.text()).path("message");
+            assertThat(icon.path("files")).as("smaller than a thumbnail: none, as in Rocket.Chat").hasSize(1);
+            assertThat(icon.path("attachments").get(0).path("image_dimensions").path("width").asInt()).isEqualTo(32);
+            assertThat(icon.path("attachments").get(0).path("image_preview").asText()).isNotEmpty();
+        } finally {
+            linked.stop(0);
+        }
+    }
+
     /** A JPEG with an EXIF (APP1) segment holding only the orientation tag, as cameras write it. */
     static byte[] jpegWithOrientation(int width, int height, int orientation) throws Exception {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

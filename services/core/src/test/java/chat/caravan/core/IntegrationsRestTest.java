@@ -303,7 +303,7 @@ class IntegrationsRestTest extends CoreRestTestBase {
         } finally {
             grant("manage-own-incoming-integrations", "admin");
             grant("manage-outgoing-integrations", "admin");
-            // the other tests count on users without these permissions: wait until the cache has them back
+            // the other tests count on Rocket.Chat's defaults: wait for them to be back in the authorization cache
             awaitStatus(nobody, "/api/v1/integrations.list", 403);
         }
     }

@@ -117,7 +117,7 @@ public class UploadService {
         }
         if (type.startsWith("image/")) {
             try (InputStream in = Files.newInputStream(file.path())) {
-                Images.Identity identity = Images.identify(in);
+                Images.Identity identity = SvgImages.MEDIA_TYPE.equals(type) ? SvgImages.identify(in) : Images.identify(in);
                 if (identity != null) {
                     record.put(UploadRecords.IDENTIFY, new Document("format", identity.format())
                             .append("size", new Document("width", identity.width()).append("height", identity.height())));
@@ -229,8 +229,9 @@ public class UploadService {
         Document identify = record.get(UploadRecords.IDENTIFY, Document.class);
         Document size = identify == null ? null : identify.get("size", Document.class);
         String format = identify == null ? null : identify.getString("format");
-        if (size == null || format == null || !THUMBNAIL_FORMATS.contains(format)
-                || (long) size.getInteger("width") * size.getInteger("height") > Images.MAX_DECODED_PIXELS) {
+        boolean svg = "svg".equals(format);
+        if (size == null || format == null || !(svg || THUMBNAIL_FORMATS.contains(format))
+                || (!svg && (long) size.getInteger("width") * size.getInteger("height") > Images.MAX_DECODED_PIXELS)) {
             return;
         }
         int maxWidth = settings.integer("Message_Attachments_Thumbnails_Width", 480);
@@ -240,7 +241,11 @@ public class UploadService {
             if (in == null) {
                 return;
             }
-            BufferedImage image = Images.decode(in, settings.bool("FileUpload_RotateImages", true));
+            // an SVG is drawn straight at the thumbnail's size: a PNG, as Rocket.Chat's thumbnail of an SVG is
+            BufferedImage image = svg
+                    ? SvgImages.render(in, new Images.Identity(format, size.getInteger("width"), size.getInteger("height")),
+                            maxWidth, maxHeight)
+                    : Images.decode(in, settings.bool("FileUpload_RotateImages", true));
             if (image == null) {
                 return;
             }
@@ -250,7 +255,7 @@ public class UploadService {
                 return;
             }
             BufferedImage thumb = Images.scale(image, maxWidth, maxHeight);
-            String thumbFormat = "gif".equals(format) || "bmp".equals(format) ? "png" : format;
+            String thumbFormat = svg || "gif".equals(format) || "bmp".equals(format) ? "png" : format;
             byte[] bytes = Images.encode(thumb, thumbFormat);
             String thumbType = "jpeg".equals(thumbFormat) ? "image/jpeg" : "image/png";
             String name = record.getString(UploadRecords.NAME);
