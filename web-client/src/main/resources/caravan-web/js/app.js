@@ -83,8 +83,10 @@ function showLogin(message) {
     error, submit,
     ctx.settings.Accounts_RegistrationForm === 'Public'
       ? h('button', { type: 'button', class: 'link', onclick: showRegister }, 'Create an account') : null,
-    h('details', { class: 'setup-note' },
-      h('summary', {}, 'First start? Creating the administrator'),
+    // the server says "pending" while it has no administrator yet: then the note is open and says how to make one
+    h('details', { class: 'setup-note', open: ctx.settings.Show_Setup_Wizard === 'pending' },
+      h('summary', {}, ctx.settings.Show_Setup_Wizard === 'pending'
+        ? 'This server has no administrator yet' : 'First start? Creating the administrator'),
       h('p', {}, 'A new server has no administrator. Start it once with ADMIN_USERNAME, ADMIN_PASS and ADMIN_EMAIL set ',
         '(for example ', h('code', {}, 'ADMIN_USERNAME=admin ADMIN_PASS=… ADMIN_EMAIL=admin@example.org java -jar …'),
         '), then sign in here with that name and password.')));

@@ -4,13 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import chat.caravan.core.settings.CoreSeeder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /** What every Rocket.Chat database holds after the first start: the bot rocket.cat and the first administrator. */
 @SpringBootTest(classes = CoreRestTestBase.App.class)
 class InitialDataTest extends CoreRestTestBase {
+
+    @Autowired
+    MongoDatabase database;
+    @Autowired
+    CoreSeeder seeder;
 
     @Test
     void rocketCatIsABotThatCanBeFoundAndMessagedButNotLoggedInAs() {
@@ -38,6 +49,23 @@ class InitialDataTest extends CoreRestTestBase {
         Reply image = user.get("/avatar/rocket.cat");
         assertThat(image.status()).isEqualTo(200);
         assertThat(image.header("Content-Type")).isEqualTo("image/png");
+    }
+
+    @Test
+    void theSetupStateIsPendingOnlyWhileThereIsNoAdministrator() {
+        String state = "/api/v1/settings.public?_id=Show_Setup_Wizard";
+        assertThat(anonymous().get(state).json().path("settings").path(0).path("value").asText()).isEqualTo("completed");
+        var users = database.getCollection("users");
+        Document admin = users.find(Filters.eq("roles", "admin")).first();
+        users.updateMany(Filters.eq("roles", "admin"), Updates.pull("roles", "admin"));
+        try {
+            seeder.updateSetupState();
+            assertThat(anonymous().get(state).json().path("settings").path(0).path("value").asText()).isEqualTo("pending");
+        } finally {
+            users.updateOne(Filters.eq("_id", admin.getString("_id")), Updates.addToSet("roles", "admin"));
+        }
+        seeder.updateSetupState();
+        assertThat(anonymous().get(state).json().path("settings").path(0).path("value").asText()).isEqualTo("completed");
     }
 
     @Test

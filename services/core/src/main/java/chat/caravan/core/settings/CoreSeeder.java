@@ -63,6 +63,7 @@ public class CoreSeeder implements SmartInitializingSingleton {
      */
     @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     public void joinAndListen() {
+        updateSetupState();
         for (Document admin : database.getCollection(Collections.USERS).find(Filters.eq("roles", "admin"))) {
             joinDefaultChannels(admin.getString("_id"));
         }
@@ -88,6 +89,18 @@ public class CoreSeeder implements SmartInitializingSingleton {
                 Updates.setOnInsert(RoomFields.TS, now), Updates.setOnInsert(RoomFields.READ_ONLY, false),
                 Updates.setOnInsert(RoomFields.SYSTEM_MESSAGES, true), Updates.setOnInsert(RoomFields.UPDATED_AT, now)),
                 new UpdateOptions().upsert(true));
+    }
+
+    /**
+     * {@code Show_Setup_Wizard}: "pending" while the database has no administrator (the web client then says how to
+     * create the first one), "completed" once one exists. Checked at start and at each user created.
+     */
+    public void updateSetupState() {
+        boolean hasAdmin = database.getCollection(Collections.USERS).find(Filters.eq("roles", "admin"))
+                .projection(new Document("_id", 1)).first() != null;
+        String state = hasAdmin ? "completed" : "pending";
+        database.getCollection(Collections.SETTINGS).updateOne(Filters.and(Filters.eq("_id", "Show_Setup_Wizard"),
+                Filters.ne("value", state)), Updates.combine(Updates.set("value", state), Updates.set("_updatedAt", new Date())));
     }
 
     private void giveTheBotItsAvatar() {
@@ -139,6 +152,7 @@ public class CoreSeeder implements SmartInitializingSingleton {
     }
 
     private void onUserCreated(JsonNode event) {
+        updateSetupState();
         if (BotAvatar.BOT_ID.equals(event.path("user").path("_id").asText(null))) {
             giveTheBotItsAvatar();
         }
