@@ -15,10 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import chat.caravan.it.harness.Eventually;
 import chat.caravan.it.harness.ManagedProcess;
 import chat.caravan.it.harness.NodeClients;
 import chat.caravan.it.harness.Ports;
 import chat.caravan.it.harness.RestClient;
+import chat.caravan.it.harness.RouteFiles;
 import chat.caravan.it.harness.Topology;
 import chat.caravan.it.harness.Users;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,7 +62,7 @@ class IntegrationsIT {
 
     @Test
     void messagesIntegrationsAndExamplesGoThroughTheRoutes() throws Exception {
-        Path routes = copyOfRoutes();
+        Path routes = RouteFiles.copyWith(work);
         Path pipeline = routes.resolve("core/message-pipeline.yaml");
         String original = Files.readString(pipeline);
         String censor = "        - to: bean:badWordsFilter?method=censor\n";
@@ -208,7 +210,7 @@ class IntegrationsIT {
 
     @Test
     void aRouteFileNamingAnUnknownComponentStopsStartUpNamingTheFile() throws Exception {
-        Path routes = copyOfRoutes();
+        Path routes = RouteFiles.copyWith(work);
         Path typo = routes.resolve("core/audit-typo.yaml");
         Files.writeString(typo, """
                 - route:
@@ -291,36 +293,8 @@ class IntegrationsIT {
         }
     }
 
-    private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 45_000;
-        while (System.currentTimeMillis() < until) {
-            T found = probe.get();
-            if (found != null) {
-                return found;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    private Path copyOfRoutes() throws IOException {
-        Path source = Topology.repoDir().resolve("routes");
-        Path target = work.resolve("routes");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                String relative = source.relativize(file).toString();
-                if (relative.startsWith("examples")) {
-                    continue;
-                }
-                Path copy = target.resolve(relative);
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(file, copy);
-                }
-            }
-        }
-        return target;
+    private static <T> T await(Supplier<T> probe, String what) {
+        return Eventually.value(what, Duration.ofSeconds(45), probe);
     }
 
     private static String natsServer() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +14,10 @@ import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import chat.caravan.it.harness.Eventually;
 import chat.caravan.it.harness.Ports;
 import chat.caravan.it.harness.RestClient;
+import chat.caravan.it.harness.RouteFiles;
 import chat.caravan.it.harness.Topology;
 import chat.caravan.it.harness.Users;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,7 +52,7 @@ class MailExamplesIT {
 
     @Test
     void aRoomIsMailedAsDigestsAndMailIsPostedToARoom() throws Exception {
-        Path routes = copyOfRoutesWith("room-to-email-digest.yaml", "email-to-room.yaml");
+        Path routes = RouteFiles.copyWith(work, "room-to-email-digest.yaml", "email-to-room.yaml");
         ServerSetup smtp = new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         ServerSetup imap = new ServerSetup(Ports.free(), "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         GreenMail mail = new GreenMail(new ServerSetup[] {smtp, imap});
@@ -186,39 +189,7 @@ class MailExamplesIT {
         return null;
     }
 
-    private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 45_000;
-        while (System.currentTimeMillis() < until) {
-            T found = probe.get();
-            if (found != null) {
-                return found;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    /** The packaged routes, and the named examples copied into core/ as an integrator enables them. */
-    private Path copyOfRoutesWith(String... examples) throws IOException {
-        Path source = Topology.repoDir().resolve("routes");
-        Path target = work.resolve("routes");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                String relative = source.relativize(file).toString();
-                if (relative.startsWith("examples")) {
-                    continue;
-                }
-                Path copy = target.resolve(relative);
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(file, copy);
-                }
-            }
-        }
-        for (String example : examples) {
-            Files.copy(source.resolve("examples").resolve(example), target.resolve("core").resolve(example));
-        }
-        return target;
+    private static <T> T await(Supplier<T> probe, String what) {
+        return Eventually.value(what, Duration.ofSeconds(45), probe);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.testing.DdpTestClient;
+import chat.caravan.it.harness.Eventually;
 import chat.caravan.it.harness.RestClient;
 import chat.caravan.it.harness.Topology;
 import chat.caravan.it.harness.Users;
@@ -222,18 +223,7 @@ class OutagesIT {
     }
 
     private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException | AssertionError e) {
-                // not yet
-            }
-            pause(Duration.ofMillis(250));
-        }
-        throw new AssertionError("not within 90 s: " + what);
+        Eventually.holds(what, Duration.ofSeconds(90), condition);
     }
 
     private static long millisSince(long started) {
