@@ -80,6 +80,10 @@ public final class BenchmarkSuite {
                 if (instance.readyAfter() != null) {
                     result.put(service + "-" + instance.index() + "_ready_ms", instance.readyAfter().toMillis());
                 }
+                if (instance.readyCpu() != null) {
+                    // CPU used until ready (user + system, 10 ms ticks): comparable across runs on a busy machine
+                    result.put(service + "-" + instance.index() + "_ready_cpu_ms", instance.readyCpu().toMillis());
+                }
             }
         }
         return result;

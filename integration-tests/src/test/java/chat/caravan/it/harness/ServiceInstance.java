@@ -19,6 +19,7 @@ public final class ServiceInstance {
     private int generation;
     private long startedNanos;
     private volatile Duration readyAfter;
+    private volatile Duration readyCpu;
 
     ServiceInstance(String service, int index, int port, Map<String, String> env, Topology topology) {
         this.service = service;
@@ -73,6 +74,27 @@ public final class ServiceInstance {
         // a condition, not a duration: long by default so that a busy or small machine still starts everything
         process.awaitHttpOk(url() + "/health/ready", READY_TIMEOUT);
         readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
+        readyCpu = cpuOf(process.pid());
+    }
+
+    /**
+     * The CPU time (user + system) the process had used when it became ready, from /proc: unlike the wall time, hardly
+     * changed by other work on the machine. Null where /proc cannot tell.
+     */
+    public Duration readyCpu() {
+        return readyCpu;
+    }
+
+    private static Duration cpuOf(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return Duration.ofMillis(ticks * 10);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** How long its last start took, from launching the JVM to /health/ready answering 200 (null if not yet ready). */
