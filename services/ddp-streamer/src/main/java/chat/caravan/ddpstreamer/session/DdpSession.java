@@ -17,6 +17,7 @@ public final class DdpSession {
     public static final short PROTOCOL_ERROR = 1002;
     public static final short UNSUPPORTED_DATA = 1007;
     public static final short MESSAGE_TOO_BIG = 1009;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DdpSession.class);
     public static final short SLOW_CONSUMER = 1013;
     public static final short TIMEOUT = 4000;
 
@@ -75,6 +76,10 @@ public final class DdpSession {
             return;
         }
         closed = true;
+        if (code == SLOW_CONSUMER || code == TIMEOUT) {
+            // the server drops the client (it stopped reading, or answered no ping): say so, it is not the client leaving
+            LOG.info("DDP session {} closed by the server: {}", id, reason);
+        }
         if (!socket.isClosed()) {
             socket.close(code, reason);
         }
