@@ -34,9 +34,13 @@ final class ScramAuthentication {
     static final String MECHANISM = "SCRAM-SHA-256";
     private static final int ITERATIONS = 15_000;
 
-    /** Commands a connection may send before it authenticates: the handshake and the conversation itself. */
+    /**
+     * Commands a connection may send before it authenticates: the handshake and the conversation itself, and
+     * getlasterror (a connection's own last error: nothing to see before login), which a client asks right after
+     * connecting; refusing it logged an error with a stack trace at every start.
+     */
     private static final Set<String> BEFORE_LOGIN = Set.of("hello", "ismaster", "buildinfo", "ping", "saslstart",
-            "saslcontinue", "endsessions", "whatsmyuri");
+            "saslcontinue", "endsessions", "whatsmyuri", "getlasterror");
 
     private final String username;
     private final byte[] salt;
