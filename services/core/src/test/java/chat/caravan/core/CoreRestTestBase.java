@@ -103,6 +103,16 @@ abstract class CoreRestTestBase {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
         }
 
+        /** A PUT with a JSON body, as Rocket.Chat's {@code integrations.update} takes. */
+        Reply put(String path, Object body) {
+            try {
+                return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** A DELETE with a JSON body, as the mobile app's SDK sends {@code push.token} removals. */
         Reply delete(String path, Object body) {
             try {

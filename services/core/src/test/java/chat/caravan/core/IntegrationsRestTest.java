@@ -57,22 +57,6 @@ class IntegrationsRestTest extends CoreRestTestBase {
         server.stop(0);
     }
 
-    private static Reply put(Client client, String path, Object body) {
-        try {
-            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
-                    .header("X-User-Id", client.userId()).header("X-Auth-Token", client.token())
-                    .header("Content-Type", "application/json")
-                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-            java.net.http.HttpResponse<String> response = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body(), response.headers());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private String hookUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
@@ -133,7 +117,7 @@ class IntegrationsRestTest extends CoreRestTestBase {
                 "enabled", true, "username", bot.username(), "channel", "#" + name, "scriptEnabled", false));
         assertThat(notAllowed.json().path("errorType").asText()).as(notAllowed.toString()).isEqualTo("not_authorized");
 
-        Reply updated = put(admin, "/api/v1/integrations.update", Map.of("type", "webhook-incoming", "integrationId",
+        Reply updated = admin.put("/api/v1/integrations.update", Map.of("type", "webhook-incoming", "integrationId",
                 integration.path("_id").asText(), "name", "CI renamed", "enabled", false, "channel", "#" + name,
                 "scriptEnabled", false));
         assertThat(updated.status()).as(updated.toString()).isEqualTo(200);

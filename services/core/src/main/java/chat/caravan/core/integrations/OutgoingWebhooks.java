@@ -9,6 +9,7 @@ import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
+import chat.caravan.core.pipeline.MessagePipeline;
 import chat.caravan.core.pipeline.PipelineHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -444,16 +445,7 @@ public class OutgoingWebhooks {
     }
 
     private static Document header(Exchange exchange, String name) {
-        Object value = exchange.getIn().getHeader(name);
-        if (value instanceof Document document) {
-            return document;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Document document = new Document();
-            map.forEach((key, v) -> document.put(String.valueOf(key), v));
-            return document;
-        }
-        return null;
+        return MessagePipeline.asDocument(exchange.getIn().getHeader(name));
     }
 
     private ProducerTemplate producer() {

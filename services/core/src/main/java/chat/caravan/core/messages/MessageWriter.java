@@ -135,13 +135,13 @@ public class MessageWriter {
      */
     public void count(Exchange exchange) {
         String event = exchange.getIn().getHeader(PipelineHeaders.EVENT, String.class);
-        Document message = asDocument(exchange.getIn().getBody());
-        Document room = asDocument(exchange.getIn().getHeader(PipelineHeaders.ROOM));
+        Document message = MessagePipeline.asDocument(exchange.getIn().getBody());
+        Document room = MessagePipeline.asDocument(exchange.getIn().getHeader(PipelineHeaders.ROOM));
         if (message == null || room == null) {
             return;
         }
         if (PipelineHeaders.SEND.equals(event)) {
-            Document author = asDocument(message.get(MessageFields.USER));
+            Document author = MessagePipeline.asDocument(message.get(MessageFields.USER));
             afterInsert(room, message, author == null ? null : author.getString("_id"), mentionsOf(message));
         } else if (PipelineHeaders.SYSTEM.equals(event)) {
             // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
@@ -157,7 +157,7 @@ public class MessageWriter {
         boolean everyone = false;
         if (message.get(MessageFields.MENTIONS) instanceof List<?> list) {
             for (Object entry : list) {
-                Document mention = asDocument(entry);
+                Document mention = MessagePipeline.asDocument(entry);
                 String id = mention == null ? null : mention.getString("_id");
                 if (id == null) {
                     continue;
@@ -171,18 +171,6 @@ public class MessageWriter {
             }
         }
         return new Mentions(documents, userIds, everyone);
-    }
-
-    private static Document asDocument(Object value) {
-        if (value instanceof Document document) {
-            return document;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Document document = new Document();
-            map.forEach((key, v) -> document.put(String.valueOf(key), v));
-            return document;
-        }
-        return null;
     }
 
     private void afterInsert(Document room, Document message, String senderId, Mentions mentions) {

@@ -156,14 +156,26 @@ public class MessagePipeline {
         return CaravanException.coded("error-message-rejected", text.isEmpty() ? "Message rejected" : text);
     }
 
-    /** The body a before-save route left: a map (a document), or JSON text of one. */
-    private static Document document(Object body) {
-        if (body instanceof Document document) {
+    /**
+     * A document of the pipeline's exchange (its body, or the room and user headers) as steps leave it: the Document
+     * itself, or the map a YAML step made of it; null for anything else.
+     */
+    public static Document asDocument(Object value) {
+        if (value instanceof Document document) {
             return document;
         }
-        if (body instanceof Map<?, ?> map) {
+        if (value instanceof Map<?, ?> map) {
             Document document = new Document();
-            map.forEach((key, value) -> document.put(String.valueOf(key), value));
+            map.forEach((key, v) -> document.put(String.valueOf(key), v));
+            return document;
+        }
+        return null;
+    }
+
+    /** The body a before-save route left: a map (a document), or JSON text of one. */
+    private static Document document(Object body) {
+        Document document = asDocument(body);
+        if (document != null) {
             return document;
         }
         if (body instanceof String || body instanceof byte[]) {
