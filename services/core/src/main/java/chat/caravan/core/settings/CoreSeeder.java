@@ -93,7 +93,7 @@ public class CoreSeeder implements SmartInitializingSingleton {
 
     /**
      * {@code Show_Setup_Wizard}: "pending" while the database has no administrator (the web client then says how to
-     * create the first one), "completed" once one exists. Checked at start and at each user created.
+     * create the first one), "completed" once one exists. Checked at start and when an administrator is created.
      */
     public void updateSetupState() {
         boolean hasAdmin = database.getCollection(Collections.USERS).find(Filters.eq("roles", "admin"))
@@ -152,7 +152,13 @@ public class CoreSeeder implements SmartInitializingSingleton {
     }
 
     private void onUserCreated(JsonNode event) {
-        updateSetupState();
+        for (JsonNode role : event.path("user").path("roles")) {
+            if ("admin".equals(role.asText())) {
+                // the first administrator can only come this way or from the environment before the start
+                updateSetupState();
+                break;
+            }
+        }
         if (BotAvatar.BOT_ID.equals(event.path("user").path("_id").asText(null))) {
             giveTheBotItsAvatar();
         }
