@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,7 +40,8 @@ public class MetricsServer {
                 if (!metrics.isEnabled() || port <= 0) {
                     return;
                 }
-                server = vertx.createHttpServer().requestHandler(request -> {
+                // HTTP/1.1 only, as on the HTTP port (CaravanHttpServer): Vert.x's h2c upgrade garbles large scrapes now and then
+                server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)).requestHandler(request -> {
                     if (request.method() != HttpMethod.GET || !"/metrics".equals(request.path())) {
                         request.response().setStatusCode(404).end();
                     } else if (!metrics.authorized(request.getHeader("Authorization"))) {
