@@ -20,6 +20,11 @@ import chat.caravan.it.harness.Topology;
  * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
+ * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
+ * (5000), {@code day.rooms} (500), {@code day.rates} (5,10,20,40,80,160), {@code day.step.seconds} (25),
+ * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}
+ * (0.1), {@code day.typing.ms} (1000), {@code day.focused.share} (0.3), and per user per minute in %
+ * {@code day.churn.per.minute} (3), {@code day.status.per.minute} (5), {@code day.switch.per.minute} (5)).
  */
 public final class BenchmarkSuite {
 
@@ -52,6 +57,7 @@ public final class BenchmarkSuite {
                             case "capacity" -> ConnectionCapacity.run(ctx, capacityTarget(), 100);
                             case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);
                             case "churn" -> ConnectionChurn.run(ctx, Integer.getInteger("churn.sockets", 2000));
+                            case "day" -> DayInTheLife.run(ctx, DayInTheLife.Settings.fromProperties("day."));
                             case "change-to-nats" -> "microservices".equals(mode)
                                     ? ChangeToNatsLatency.run(ctx, Integer.getInteger("streamhub.paced", 500),
                                     Integer.getInteger("streamhub.burst", 5000)) : List.of();

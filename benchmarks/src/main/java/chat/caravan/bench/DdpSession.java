@@ -25,6 +25,7 @@ public final class DdpSession {
     private final Consumer<JsonNode> onEvent;
     private WebSocket socket;
     private CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     public DdpSession(Consumer<JsonNode> onEvent) {
         this.onEvent = onEvent;
@@ -36,7 +37,10 @@ public final class DdpSession {
                 .onSuccess(ws -> {
                     socket = ws;
                     ws.textMessageHandler(this::onFrame);
-                    ws.closeHandler(v -> connected.completeExceptionally(new IllegalStateException("closed")));
+                    ws.closeHandler(v -> {
+                        connected.completeExceptionally(new IllegalStateException("closed"));
+                        closed.complete(null);
+                    });
                     ws.writeTextMessage("{\"msg\":\"connect\",\"version\":\"1\",\"support\":[\"1\",\"pre2\",\"pre1\"]}");
                 })
                 .onFailure(connected::completeExceptionally);
@@ -57,11 +61,31 @@ public final class DdpSession {
 
     /** Subscribes to a stream; completes on {@code ready}, fails on {@code nosub}. */
     public CompletableFuture<JsonNode> subscribe(String stream, Object... params) {
-        String id = "s" + IDS.incrementAndGet();
+        return subscribeAs(newSubscriptionId(), stream, params);
+    }
+
+    /** A fresh subscription id, for {@link #subscribeAs} and a later {@link #unsubscribe}. */
+    public static String newSubscriptionId() {
+        return "s" + IDS.incrementAndGet();
+    }
+
+    /** {@link #subscribe} with the caller's subscription id. */
+    public CompletableFuture<JsonNode> subscribeAs(String id, String stream, Object... params) {
         CompletableFuture<JsonNode> ready = new CompletableFuture<>();
         pending.put(id, ready);
         send(Map.of("msg", "sub", "id", id, "name", stream, "params", params));
         return ready;
+    }
+
+    /** Ends a subscription ({@code unsub}); the server answers {@code nosub}, which nothing waits for. */
+    public void unsubscribe(String id) {
+        pending.remove(id);
+        send(Map.of("msg", "unsub", "id", id));
+    }
+
+    /** Completes when the socket closed, whichever side closed it. */
+    public CompletableFuture<Void> closed() {
+        return closed;
     }
 
     public void close() {

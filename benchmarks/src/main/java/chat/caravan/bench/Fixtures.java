@@ -70,17 +70,22 @@ public final class Fixtures implements AutoCloseable {
 
     /** A public channel with the given members, each subscribed as Rocket.Chat keeps memberships. */
     public String room(String name, List<BenchUser> members) {
+        return room(name, members, "c");
+    }
+
+    /** A channel ({@code c}) or private group ({@code p}) with the given members, each subscribed. */
+    public String room(String name, List<BenchUser> members, String type) {
         String rid = name;
         Date now = new Date();
         BenchUser owner = members.get(0);
         db.getCollection("rocketchat_room").insertOne(new Document("_id", rid).append("name", name).append("fname", name)
-                .append("t", "c").append("msgs", 0).append("usersCount", members.size()).append("ts", now)
+                .append("t", type).append("msgs", 0).append("usersCount", members.size()).append("ts", now)
                 .append("u", new Document("_id", owner.id()).append("username", owner.username()))
                 .append("ro", false).append("default", false).append("sysMes", true).append("_updatedAt", now));
         List<Document> subscriptions = new ArrayList<>();
         for (BenchUser member : members) {
             subscriptions.add(new Document("_id", rid + "-" + member.id()).append("rid", rid).append("name", name)
-                    .append("fname", name).append("t", "c")
+                    .append("fname", name).append("t", type)
                     .append("u", new Document("_id", member.id()).append("username", member.username()))
                     .append("open", true).append("alert", false).append("unread", 0).append("userMentions", 0)
                     .append("groupMentions", 0).append("ts", now).append("ls", now).append("_updatedAt", now)
@@ -93,6 +98,28 @@ public final class Fixtures implements AutoCloseable {
         if (!subscriptions.isEmpty()) {
             db.getCollection("rocketchat_subscription").insertMany(subscriptions);
         }
+        return rid;
+    }
+
+    /** A direct conversation between two users, stored as Rocket.Chat stores one (id: both ids, sorted). */
+    public String direct(BenchUser a, BenchUser b) {
+        List<BenchUser> pair = a.id().compareTo(b.id()) < 0 ? List.of(a, b) : List.of(b, a);
+        String rid = pair.get(0).id() + pair.get(1).id();
+        Date now = new Date();
+        db.getCollection("rocketchat_room").insertOne(new Document("_id", rid).append("t", "d")
+                .append("usernames", pair.stream().map(BenchUser::username).toList())
+                .append("uids", pair.stream().map(BenchUser::id).toList()).append("msgs", 0).append("usersCount", 2)
+                .append("ts", now).append("_updatedAt", now));
+        List<Document> subscriptions = new ArrayList<>();
+        for (BenchUser member : pair) {
+            BenchUser other = member == pair.get(0) ? pair.get(1) : pair.get(0);
+            subscriptions.add(new Document("_id", rid + "-" + member.id()).append("rid", rid).append("name", other.username())
+                    .append("fname", other.username()).append("t", "d")
+                    .append("u", new Document("_id", member.id()).append("username", member.username()))
+                    .append("open", true).append("alert", false).append("unread", 0).append("userMentions", 0)
+                    .append("groupMentions", 0).append("ts", now).append("ls", now).append("_updatedAt", now));
+        }
+        db.getCollection("rocketchat_subscription").insertMany(subscriptions);
         return rid;
     }
 

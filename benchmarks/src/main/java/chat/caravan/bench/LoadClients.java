@@ -31,7 +31,7 @@ public final class LoadClients implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final Semaphore handshakes = new Semaphore(200);
-    private int next;
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
 
     public LoadClients(int sourceAddresses) {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -48,18 +48,40 @@ public final class LoadClients implements AutoCloseable {
 
     /** Connects, logs in with the token, subscribes to each room's messages; completes when all is ready. */
     public CompletableFuture<DdpSession> session(URI base, String token, List<String> rooms, Consumer<JsonNode> onEvent) {
-        WebSocketClient client = clients.get(Math.floorMod(next++, clients.size()));
+        return session(base, token, onEvent, session -> {
+            CompletableFuture<?>[] subs = rooms.stream()
+                    .map(rid -> session.subscribe("stream-room-messages", rid, false)).toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(subs);
+        });
+    }
+
+    /**
+     * Connects and logs in with the token, then runs {@code setUp} (its subscriptions); completes when that is done.
+     * Counts against the bound on handshakes in flight until then.
+     */
+    public CompletableFuture<DdpSession> session(URI base, String token, Consumer<JsonNode> onEvent,
+            java.util.function.Function<DdpSession, CompletableFuture<?>> setUp) {
+        WebSocketClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
         DdpSession session = new DdpSession(onEvent);
         handshakes.acquireUninterruptibly();
         return session.open(client, base.getPort(), base.getHost(), "/websocket")
                 .thenCompose(v -> session.loginWithToken(token))
-                .thenCompose(v -> {
-                    CompletableFuture<?>[] subs = rooms.stream()
-                            .map(rid -> session.subscribe("stream-room-messages", rid, false)).toArray(CompletableFuture[]::new);
-                    return CompletableFuture.allOf(subs);
-                })
+                .thenCompose(v -> setUp.apply(session))
                 .whenComplete((v, e) -> handshakes.release())
                 .thenApply(v -> session);
+    }
+
+    /** A REST POST as the given user (JSON body); completes with the HTTP status. */
+    public CompletableFuture<Integer> post(URI base, Fixtures.BenchUser user, String path, Object body) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                    .header("Content-Type", "application/json").header("X-User-Id", user.id())
+                    .header("X-Auth-Token", user.token()).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** {@code chat.postMessage} as the given user; completes with the HTTP status. */

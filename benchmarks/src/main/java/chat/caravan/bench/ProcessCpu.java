@@ -1,0 +1,130 @@
+package chat.caravan.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * CPU time (user + system, from /proc/&lt;pid&gt;/stat) of the processes under test, of this load generator, and of
+ * the whole machine, so a step's CPU use can be read as a share of one core. The processes under test are the ones
+ * the suite started (its descendants: services, the store, nats-server, nginx), named by their command line.
+ */
+final class ProcessCpu {
+
+    private static final Pattern SERVICE_JAR = Pattern.compile("caravan-([a-z-]+)-0\\.1\\.0-exec\\.jar");
+    /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcessCpu() {
+    }
+
+    /** CPU ticks so far of each process under test (by name), of this JVM, and of the machine (busy and all). */
+    record Snapshot(long nanos, Map<String, Long> servers, Map<String, Long> rssKiB, long self, long machineBusy,
+            long machineTotal) {
+    }
+
+    /** CPU use between two snapshots, in % of one core; the machine's in % of all its cores. */
+    record Usage(double seconds, Map<String, Double> serverPct, double serverTotalPct, double generatorPct,
+            double machinePct, double rssMiB) {
+    }
+
+    static Snapshot snapshot() {
+        Map<String, Long> servers = new LinkedHashMap<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).forEach(process -> {
+            String name = nameOf(process);
+            if (name == null) {
+                return;
+            }
+            long ticks = ticks(process.pid());
+            if (ticks >= 0) {
+                servers.merge(name, ticks, Long::sum);
+                rss.merge(name, rssKiB(process.pid()), Long::sum);
+            }
+        });
+        long[] machine = machine();
+        return new Snapshot(System.nanoTime(), servers, rss, ticks(ProcessHandle.current().pid()), machine[0], machine[1]);
+    }
+
+    static Usage between(Snapshot from, Snapshot to) {
+        double seconds = (to.nanos() - from.nanos()) / 1e9;
+        Map<String, Double> pct = new LinkedHashMap<>();
+        double total = 0;
+        for (Map.Entry<String, Long> entry : to.servers().entrySet()) {
+            long before = from.servers().getOrDefault(entry.getKey(), entry.getValue());
+            double value = Math.max(0, entry.getValue() - before) / TICKS_PER_SECOND / seconds * 100;
+            pct.put(entry.getKey(), value);
+            total += value;
+        }
+        double generator = (to.self() - from.self()) / TICKS_PER_SECOND / seconds * 100;
+        long all = to.machineTotal() - from.machineTotal();
+        double machine = all <= 0 ? Double.NaN : 100.0 * (to.machineBusy() - from.machineBusy()) / all;
+        double rss = to.rssKiB().values().stream().mapToLong(Long::longValue).sum() / 1024.0;
+        return new Usage(seconds, pct, total, generator, machine, rss);
+    }
+
+    /** all-in-one, core, ddp-streamer, ... from the jar; store, nats, nginx; null for anything else (jcmd). */
+    static String nameOf(ProcessHandle process) {
+        return nameOf(process.info().commandLine().orElse(""));
+    }
+
+    static String nameOf(String line) {
+        if (line.contains("EmbeddedMongoServerMain")) {
+            return "store";
+        }
+        if (line.contains("nats-server")) {
+            return "nats";
+        }
+        if (line.contains("nginx")) {
+            return "nginx";
+        }
+        Matcher jar = SERVICE_JAR.matcher(line);
+        return jar.find() ? jar.group(1) : null;
+    }
+
+    /** utime + stime of a process, in clock ticks; -1 once it is gone. */
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            // the command name may hold spaces: fields are counted after its closing parenthesis
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static long rssKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return 0;
+    }
+
+    /** Busy and total ticks of all cores, from /proc/stat (idle and iowait count as not busy). */
+    static long[] machine() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
+            String[] fields = lines.get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(fields.length, 9); i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+}

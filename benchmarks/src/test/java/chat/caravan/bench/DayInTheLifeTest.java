@@ -1,0 +1,100 @@
+package chat.caravan.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The "day" scenario's population (sizes, memberships, traffic shares) and its measuring helpers. */
+class DayInTheLifeTest {
+
+    private static List<Fixtures.BenchUser> users(int count) {
+        List<Fixtures.BenchUser> users = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            users.add(new Fixtures.BenchUser("u" + i, "user-" + i, "token-" + i));
+        }
+        return users;
+    }
+
+    private static DayInTheLife.Settings settings(int users, int rooms) {
+        System.setProperty("test.day.users", String.valueOf(users));
+        System.setProperty("test.day.rooms", String.valueOf(rooms));
+        try {
+            return DayInTheLife.Settings.fromProperties("test.day.");
+        } finally {
+            System.clearProperty("test.day.users");
+            System.clearProperty("test.day.rooms");
+        }
+    }
+
+    @Test
+    void roomsAreSkewedInSizeAndTrafficAndEveryoneIsInSeveral() {
+        DayInTheLife day = new DayInTheLife(null, settings(2000, 200));
+        List<DayInTheLife.Room> rooms = day.plan("t", users(2000));
+
+        assertThat(rooms).hasSizeBetween(190, 200);
+        Map<String, List<DayInTheLife.Room>> byKind = new HashMap<>();
+        rooms.forEach(room -> byKind.computeIfAbsent(room.kind, k -> new ArrayList<>()).add(room));
+        assertThat(byKind.get("general")).singleElement().satisfies(room -> assertThat(room.members).hasSize(2000));
+        assertThat(byKind.get("big")).hasSize(2).allSatisfy(room -> assertThat(room.members).hasSizeBetween(100, 240));
+        assertThat(byKind.get("direct")).isNotEmpty().allSatisfy(room -> {
+            assertThat(room.members).hasSize(2);
+            assertThat(room.members.get(0)).isNotSameAs(room.members.get(1));
+        });
+        List<DayInTheLife.Room> teams = new ArrayList<>(byKind.get("team-c"));
+        teams.addAll(byKind.get("team-p"));
+        assertThat(teams).hasSizeGreaterThan(150).allSatisfy(room -> assertThat(room.members).hasSizeBetween(5, 20));
+
+        // everyone: general and at least one more room
+        Map<Object, Integer> memberships = new HashMap<>();
+        rooms.forEach(room -> room.members.forEach(m -> memberships.merge(m, 1, Integer::sum)));
+        assertThat(memberships).hasSize(2000);
+        assertThat(memberships.values()).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(2));
+
+        // Zipf-like shares by rank: they sum to one, the busiest room far above the median, general not the busiest
+        double sum = rooms.stream().mapToDouble(room -> room.weight).sum();
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(rooms.get(0).weight).isGreaterThan(50 * rooms.get(rooms.size() / 2).weight);
+        assertThat(rooms.indexOf(byKind.get("general").get(0))).isEqualTo(9);
+        assertThat(rooms.get(0).kind).isNotEqualTo("general");
+    }
+
+    @Test
+    void messageSequenceIsReadFromTheText() {
+        assertThat(DayInTheLife.sequenceOf("day-42 @user-1 have a look")).isEqualTo(42);
+        assertThat(DayInTheLife.sequenceOf("day-7")).isEqualTo(7);
+        assertThat(DayInTheLife.sequenceOf("bench-7")).isEqualTo(-1);
+        assertThat(DayInTheLife.sequenceOf("day-x")).isEqualTo(-1);
+    }
+
+    @Test
+    void serverProcessesAreNamedFromTheirCommandLine() {
+        assertThat(ProcessCpu.nameOf("/usr/bin/java -Xmx2g -jar /w/services/all-in-one/target/app/caravan-all-in-one-0.1.0-exec.jar"))
+                .isEqualTo("all-in-one");
+        assertThat(ProcessCpu.nameOf("java -jar /w/services/ddp-streamer/target/caravan-ddp-streamer-0.1.0-exec.jar"))
+                .isEqualTo("ddp-streamer");
+        assertThat(ProcessCpu.nameOf("java -Xmx1g -cp /w/caravan-all-in-one-0.1.0-exec.jar "
+                + "chat.caravan.common.mongo.EmbeddedMongoServerMain 1234 /data")).isEqualTo("store");
+        assertThat(ProcessCpu.nameOf("/usr/sbin/nats-server -a 127.0.0.1 -p 4222")).isEqualTo("nats");
+        assertThat(ProcessCpu.nameOf("/usr/lib/jvm/bin/jcmd 123 GC.run")).isNull();
+    }
+
+    @Test
+    void cpuTimeOfThisProcessGrowsWithWork() {
+        ProcessCpu.Snapshot before = ProcessCpu.snapshot();
+        long end = System.nanoTime() + 300_000_000L;
+        double x = 0;
+        while (System.nanoTime() < end) {
+            x += Math.sqrt(x + 1);
+        }
+        ProcessCpu.Usage usage = ProcessCpu.between(before, ProcessCpu.snapshot());
+        assertThat(x).isPositive();
+        assertThat(usage.generatorPct()).isGreaterThan(10);
+        assertThat(usage.machinePct()).isBetween(0.0, 100.0);
+        assertThat(usage.serverTotalPct()).isZero();
+    }
+}
