@@ -41,6 +41,7 @@ public final class DayInTheLife {
     private static final String NOTIFY_USER = "stream-notify-user";
     private static final String NOTIFY_ROOM = "stream-notify-room";
     private static final String PRESENCE = "stream-user-presence";
+    private static final String CHANGED = "{\"msg\":\"changed\",\"collection\":\"";
 
     private final BenchContext ctx;
     private final Settings settings;
@@ -127,6 +128,37 @@ public final class DayInTheLife {
             this.user = user;
             this.focused = focused;
             this.mobile = mobile;
+        }
+
+        /**
+         * Counts the stream events only counted (notifications, subscription and room changes, typing, presence) from
+         * the frame's text, without parsing it: the generator shares the cores with the server. The server writes
+         * stream frames as {"msg":"changed","collection":"...", ...}.
+         */
+        boolean counted(String frame) {
+            if (!frame.startsWith(CHANGED)) {
+                return false;
+            }
+            Step step = measuring;
+            if (frame.startsWith(NOTIFY_USER, CHANGED.length())) {
+                if (step != null) {
+                    (frame.contains("/notification\"") ? step.notifications : step.userEvents).incrementAndGet();
+                }
+                return true;
+            }
+            if (frame.startsWith(NOTIFY_ROOM, CHANGED.length())) {
+                if (step != null) {
+                    step.typingReceived.incrementAndGet();
+                }
+                return true;
+            }
+            if (frame.startsWith(PRESENCE, CHANGED.length())) {
+                if (step != null) {
+                    step.presenceReceived.incrementAndGet();
+                }
+                return true;
+            }
+            return false;
         }
 
         void onEvent(JsonNode event) {
@@ -296,23 +328,14 @@ public final class DayInTheLife {
         return rooms.get(Math.min(rooms.size() - 1, index >= 0 ? index : -index - 1));
     }
 
-    /** One of the member's rooms, weighted by traffic: people look at the busy rooms. */
+    /**
+     * One of the member's rooms, each as likely (not by traffic: everyone is in "general", which would otherwise be
+     * nearly everyone's open room), other than {@code except} when there is another.
+     */
     private static Room pickOwnRoom(Member member, Room except) {
-        double sum = 0;
-        for (Room room : member.rooms) {
-            sum += room == except ? 0 : room.weight;
-        }
-        if (sum <= 0) {
-            return member.rooms.get(0);
-        }
-        double x = ThreadLocalRandom.current().nextDouble() * sum;
-        for (Room room : member.rooms) {
-            x -= room == except ? 0 : room.weight;
-            if (x <= 0 && room != except) {
-                return room;
-            }
-        }
-        return member.rooms.get(member.rooms.size() - 1);
+        List<Room> choices = member.rooms.size() > 1 && except != null
+                ? member.rooms.stream().filter(room -> room != except).toList() : member.rooms;
+        return choices.get(ThreadLocalRandom.current().nextInt(choices.size()));
     }
 
     // ---------------------------------------------------------------------------------------------- sessions
@@ -322,7 +345,8 @@ public final class DayInTheLife {
         Room open = pickOwnRoom(member, null);
         member.open = open;
         String uid = member.user.id();
-        return ctx.clients().session(ctx.clientUrl(), member.user.token(), member::onEvent, session -> {
+        DdpSession created = new DdpSession(member::onEvent).rawFrames(member::counted);
+        return ctx.clients().session(ctx.clientUrl(), member.user.token(), created, session -> {
             member.roomSub = DdpSession.newSubscriptionId();
             member.typingSub = DdpSession.newSubscriptionId();
             List<String> watched = new ArrayList<>();
@@ -572,6 +596,7 @@ public final class DayInTheLife {
         final ConcurrentLinkedQueue<Double> history = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Double> status = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Double> reconnect = new ConcurrentLinkedQueue<>();
+        final AtomicLong offered = new AtomicLong();
         final AtomicLong posted = new AtomicLong();
         final AtomicLong expected = new AtomicLong();
         final AtomicLong delivered = new AtomicLong();
@@ -719,6 +744,7 @@ public final class DayInTheLife {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
+            step.offered.incrementAndGet();
             try {
                 message(step);
             } catch (RuntimeException e) {
@@ -735,7 +761,7 @@ public final class DayInTheLife {
         double seconds = cpu.seconds();
         Stats delivery = Stats.of(values(step.delivery));
         Result result = Result.of("day", ctx.mode(), step.rate + " msg/s, " + members.size() + " users")
-                .put("posted_per_s", step.posted.get() / seconds)
+                .put("offered_per_s", step.offered.get() / seconds).put("posted_per_s", step.posted.get() / seconds)
                 .put("delivery", delivery).put("delivery_max_ms", delivery.max())
                 .put("delivered_ratio", step.expected.get() == 0 ? Double.NaN : step.delivered.get() / (double) step.expected.get())
                 .put("delivered_per_s", step.delivered.get() / seconds)
@@ -764,7 +790,10 @@ public final class DayInTheLife {
         cpu.serverPct().forEach((name, pct) -> result.put("cpu_" + name.replace('-', '_') + "_pct", pct));
         result.put("server_rss_mib", cpu.rssMiB()).put("generator_cpu_pct", cpu.generatorPct())
                 .put("machine_busy_pct", cpu.machinePct())
-                .put("machine_cores", Runtime.getRuntime().availableProcessors());
+                .put("machine_cores", Runtime.getRuntime().availableProcessors())
+                // what the rest of the machine used meanwhile (other programs), in % of one core
+                .put("other_cpu_pct", Math.max(0, cpu.machinePct() * Runtime.getRuntime().availableProcessors()
+                        - cpu.serverTotalPct() - cpu.generatorPct()));
     }
 
     /** The first step that did not keep up (p99 over a second, or under 95% delivered), and the last that did. */

@@ -23,6 +23,8 @@ public final class DdpSession {
 
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final Consumer<JsonNode> onEvent;
+    /** Sees each frame as text first; a frame it returns true for is handled (not parsed): cheap counting. */
+    private volatile java.util.function.Predicate<String> rawFrames;
     private WebSocket socket;
     private CompletableFuture<Void> connected = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -102,7 +104,17 @@ public final class DdpSession {
         }
     }
 
+    /** Frames {@code handled} returns true for are not parsed nor given to the event listener. */
+    public DdpSession rawFrames(java.util.function.Predicate<String> handled) {
+        this.rawFrames = handled;
+        return this;
+    }
+
     private void onFrame(String frame) {
+        java.util.function.Predicate<String> raw = rawFrames;
+        if (raw != null && raw.test(frame)) {
+            return;
+        }
         JsonNode message;
         try {
             message = JSON.readTree(frame);

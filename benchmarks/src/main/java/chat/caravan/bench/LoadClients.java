@@ -61,8 +61,13 @@ public final class LoadClients implements AutoCloseable {
      */
     public CompletableFuture<DdpSession> session(URI base, String token, Consumer<JsonNode> onEvent,
             java.util.function.Function<DdpSession, CompletableFuture<?>> setUp) {
+        return session(base, token, new DdpSession(onEvent), setUp);
+    }
+
+    /** {@link #session(URI, String, Consumer, java.util.function.Function)} for a session the caller made. */
+    public CompletableFuture<DdpSession> session(URI base, String token, DdpSession session,
+            java.util.function.Function<DdpSession, CompletableFuture<?>> setUp) {
         WebSocketClient client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
-        DdpSession session = new DdpSession(onEvent);
         handshakes.acquireUninterruptibly();
         return session.open(client, base.getPort(), base.getHost(), "/websocket")
                 .thenCompose(v -> session.loginWithToken(token))

@@ -64,6 +64,19 @@ class DayInTheLifeTest {
     }
 
     @Test
+    void countedEventsAreRecognisedFromTheFrameTextAndMessagesAreLeftToTheParser() {
+        DayInTheLife day = new DayInTheLife(null, settings(10, 5));
+        DayInTheLife.Member member = day.new Member(new Fixtures.BenchUser("u1", "user-1", "t"), false, false);
+        String prefix = "{\"msg\":\"changed\",\"collection\":\"";
+        assertThat(member.counted(prefix + "stream-notify-user\",\"id\":\"id\",\"fields\":{\"eventName\":\"u1/notification\"}}"))
+                .isTrue();
+        assertThat(member.counted(prefix + "stream-notify-room\",\"id\":\"id\",\"fields\":{}}")).isTrue();
+        assertThat(member.counted(prefix + "stream-user-presence\",\"id\":\"u2\",\"fields\":{}}")).isTrue();
+        assertThat(member.counted(prefix + "stream-room-messages\",\"id\":\"id\",\"fields\":{}}")).isFalse();
+        assertThat(member.counted("{\"msg\":\"ping\"}")).isFalse();
+    }
+
+    @Test
     void messageSequenceIsReadFromTheText() {
         assertThat(DayInTheLife.sequenceOf("day-42 @user-1 have a look")).isEqualTo(42);
         assertThat(DayInTheLife.sequenceOf("day-7")).isEqualTo(7);
