@@ -634,7 +634,7 @@ public final class DayInTheLife {
                 members.size(), rooms.size(), memberships, setUpSeconds);
 
         // everyone connects and logs in, as at the start of the working day (bounded handshakes in flight)
-        ProcessCpu.Snapshot before = ProcessCpu.snapshot();
+        ProcessCpu.Snapshot before = ctx.serverCpu().snapshot();
         long connectStart = System.nanoTime();
         ConcurrentLinkedQueue<Double> connectTimes = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<DdpSession>> opening = new ArrayList<>();
@@ -651,7 +651,7 @@ public final class DayInTheLife {
             }
         }
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-        ProcessCpu.Usage connectCpu = ProcessCpu.between(before, ProcessCpu.snapshot());
+        ProcessCpu.Usage connectCpu = ProcessCpu.between(before, ctx.serverCpu().snapshot());
         Result setUp = Result.of("day", ctx.mode(), members.size() + " users connect")
                 .put("users", members.size()).put("rooms", rooms.size()).put("memberships", memberships)
                 .put("sessions_failed", failed).put("connect_all_s", connectSeconds)
@@ -692,9 +692,9 @@ public final class DayInTheLife {
                 forget(previousWarmUp);
             }
             measuring = step;
-            ProcessCpu.Snapshot from = ProcessCpu.snapshot();
+            ProcessCpu.Snapshot from = ctx.serverCpu().snapshot();
             pace(rate, System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.stepSeconds()), step);
-            previousCpu = ProcessCpu.between(from, ProcessCpu.snapshot());
+            previousCpu = ProcessCpu.between(from, ctx.serverCpu().snapshot());
             previous = step;
             previousWarmUp = warmUp;
         }

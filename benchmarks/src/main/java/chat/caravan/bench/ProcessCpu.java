@@ -3,7 +3,6 @@ package chat.caravan.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-<<<<<<< HEAD
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +10,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * CPU time (user + system, from /proc/&lt;pid&gt;/stat) of the processes under test, of this load generator, and of
- * the whole machine, so a step's CPU use can be read as a share of one core. The processes under test are the ones
- * the suite started (its descendants: services, the store, nats-server, nginx), named by their command line.
+ * CPU time used by a set of processes (user + system, from /proc/&lt;pid&gt;/stat): what the server spent on a step,
+ * comparable across runs even when something else shares the cores, where wall-clock latency is not. Snapshots add
+ * each process's share by name (its command line), their RSS, this load generator's CPU and the whole machine's.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     private static final Pattern SERVICE_JAR = Pattern.compile("caravan-([a-z-]+)-0\\.1\\.0-exec\\.jar");
     /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private ProcessCpu() {
+    private final List<Long> pids;
+
+    public ProcessCpu(List<Long> pids) {
+        this.pids = List.copyOf(pids);
+    }
+
+    /** CPU milliseconds the processes have used so far. */
+    public double millis() {
+        long ticks = 0;
+        for (long pid : pids) {
+            ticks += ticksOf(pid);
+        }
+        return ticks * 1000.0 / TICKS_PER_SECOND;
+    }
+
+    static long ticksOf(long pid) {
+        return Math.max(0, ticks(pid));
     }
 
     /** CPU ticks so far of each process under test (by name), of this JVM, and of the machine (busy and all). */
@@ -34,20 +49,18 @@ final class ProcessCpu {
             double machinePct, double rssMiB) {
     }
 
-    static Snapshot snapshot() {
+    /** The processes' CPU ticks and RSS by name (all-in-one, core, store, nats, ...), this JVM's, the machine's. */
+    Snapshot snapshot() {
         Map<String, Long> servers = new LinkedHashMap<>();
         Map<String, Long> rss = new LinkedHashMap<>();
-        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).forEach(process -> {
-            String name = nameOf(process);
-            if (name == null) {
-                return;
-            }
-            long ticks = ticks(process.pid());
+        for (long pid : pids) {
+            String name = ProcessHandle.of(pid).map(ProcessCpu::nameOf).orElse(null);
+            long ticks = ticks(pid);
             if (ticks >= 0) {
-                servers.merge(name, ticks, Long::sum);
-                rss.merge(name, rssKiB(process.pid()), Long::sum);
+                servers.merge(name == null ? "pid" + pid : name, ticks, Long::sum);
+                rss.merge(name == null ? "pid" + pid : name, rssKiB(pid), Long::sum);
             }
-        });
+        }
         long[] machine = machine();
         return new Snapshot(System.nanoTime(), servers, rss, ticks(ProcessHandle.current().pid()), machine[0], machine[1]);
     }
@@ -69,7 +82,7 @@ final class ProcessCpu {
         return new Usage(seconds, pct, total, generator, machine, rss);
     }
 
-    /** all-in-one, core, ddp-streamer, ... from the jar; store, nats, nginx; null for anything else (jcmd). */
+    /** all-in-one, core, ddp-streamer, ... from the jar; store, nats, nginx; null for anything else. */
     static String nameOf(ProcessHandle process) {
         return nameOf(process.info().commandLine().orElse(""));
     }
@@ -126,42 +139,6 @@ final class ProcessCpu {
             return new long[] {total - idle, total};
         } catch (IOException | RuntimeException e) {
             return new long[] {0, 0};
-=======
-import java.util.List;
-
-/**
- * CPU time used by a set of processes (user + system, from /proc/<pid>/stat): what the server spent on a step,
- * comparable across runs even when something else shares the cores, where wall-clock latency is not.
- */
-public final class ProcessCpu {
-
-    /** Clock ticks per second of /proc's figures (USER_HZ, 100 on Linux). */
-    private static final double TICKS_PER_SECOND = 100.0;
-
-    private final List<Long> pids;
-
-    public ProcessCpu(List<Long> pids) {
-        this.pids = List.copyOf(pids);
-    }
-
-    /** CPU milliseconds the processes have used so far. */
-    public double millis() {
-        long ticks = 0;
-        for (long pid : pids) {
-            ticks += ticksOf(pid);
-        }
-        return ticks * 1000.0 / TICKS_PER_SECOND;
-    }
-
-    static long ticksOf(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            // the fields after the command name, which is in parentheses and may hold spaces
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
->>>>>>> main
         }
     }
 }
