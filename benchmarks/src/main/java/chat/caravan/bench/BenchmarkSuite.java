@@ -21,7 +21,7 @@ import chat.caravan.it.harness.Topology;
  * (50,100,200,400,800,1600), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
- * (5000), {@code day.rooms} (500), {@code day.rates} (5,10,20,40,80,160), {@code day.step.seconds} (25),
+ * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),
  * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}
  * (0.1), {@code day.typing.ms} (1000), {@code day.focused.share} (0.3), and per user per minute in %
  * {@code day.churn.per.minute} (3), {@code day.status.per.minute} (5), {@code day.switch.per.minute} (5)).

@@ -33,7 +33,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * switches (unsubscribe, {@code loadHistory} of 50, subscribe to the new room). Figures per step, measured after a
  * warm-up: delivered latency (post to arrival at every session that has the room open), post latency per API, read,
  * history, status and reconnect latency, errors, server CPU and RSS per process, the generator's own CPU, the
- * machine's; then the knee (the first step with p99 over a second or fewer than 95% of deliveries made).
+ * machine's; then the knee (the first step with p99 over a second or fewer than 95% of deliveries made). A step at
+ * rate 0 (the first by default) measures what the connected users cost without messages: churn, status, switches.
  */
 public final class DayInTheLife {
 
@@ -69,7 +70,7 @@ public final class DayInTheLife {
 
         static Settings fromProperties(String prefix) {
             return new Settings(Integer.getInteger(prefix + "users", 5000), Integer.getInteger(prefix + "rooms", 500),
-                    java.util.Arrays.stream(System.getProperty(prefix + "rates", "5,10,20,40,80,160").split(","))
+                    java.util.Arrays.stream(System.getProperty(prefix + "rates", "0,5,10,20,40,80,160").split(","))
                             .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray(),
                     Integer.getInteger(prefix + "step.seconds", 25), Integer.getInteger(prefix + "warmup.seconds", 5),
                     dbl(prefix + "zipf", 1.0), dbl(prefix + "ddp.share", 0.5), dbl(prefix + "mention.share", 0.1),
@@ -735,7 +736,7 @@ public final class DayInTheLife {
     /** Messages at a Poisson rate until {@code end}. */
     private void pace(int rate, long end, Step step) throws InterruptedException {
         long next = System.nanoTime();
-        while (true) {
+        while (rate > 0) {
             next += (long) (-Math.log(1 - ThreadLocalRandom.current().nextDouble()) / rate * 1e9);
             if (next >= end) {
                 break;
@@ -762,6 +763,9 @@ public final class DayInTheLife {
         Stats delivery = Stats.of(values(step.delivery));
         Result result = Result.of("day", ctx.mode(), step.rate + " msg/s, " + members.size() + " users")
                 .put("offered_per_s", step.offered.get() / seconds).put("posted_per_s", step.posted.get() / seconds)
+                // all the server did in the step (the load that does not follow the rate included), per message
+                .put("server_cpu_ms_per_msg", step.posted.get() == 0 ? Double.NaN
+                        : cpu.serverTotalPct() / 100 * 1000 * seconds / step.posted.get())
                 .put("delivery", delivery).put("delivery_max_ms", delivery.max())
                 .put("delivered_ratio", step.expected.get() == 0 ? Double.NaN : step.delivered.get() / (double) step.expected.get())
                 .put("delivered_per_s", step.delivered.get() / seconds)
@@ -802,7 +806,8 @@ public final class DayInTheLife {
         double lastKept = Double.NaN;
         double firstFailed = Double.NaN;
         for (Result r : results) {
-            if (!r.load().contains("msg/s")) {
+            if (!r.load().contains("msg/s") || r.load().startsWith("0 ")) {
+                // the idle step has no deliveries to judge
                 continue;
             }
             double rate = Double.parseDouble(r.load().substring(0, r.load().indexOf(' ')));
