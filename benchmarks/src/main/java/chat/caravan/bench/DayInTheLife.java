@@ -572,7 +572,9 @@ public final class DayInTheLife {
 
     private void timed(CompletableFuture<?> call, ConcurrentLinkedQueue<Double> into, Step step, String what) {
         long start = System.nanoTime();
+        step.calls.incrementAndGet();
         call.orTimeout(30, TimeUnit.SECONDS).whenComplete((v, e) -> {
+            step.answered.incrementAndGet();
             if (e != null) {
                 step.error(what, e);
             } else {
@@ -602,6 +604,10 @@ public final class DayInTheLife {
         final AtomicLong expected = new AtomicLong();
         final AtomicLong delivered = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        /** Calls made (posts, reads, history, status) and those answered or failed so far. */
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong answered = new AtomicLong();
+        final ConcurrentLinkedQueue<Double> ping = new ConcurrentLinkedQueue<>();
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong typingSent = new AtomicLong();
         final AtomicLong typingReceived = new AtomicLong();
@@ -713,6 +719,22 @@ public final class DayInTheLife {
 
     /** Churn, away/online changes and room switches owed since the last second (per user per minute). */
     private void background(Step step, double[] owed) {
+        // DDP ping round trips of 20 random sessions: how long a frame waits in the server before it is handled
+        for (int i = 0; i < 20; i++) {
+            Member member = members.get(ThreadLocalRandom.current().nextInt(members.size()));
+            DdpSession session = member.session;
+            if (member.online && session != null) {
+                long start = System.nanoTime();
+                CompletableFuture<JsonNode> pong;
+                try {
+                    pong = session.ping();
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                pong.orTimeout(30, TimeUnit.SECONDS)
+                        .thenRun(() -> step.ping.add((System.nanoTime() - start) / 1e6));
+            }
+        }
         double perSecond = members.size() / 60.0 / 100.0;
         owed[0] += perSecond * settings.churnPerMinute();
         owed[1] += perSecond * settings.statusPerMinute();
@@ -772,7 +794,10 @@ public final class DayInTheLife {
                 .put("post_rest", Stats.of(values(step.postRest))).put("post_ddp", Stats.of(values(step.postDdp)))
                 .put("read", Stats.of(values(step.read))).put("history", Stats.of(values(step.history)))
                 .put("status", Stats.of(values(step.status))).put("reconnect", Stats.of(values(step.reconnect)))
-                .put("errors", step.errors.get()).put("sockets_dropped_by_server", step.dropped.get())
+                .put("errors", step.errors.get())
+                // calls still unanswered when the step's figures are taken (its warm-up after it included)
+                .put("calls_unanswered", step.calls.get() - step.answered.get())
+                .put("ddp_ping", Stats.of(values(step.ping))).put("sockets_dropped_by_server", step.dropped.get())
                 .put("churned", step.churned.get())
                 .put("typing_sent_per_s", step.typingSent.get() / seconds)
                 .put("typing_received_per_s", step.typingReceived.get() / seconds)

@@ -79,6 +79,15 @@ public final class DdpSession {
         return ready;
     }
 
+    /** A DDP ping with an id; completes on the server's pong: the round trip through the server's frame handling. */
+    public CompletableFuture<JsonNode> ping() {
+        String id = "p" + IDS.incrementAndGet();
+        CompletableFuture<JsonNode> pong = new CompletableFuture<>();
+        pending.put(id, pong);
+        send(Map.of("msg", "ping", "id", id));
+        return pong;
+    }
+
     /** Ends a subscription ({@code unsub}); the server answers {@code nosub}, which nothing waits for. */
     public void unsubscribe(String id) {
         pending.remove(id);
@@ -123,6 +132,12 @@ public final class DdpSession {
         }
         switch (message.path("msg").asText()) {
             case "connected" -> connected.complete(null);
+            case "pong" -> {
+                CompletableFuture<JsonNode> ping = pending.remove(message.path("id").asText());
+                if (ping != null) {
+                    ping.complete(message);
+                }
+            }
             case "ping" -> socket.writeTextMessage(message.has("id")
                     ? "{\"msg\":\"pong\",\"id\":" + message.get("id") + "}" : "{\"msg\":\"pong\"}");
             case "result" -> {
