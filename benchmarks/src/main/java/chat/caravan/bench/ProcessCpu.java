@@ -3,7 +3,8 @@ package chat.caravan.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * CPU time used by a set of processes (user + system, from /proc/<pid>/stat): what the server spent on a step,
@@ -14,19 +15,23 @@ public final class ProcessCpu {
     /** Clock ticks per second of /proc's figures (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private final List<Long> pids;
+    private final Map<String, Long> pids;
 
-    public ProcessCpu(List<Long> pids) {
-        this.pids = List.copyOf(pids);
+    /** The processes by name, e.g. {@code all-in-one} and {@code mongo}. */
+    public ProcessCpu(Map<String, Long> pids) {
+        this.pids = new LinkedHashMap<>(pids);
     }
 
-    /** CPU milliseconds the processes have used so far. */
+    /** CPU milliseconds the processes have used so far, by name. */
+    public Map<String, Double> millisByProcess() {
+        Map<String, Double> used = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> used.put(name, ticksOf(pid) * 1000.0 / TICKS_PER_SECOND));
+        return used;
+    }
+
+    /** CPU milliseconds the processes have used so far, together. */
     public double millis() {
-        long ticks = 0;
-        for (long pid : pids) {
-            ticks += ticksOf(pid);
-        }
-        return ticks * 1000.0 / TICKS_PER_SECOND;
+        return millisByProcess().values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     static long ticksOf(long pid) {
