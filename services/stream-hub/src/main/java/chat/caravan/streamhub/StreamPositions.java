@@ -2,6 +2,7 @@ package chat.caravan.streamhub;
 
 import java.util.Date;
 
+import chat.caravan.common.mongo.WriteDurability;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -13,6 +14,10 @@ import org.springframework.stereotype.Component;
 /**
  * Where each change stream stands: the resume token of the last event published and confirmed by the bus, kept in
  * MongoDB ({@code caravan_stream_positions}) so a restarted or newly elected publisher continues from there.
+ *
+ * <p>A position is saved without waiting for its sync ({@link WriteDurability#deferred}): it rides on the next commit
+ * of the store, and after a crash the publisher resumes from the last one on disk and sends the few events since
+ * then again (delivery is at least once either way), instead of the store syncing once per save.
  */
 @Component
 public class StreamPositions {
@@ -21,8 +26,8 @@ public class StreamPositions {
 
     private final MongoCollection<Document> positions;
 
-    public StreamPositions(MongoDatabase database) {
-        this.positions = database.getCollection(POSITIONS);
+    public StreamPositions(MongoDatabase database, WriteDurability durability) {
+        this.positions = durability.deferred(database.getCollection(POSITIONS));
     }
 
     public BsonDocument load(String collection) {

@@ -23,12 +23,25 @@ final class GroupCommit {
     private final AtomicLong tickets = new AtomicLong();
     /** Every ticket up to this one is on disk; written under the lock. */
     private volatile long durable;
+    /** The store's version right after the last sync of ours: the same version and nothing unsaved is all on disk. */
+    private volatile long syncedVersion = -1;
     private final LongAdder syncs = new LongAdder();
     /** Told how long each commit and sync took, in nanoseconds (the store's commit latency metric). */
     private volatile LongConsumer commitNanos = nanos -> { };
 
     GroupCommit(MVStore store) {
         this.store = store;
+    }
+
+    /**
+     * A barrier ({@code fsync}): returns once every change applied before this call is on disk, at once when nothing
+     * has changed since the last sync (the store's background commits write without syncing, so they count as a change).
+     */
+    void awaitSynced() {
+        if (!store.hasUnsavedChanges() && store.getCurrentVersion() == syncedVersion) {
+            return;
+        }
+        awaitDurable();
     }
 
     /** Returns once every change applied before this call is committed and synced. */
@@ -47,6 +60,7 @@ final class GroupCommit {
             long started = System.nanoTime();
             store.commit();
             store.sync();
+            syncedVersion = store.getCurrentVersion();
             commitNanos.accept(System.nanoTime() - started);
             syncs.increment();
             durable = covered;

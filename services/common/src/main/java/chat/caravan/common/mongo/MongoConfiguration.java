@@ -66,6 +66,11 @@ public class MongoConfiguration {
         return client.getDatabase(name);
     }
 
+    @Bean
+    WriteDurability writeDurability(MongoClient client) {
+        return new WriteDurability(client);
+    }
+
     private static void requireReplicaSet(MongoClient client, ConnectionString connection) {
         Document hello;
         try {

@@ -7,7 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoCollection;
@@ -80,6 +83,12 @@ public class MongoShapedOplog implements Oplog {
     private long memoryUsed;
     /** Positions before this one may have been trimmed away. */
     private volatile long trimmedBefore;
+    /** The newest timestamp of each namespace's changes, for change streams waiting on their own collection. */
+    private final Map<String, Long> lastOf = new ConcurrentHashMap<>();
+    /** The newest timestamp read back at start (the namespaces of older entries are not known without decoding them). */
+    private long loadedLast;
+    /** Threads waiting in {@link #awaitChanges} for a namespace's next change. */
+    private final Map<String, Set<Thread>> waiting = new ConcurrentHashMap<>();
 
     public MongoShapedOplog(MongoBackend backend, Map<Long, Object> stored, CursorRegistry cursors, int capacity) {
         this(backend, stored, cursors, capacity, Long.MAX_VALUE, MEMORY_BYTES);
@@ -126,6 +135,7 @@ public class MongoShapedOplog implements Oplog {
             }
         }
         last = sizes.isEmpty() ? 0 : sizes.lastKey();
+        loadedLast = last;
         trimmedBefore = sizes.isEmpty() ? 0 : sizes.firstKey();
         trim();
     }
@@ -229,6 +239,8 @@ public class MongoShapedOplog implements Oplog {
             keptBytes += entry.bson().length;
             memoryUsed += entry.heapBytes();
             last = ts;
+            lastOf.put(namespace, ts);
+            wake(namespace);
             // memory keeps the newest entries within its budget (always the newest one); the disk keeps them all
             while (memoryUsed > memoryBytes && entries.size() > 1) {
                 memoryUsed -= entries.pollFirstEntry().getValue().heapBytes();
@@ -236,6 +248,50 @@ public class MongoShapedOplog implements Oplog {
             if (kept >= capacity + TRIM_BATCH || keptBytes > maxBytes) {
                 trim();
             }
+        }
+    }
+
+    /** Wakes the change streams waiting on {@code namespace} (a command, such as a drop, wakes its database's). */
+    private void wake(String namespace) {
+        if (namespace.endsWith(".$cmd")) {
+            String database = namespace.substring(0, namespace.length() - "$cmd".length());
+            waiting.forEach((waited, threads) -> {
+                if (waited.startsWith(database)) {
+                    threads.forEach(LockSupport::unpark);
+                }
+            });
+            return;
+        }
+        Set<Thread> threads = waiting.get(namespace);
+        if (threads != null) {
+            threads.forEach(LockSupport::unpark);
+        }
+    }
+
+    /**
+     * A change stream's getMore with nothing to return waits here, as MongoDB's awaitData cursors do, until its
+     * collection changes or {@code maxMillis} pass, instead of answering at once and being asked again and again.
+     * Returns at once for any other cursor.
+     */
+    void awaitChanges(Cursor cursor, long maxMillis) {
+        if (!(cursor instanceof Tail tail) || maxMillis <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        Thread self = Thread.currentThread();
+        Set<Thread> threads = waiting.computeIfAbsent(tail.namespace, ns -> ConcurrentHashMap.newKeySet());
+        threads.add(self);
+        try {
+            // registered before looking, so a change appended after the look unparks this thread
+            while (!tail.hasPending()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || self.isInterrupted()) {
+                    return;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            threads.remove(self);
         }
     }
 
@@ -331,7 +387,7 @@ public class MongoShapedOplog implements Oplog {
         private final boolean lookup;
         private final Aggregation aggregation;
         /** The next timestamp this cursor has not looked at. */
-        private long next;
+        private volatile long next;
 
         Tail(long id, String namespace, Document changeStream, Aggregation aggregation, long next) {
             super(id);
@@ -346,6 +402,12 @@ public class MongoShapedOplog implements Oplog {
         @Override
         public boolean isEmpty() {
             return false;
+        }
+
+        /** Whether a change of its collection (or a drop in its database) may be waiting, or its history is gone. */
+        boolean hasPending() {
+            long from = next;
+            return lost(from) || from <= loadedLast || lastOf.getOrDefault(namespace, 0L) >= from || lastOf.getOrDefault(commands, 0L) >= from;
         }
 
         @Override

@@ -5,7 +5,9 @@ import java.util.Set;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.Cursor;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.exception.CursorNotFoundException;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.oplog.Oplog;
@@ -33,6 +35,11 @@ public class ReplicaSetH2Backend extends H2Backend {
             "listindexes", "listdatabases", "hello", "ismaster", "ping", "buildinfo", "whatsmyuri", "serverstatus",
             "killcursors", "endsessions", "getparameter", "dbstats", "collstats", "getlasterror", "connectionstatus",
             "hostinfo", "getcmdlineopts", "getlog", "getfreemonitoringstatus", "saslstart", "saslcontinue");
+
+    /** How long a change stream's getMore waits for a change when it names no maxTimeMS (MongoDB's default). */
+    private static final long DEFAULT_AWAIT_MILLIS = 1000;
+    /** The longest a getMore waits, whatever it asks. */
+    private static final long MAX_AWAIT_MILLIS = 10_000;
 
     private final int oplogEntries;
     private final long oplogBytes;
@@ -89,21 +96,56 @@ public class ReplicaSetH2Backend extends H2Backend {
             return conversation;
         }
         boolean handshake = command.equalsIgnoreCase("hello") || command.equalsIgnoreCase("isMaster");
+        if (command.equalsIgnoreCase("fsync")) {
+            // MongoDB's fsync as a barrier: answers once every write applied before it is on disk
+            commits.awaitSynced();
+            Document done = new Document("numFiles", 1);
+            done.put("ok", 1.0);
+            return done;
+        }
         Document reply;
         try {
             reply = super.handleCommand(channel, database, handshake ? "isMaster" : command, query);
         } finally {
-            // a write that failed half-way (a duplicate key in a batch) still acknowledges the part it applied
-            if (!handshake && mayWrite(command, query)) {
+            // a write that failed half-way (a duplicate key in a batch) still acknowledges the part it applied;
+            // one sent with {j: false} is acknowledged applied, and synced by the next commit (or fsync) after it
+            if (!handshake && mayWrite(command, query) && !unjournaled(query)) {
                 commits.awaitDurable();
             }
         }
         if (handshake && reply != null) {
             reply.put("setName", SET_NAME);
             reply.put("isWritablePrimary", Boolean.TRUE);
+            reply.put(WriteDurability.HELLO_FIELD, Boolean.TRUE);
             authentication.describe(reply, query);
         }
         return reply;
+    }
+
+    /**
+     * A change stream's getMore waits for its collection's next change (MongoDB's awaitData, up to the getMore's
+     * {@code maxTimeMS}, one second by default) rather than answering an empty batch at once.
+     */
+    @Override
+    protected Document handleGetMore(String databaseName, String command, Document query) {
+        if (oplog != null && query.get(command) instanceof Number id) {
+            Cursor cursor;
+            try {
+                cursor = getCursorRegistry().getCursor(id.longValue());
+            } catch (CursorNotFoundException e) {
+                cursor = null;
+            }
+            if (cursor != null) {
+                long wait = query.get("maxTimeMS") instanceof Number max ? max.longValue() : DEFAULT_AWAIT_MILLIS;
+                oplog.awaitChanges(cursor, Math.min(wait, MAX_AWAIT_MILLIS));
+            }
+        }
+        return super.handleGetMore(databaseName, command, query);
+    }
+
+    /** Whether a write asked not to wait for the journal ({@code writeConcern: {j: false}}). */
+    static boolean unjournaled(Document query) {
+        return query.get("writeConcern") instanceof Document concern && Boolean.FALSE.equals(concern.get("j"));
     }
 
     /** Legacy queries (OP_QUERY on a collection) need a logged-in connection too. */

@@ -14,10 +14,12 @@ import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
+import chat.caravan.common.mongo.WriteDurability;
 import chat.caravan.core.messages.markdown.MessageMarkdown;
 import chat.caravan.core.pipeline.MessagePipeline;
 import chat.caravan.core.pipeline.PipelineHeaders;
 import chat.caravan.core.rooms.RoomStore;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.Exchange;
@@ -39,10 +41,25 @@ public class MessageWriter {
 
     private final RoomStore store;
     private final MessagePipeline pipeline;
+    private final WriteDurability durability;
 
-    public MessageWriter(RoomStore store, MessagePipeline pipeline) {
+    public MessageWriter(RoomStore store, MessagePipeline pipeline, WriteDurability durability) {
         this.store = store;
         this.pipeline = pipeline;
+        this.durability = durability;
+    }
+
+    // a message's writes (the message, the room, the memberships, the thread parent) are synced once, when it is done
+    private MongoCollection<Document> messages() {
+        return durability.deferred(store.messages());
+    }
+
+    private MongoCollection<Document> rooms() {
+        return durability.deferred(store.rooms());
+    }
+
+    private MongoCollection<Document> subscriptions() {
+        return durability.deferred(store.subscriptions());
     }
 
     /** A user as messages embed it. */
@@ -104,8 +121,9 @@ public class MessageWriter {
         message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
         parseMarkdown(message);
-        store.messages().insertOne(message);
+        messages().insertOne(message);
         pipeline.afterSave(PipelineHeaders.SEND, message, room, user);
+        durability.sync();
         return message;
     }
 
@@ -123,8 +141,9 @@ public class MessageWriter {
         if (extra != null) {
             message.putAll(extra);
         }
-        store.messages().insertOne(message);
+        messages().insertOne(message);
         pipeline.afterSave(PipelineHeaders.SYSTEM, message, room, actor);
+        durability.sync();
         return message;
     }
 
@@ -145,7 +164,7 @@ public class MessageWriter {
             afterInsert(room, message, author == null ? null : author.getString("_id"), mentionsOf(message));
         } else if (PipelineHeaders.SYSTEM.equals(event)) {
             // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
-            store.rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
+            rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
                     Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, message.getDate(MessageFields.TS))));
         }
     }
@@ -183,7 +202,7 @@ public class MessageWriter {
             roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE_AT, now));
             roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE, message));
         }
-        store.rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
+        rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
         if (tmid != null) {
             // a thread reply counts for the thread's followers, not in the room's unread counters
             threadReplied(room, tmid, senderId, mentions, now);
@@ -199,16 +218,16 @@ public class MessageWriter {
         if (direct) {
             bump.add(Updates.set(SubscriptionFields.OPEN, true));
         }
-        store.subscriptions().updateMany(others, Updates.combine(bump));
+        subscriptions().updateMany(others, Updates.combine(bump));
         if (!mentions.userIds().isEmpty()) {
-            store.subscriptions().updateMany(Filters.and(others, Filters.in(SubscriptionFields.USER_ID, mentions.userIds())),
+            subscriptions().updateMany(Filters.and(others, Filters.in(SubscriptionFields.USER_ID, mentions.userIds())),
                     Updates.inc(SubscriptionFields.USER_MENTIONS, 1));
         }
         if (mentions.everyone()) {
-            store.subscriptions().updateMany(others, Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1));
+            subscriptions().updateMany(others, Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1));
         }
         // the sender has seen the room up to their own message
-        store.subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+        subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
                 Filters.eq(SubscriptionFields.USER_ID, senderId)),
                 Updates.combine(Updates.set(SubscriptionFields.LAST_SEEN, now), Updates.set(SubscriptionFields.UPDATED_AT, now)));
     }
@@ -243,16 +262,16 @@ public class MessageWriter {
 
         Set<String> added = new java.util.LinkedHashSet<>(followers);
         added.add(senderId);
-        store.messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
+        messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
                 Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addEachToSet(MessageFields.REPLIES, new ArrayList<>(added)),
                 Updates.set(MessageFields.UPDATED_AT, now)));
 
         Bson inRoom = Filters.eq(SubscriptionFields.ROOM_ID, rid);
         if (!followers.isEmpty()) {
-            store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, followers)),
+            subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, followers)),
                     Updates.combine(Updates.set(SubscriptionFields.ALERT, true), Updates.set(SubscriptionFields.UPDATED_AT, now)));
         }
-        store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, added)), Updates.combine(
+        subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, added)), Updates.combine(
                 Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.LAST_REPLY, now),
                 Updates.set(SubscriptionFields.UPDATED_AT, now)));
 
@@ -263,12 +282,12 @@ public class MessageWriter {
             if (mentions.everyone()) {
                 markUnread.add(Updates.addToSet(SubscriptionFields.THREADS_UNREAD_GROUP, tmid));
             }
-            store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, unread)),
+            subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, unread)),
                     Updates.combine(markUnread));
         }
         List<String> mentioned = mentions.userIds().stream().filter(uid -> !uid.equals(senderId)).toList();
         if (!mentioned.isEmpty()) {
-            store.subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
+            subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
                     Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid), Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
                     Updates.set(SubscriptionFields.UPDATED_AT, now)));
         }
@@ -278,7 +297,7 @@ public class MessageWriter {
     private void discussionReplied(String drid, Date now) {
         Document discussion = store.rooms().find(Filters.eq("_id", drid)).projection(new Document(RoomFields.MSGS, 1)).first();
         int count = discussion == null || discussion.getInteger(RoomFields.MSGS) == null ? 0 : discussion.getInteger(RoomFields.MSGS);
-        store.messages().updateMany(Filters.eq(MessageFields.DISCUSSION_ID, drid), Updates.combine(
+        messages().updateMany(Filters.eq(MessageFields.DISCUSSION_ID, drid), Updates.combine(
                 Updates.set(MessageFields.DISCUSSION_COUNT, count), Updates.set(MessageFields.DISCUSSION_LAST_MESSAGE, now),
                 Updates.set(MessageFields.UPDATED_AT, now)));
     }
