@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import chat.caravan.common.settings.Settings;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -63,6 +64,7 @@ public class EmbedAddressGuard {
     private final Settings settings;
     private final HostResolver resolver;
 
+    @Autowired
     public EmbedAddressGuard(Settings settings) {
         this(settings, InetAddress::getAllByName);
     }
