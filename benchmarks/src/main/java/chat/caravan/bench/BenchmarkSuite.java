@@ -42,7 +42,7 @@ public final class BenchmarkSuite {
                      Fixtures fixtures = new Fixtures(topology.mongoUrl())) {
                     BenchContext ctx = new BenchContext(mode, URI.create(topology.baseUrl()), topology.mongoUrl(),
                             topology.natsUrl(), topology.pidOf(ddp, 0), URI.create(topology.instance(ddp, 0).url()),
-                            clients, fixtures);
+                            clients, fixtures, new ProcessCpu(topology.serverPids()));
                     for (String scenario : scenarios) {
                         List<Result> found = switch (scenario) {
                             case "fanout" -> FanoutLatency.run(ctx, Integer.getInteger("fanout.subscribers", 1000),

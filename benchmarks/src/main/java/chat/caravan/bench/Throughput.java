@@ -66,6 +66,8 @@ public final class Throughput {
             latencies.clear();
             stampDelays.clear();
             delivered.set(0);
+            double cpuBefore = ctx.serverCpu().millis();
+            long stepStarted = System.nanoTime();
             long posted = pace(rate, seq -> {
                 int room = (int) (seq % rooms);
                 sentAt.put((int) seq, System.nanoTime());
@@ -73,12 +75,17 @@ public final class Throughput {
                 ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), "bench-" + seq);
             }, sequence);
             Thread.sleep(2000);
+            double cpuUsed = ctx.serverCpu().millis() - cpuBefore;
+            double stepSeconds = (System.nanoTime() - stepStarted) / 1e9;
             Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
             double expected = posted * (double) members;
             Result result = Result.of("throughput", ctx.mode(), rate + " msg/s x" + members)
                     .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
                     .put("delivered_ratio", delivered.get() / expected).put("latency", stats)
-                    .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()));
+                    .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()))
+                    // what the server processes spent per message posted, and their share of one core over the step
+                    .put("server_cpu_ms_per_msg", posted == 0 ? 0 : cpuUsed / posted)
+                    .put("server_cpu_pct", 100 * cpuUsed / 1000 / stepSeconds);
             results.add(result);
             System.out.println(result);
             if (!keptUp(result)) {

@@ -243,6 +243,26 @@ public final class Topology implements AutoCloseable {
         return instance(service, index).process().pid();
     }
 
+    /**
+     * Process ids of what serves clients: every service instance, the store process when one runs, and NATS when the
+     * services use it (not the all-in-one's spare NATS, which only baselines use). For CPU readings.
+     */
+    public List<Long> serverPids() {
+        List<Long> pids = new ArrayList<>();
+        if (allInOne != null) {
+            pids.add(allInOne.process().pid());
+        } else {
+            services.values().forEach(instances -> instances.forEach(instance -> pids.add(instance.process().pid())));
+            if (nats != null) {
+                pids.add(nats.pid());
+            }
+        }
+        if (mongo != null) {
+            pids.add(mongo.pid());
+        }
+        return pids;
+    }
+
     /** The MongoDB-compatible server's URL, with the account it generated in its data dir (it refuses anonymous clients). */
     public String mongoUrl() {
         Path account = workDir.resolve("mongo-data").resolve(StoreCredentials.FILE);
