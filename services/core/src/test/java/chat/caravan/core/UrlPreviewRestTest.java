@@ -224,6 +224,34 @@ class UrlPreviewRestTest extends CoreRestTestBase {
         assertThat(hitsOf("/internal") + hitsOf("/internal-2")).isZero();
     }
 
+    @Test
+    void theCacheKeepsPreviewsForTheExpirationDaysAndAnAdministratorClearsTheExpiredOnes() {
+        allowThePageServer();
+        Client alice = newUser("embed");
+        String rid = channel(alice);
+        String url = page("/cached");
+        String query = "/api/v1/chat.getURLPreview?roomId=" + rid + "&url=" + URLEncoder.encode(url, StandardCharsets.UTF_8);
+        assertThat(alice.get(query).json().path("urlPreview").path("meta").path("ogTitle").asText()).isEqualTo("Caravans & camels");
+        assertThat(alice.get(query).json().path("urlPreview").path("meta").path("ogTitle").asText()).isEqualTo("Caravans & camels");
+        assertThat(hitsOf("/cached")).as("the second answer came from the cache").isEqualTo(1);
+
+        // older than API_EmbedCacheExpirationDays: fetched again, and removed by OEmbedCacheCleanup
+        var cache = database.getCollection("rocketchat_oembed_cache");
+        cache.updateOne(new org.bson.Document("_id", url), new org.bson.Document("$set",
+                new org.bson.Document("updatedAt", new java.util.Date(System.currentTimeMillis() - Duration.ofDays(31).toMillis()))));
+        assertThat(alice.get(query).json().path("urlPreview").path("meta").path("ogTitle").asText()).isEqualTo("Caravans & camels");
+        assertThat(hitsOf("/cached")).isEqualTo(2);
+        cache.updateOne(new org.bson.Document("_id", url), new org.bson.Document("$set",
+                new org.bson.Document("updatedAt", new java.util.Date(System.currentTimeMillis() - Duration.ofDays(31).toMillis()))));
+
+        JsonNode refused = MessageLimitsRestTest.ddpResult(MessageLimitsRestTest.methodCall(alice, "OEmbedCacheCleanup"));
+        assertThat(refused.path("error").path("error").asText()).as(refused.toString()).isEqualTo("error-not-allowed");
+        assertThat(cache.countDocuments(new org.bson.Document("_id", url))).isEqualTo(1);
+        JsonNode cleared = MessageLimitsRestTest.ddpResult(MessageLimitsRestTest.methodCall(admin(), "OEmbedCacheCleanup"));
+        assertThat(cleared.path("result").path("message").asText()).as(cleared.toString()).isEqualTo("cache_cleared");
+        assertThat(cache.countDocuments(new org.bson.Document("_id", url))).isZero();
+    }
+
     /** Waits until route message-url-preview has nothing queued and nothing in flight. */
     private void awaitPreviewsDone() throws InterruptedException {
         SedaEndpoint queue = camel.getEndpoint("seda:message.urlPreview", SedaEndpoint.class);
