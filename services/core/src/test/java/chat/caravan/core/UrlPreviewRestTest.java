@@ -192,6 +192,14 @@ class UrlPreviewRestTest extends CoreRestTestBase {
         assertThat(preview.path("headers").path("contentType").asText()).isEqualTo("text/html; charset=utf-8");
         assertThat(preview.path("ignoreParse").asBoolean()).isTrue();
 
+        // the administrator puts the defaults back: the cached preview of that loopback link is not answered either
+        setting("API_EmbedIgnoredHosts", "localhost, 127.0.0.1, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16");
+        JsonNode again = alice.get("/api/v1/chat.getURLPreview?roomId=" + rid + "&url=" + URLEncoder.encode(url, StandardCharsets.UTF_8))
+                .json().path("urlPreview");
+        assertThat(again.path("meta").size()).as(again.toString()).isZero();
+        assertThat(hitsOf("/on-demand")).isEqualTo(1);
+        allowThePageServer();
+
         Client mallory = newUser("embed");
         String group = alice.post("/api/v1/groups.create", Map.of("name", unique("embed-private"))).json().path("group").path("_id").asText();
         Reply notMember = mallory.get("/api/v1/chat.getURLPreview?roomId=" + group + "&url=" + URLEncoder.encode(page("/other"), StandardCharsets.UTF_8));

@@ -97,9 +97,11 @@ public class EmbedAddressGuard {
         if (rules.names().contains(host) || (rules.guardsLoopback() && (host.equals("localhost") || host.endsWith(".localhost")))) {
             throw new Refused("host " + host + " is in API_EmbedIgnoredHosts");
         }
+        // the name exactly as the HTTP client will look it up, so that its lookup hits the same cache entry
+        String lookup = uri.getHost().startsWith("[") ? host : uri.getHost();
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(host);
+            addresses = resolver.resolve(lookup);
         } catch (UnknownHostException e) {
             throw new Refused("unknown host " + host);
         }

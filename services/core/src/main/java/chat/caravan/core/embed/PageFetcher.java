@@ -102,6 +102,17 @@ public class PageFetcher {
         return Optional.empty();
     }
 
+    /** Whether the guard lets {@code url} be fetched now (a cached preview of it is only answered while it does). */
+    public boolean allowed(URI url) {
+        try {
+            guard.check(url, guard.rules());
+            return true;
+        } catch (EmbedAddressGuard.Refused refused) {
+            LOG.debug("Link preview of {} not given: {}", url, refused.getMessage());
+            return false;
+        }
+    }
+
     private HttpResponse<byte[]> send(URI uri, Request request, long deadline) throws Exception {
         long left = deadline - System.nanoTime();
         if (left <= 0) {

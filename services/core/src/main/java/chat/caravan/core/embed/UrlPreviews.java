@@ -150,9 +150,14 @@ public class UrlPreviews {
         if (url == null || !url.matches("(?i)^https?://.*")) {
             return Optional.empty();
         }
+        URI uri = uri(url);
+        // the settings of now decide, for a cached link too: an administrator who refuses a host refuses its previews
+        if (uri == null || !fetcher.allowed(uri)) {
+            return Optional.empty();
+        }
         Document data = cached(url);
         if (data == null) {
-            data = describe(url);
+            data = describe(url, uri);
             if (data == null) {
                 return Optional.empty();
             }
@@ -173,11 +178,7 @@ public class UrlPreviews {
     }
 
     /** Fetches and reads {@code url}: its metadata and headers as Rocket.Chat caches them, or null. */
-    private Document describe(String url) {
-        URI uri = uri(url);
-        if (uri == null) {
-            return null;
-        }
+    private Document describe(String url, URI uri) {
         URI endpoint = OEmbedProviders.endpointFor(url);
         PageFetcher.Request request = new PageFetcher.Request(settings.string("API_Embed_UserAgent", DEFAULT_USER_AGENT),
                 settings.string("Language", "en"));
