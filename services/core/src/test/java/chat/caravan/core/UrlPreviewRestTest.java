@@ -40,6 +40,7 @@ class UrlPreviewRestTest extends CoreRestTestBase {
             <meta property="og:image" content="https://cdn.example/caravan.jpg">
             <meta name="twitter:card" content="summary_large_image">
             <meta name="viewport" content="width=device-width">
+            <link rel="alternate" type="application/json+oembed" href="/oembed.json?url=article">
             </head><body>...</body></html>
             """;
 
@@ -60,7 +61,10 @@ class UrlPreviewRestTest extends CoreRestTestBase {
         pages.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            if (path.endsWith(".png")) {
+            if (path.equals("/oembed.json")) {
+                answer(exchange, "application/json+oembed", ("{\"type\":\"rich\",\"author_name\":\"Ann Dune\","
+                        + "\"provider_name\":\"Caravan Times\",\"html\":\"<script>steal()</script>\"}").getBytes(StandardCharsets.UTF_8));
+            } else if (path.endsWith(".png")) {
                 answer(exchange, "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
             } else {
                 answer(exchange, "text/html; charset=utf-8", ARTICLE.getBytes(StandardCharsets.UTF_8));
@@ -147,6 +151,9 @@ class UrlPreviewRestTest extends CoreRestTestBase {
         assertThat(first.path("meta").path("twitterCard").asText()).isEqualTo("summary_large_image");
         assertThat(first.path("meta").path("pageTitle").asText()).isEqualTo("Camel caravans");
         assertThat(first.path("meta").has("viewport")).as("only Rocket.Chat's relevant tags").isFalse();
+        assertThat(first.path("meta").path("oembedAuthorName").asText()).as("from the page's oEmbed link").isEqualTo("Ann Dune");
+        assertThat(first.path("meta").path("oembedProviderName").asText()).isEqualTo("Caravan Times");
+        assertThat(first.path("meta").has("oembedHtml")).as("no markup from a page's own oEmbed answer").isFalse();
         assertThat(first.path("headers").path("contentType").asText()).isEqualTo("text/html; charset=utf-8");
         assertThat(first.path("parsedUrl").path("hostname").asText()).isEqualTo("127.0.0.1");
         assertThat(first.path("parsedUrl").path("pathname").asText()).isEqualTo("/article");

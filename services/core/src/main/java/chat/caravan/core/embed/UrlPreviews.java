@@ -115,6 +115,7 @@ public class UrlPreviews {
         List<Document> urls = urls(message);
         List<Bson> filter = new ArrayList<>(List.of(Filters.eq(MessageFields.ID, id)));
         List<Bson> sets = new ArrayList<>();
+        int described = 0;
         for (int i = 0; i < urls.size(); i++) {
             Document entry = urls.get(i);
             if (Boolean.TRUE.equals(entry.get("ignoreParse"))) {
@@ -132,13 +133,14 @@ public class UrlPreviews {
                 sets.add(Updates.set(at + ".headers", preview.get().headers()));
             }
             sets.add(Updates.set(at + ".parsedUrl", preview.get().parsedUrl()));
+            described++;
         }
         if (sets.isEmpty()) {
             return;
         }
         sets.add(Updates.set(MessageFields.UPDATED_AT, new Date()));
         long changed = messages.updateOne(Filters.and(filter), Updates.combine(sets)).getModifiedCount();
-        LOG.debug("Link previews of message {}: {} link(s) described, message {}", id, sets.size() / 3,
+        LOG.debug("Link previews of message {}: {} link(s) described, message {}", id, described,
                 changed == 1 ? "updated" : "changed meanwhile, left alone");
     }
 
