@@ -267,6 +267,22 @@ class UrlPreviewRestTest extends CoreRestTestBase {
         assertThat(cache.countDocuments(new org.bson.Document("_id", url))).isZero();
     }
 
+    @Test
+    void withApiEmbedOffNothingIsFetched() throws Exception {
+        allowThePageServer();
+        setting("API_Embed", false);
+        Client alice = newUser("embed");
+        String rid = channel(alice);
+        String url = page("/embed-off");
+        String posted = alice.post("/api/v1/chat.postMessage", Map.of("roomId", rid, "text", url)).json().path("message").path("_id").asText();
+        awaitPreviewsDone();
+        assertThat(alice.get("/api/v1/chat.getMessage?msgId=" + posted).json().path("message").path("urls").path(0).path("meta").size()).isZero();
+        JsonNode preview = alice.get("/api/v1/chat.getURLPreview?roomId=" + rid + "&url=" + URLEncoder.encode(url, StandardCharsets.UTF_8))
+                .json().path("urlPreview");
+        assertThat(preview.path("meta").size()).isZero();
+        assertThat(hitsOf("/embed-off")).isZero();
+    }
+
     /** Waits until route message-url-preview has nothing queued and nothing in flight. */
     private void awaitPreviewsDone() throws InterruptedException {
         SedaEndpoint queue = camel.getEndpoint("seda:message.urlPreview", SedaEndpoint.class);

@@ -89,13 +89,17 @@ public class UrlPreviews {
             return false;
         }
         Document message = MessagePipeline.asDocument(exchange.getIn().getBody());
-        if (message == null || message.getString(MessageFields.ID) == null || !settings.bool("API_Embed", true)) {
+        if (message == null || message.getString(MessageFields.ID) == null
+                || !(message.get(MessageFields.URLS) instanceof List<?> links) || links.isEmpty()) {
             return false;
         }
         if (message.get(MessageFields.ATTACHMENTS) instanceof List<?> attachments && !attachments.isEmpty()) {
             return false;
         }
         List<Document> urls = urls(message);
+        if (urls.isEmpty() || !settings.bool("API_Embed", true)) {
+            return false;
+        }
         String siteUrl = settings.string("Site_Url", "");
         long external = urls.stream().filter(u -> siteUrl.isEmpty() || !u.getString("url").contains(siteUrl)).count();
         return external <= MAX_EXTERNAL_URL_PREVIEWS && urls.stream().anyMatch(u -> !Boolean.TRUE.equals(u.get("ignoreParse")));
