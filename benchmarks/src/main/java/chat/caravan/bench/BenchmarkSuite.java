@@ -18,7 +18,7 @@ import chat.caravan.it.harness.Topology;
  * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
  * (fanout,throughput,capacity,login,churn,change-to-nats), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
  * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
- * (50,100,200,400,800,1600), {@code capacity.sessions} (20000, bounded by the open-file limit),
+ * (50,100,200,400,800,1600), {@code throughput.allSteps} (false: stop at the knee), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
  * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),

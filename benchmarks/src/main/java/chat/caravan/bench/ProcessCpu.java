@@ -6,40 +6,41 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * CPU time used by a set of processes (user + system, from /proc/&lt;pid&gt;/stat): what the server spent on a step,
+ * CPU time used by a set of processes (user + system, from /proc/<pid>/stat): what the server spent on a step,
  * comparable across runs even when something else shares the cores, where wall-clock latency is not. Snapshots add
- * each process's share by name (its command line), their RSS, this load generator's CPU and the whole machine's.
+ * the processes' RSS, this load generator's CPU and the whole machine's, so a step's use reads as shares of a core.
  */
 public final class ProcessCpu {
 
-    private static final Pattern SERVICE_JAR = Pattern.compile("caravan-([a-z-]+)-0\\.1\\.0-exec\\.jar");
-    /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+    /** Clock ticks per second of /proc's figures (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private final List<Long> pids;
+    private final Map<String, Long> pids;
 
-    public ProcessCpu(List<Long> pids) {
-        this.pids = List.copyOf(pids);
+    /** The processes by name, e.g. {@code all-in-one} and {@code mongo}. */
+    public ProcessCpu(Map<String, Long> pids) {
+        this.pids = new LinkedHashMap<>(pids);
     }
 
-    /** CPU milliseconds the processes have used so far. */
+    /** CPU milliseconds the processes have used so far, by name. */
+    public Map<String, Double> millisByProcess() {
+        Map<String, Double> used = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> used.put(name, ticksOf(pid) * 1000.0 / TICKS_PER_SECOND));
+        return used;
+    }
+
+    /** CPU milliseconds the processes have used so far, together. */
     public double millis() {
-        long ticks = 0;
-        for (long pid : pids) {
-            ticks += ticksOf(pid);
-        }
-        return ticks * 1000.0 / TICKS_PER_SECOND;
+        return millisByProcess().values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     static long ticksOf(long pid) {
         return Math.max(0, ticks(pid));
     }
 
-    /** CPU ticks so far of each process under test (by name), of this JVM, and of the machine (busy and all). */
+    /** CPU ticks so far of each process (by name) and their RSS, this JVM's ticks, and the machine's (busy, all). */
     record Snapshot(long nanos, Map<String, Long> servers, Map<String, Long> rssKiB, long self, long machineBusy,
             long machineTotal) {
     }
@@ -49,18 +50,16 @@ public final class ProcessCpu {
             double machinePct, double rssMiB) {
     }
 
-    /** The processes' CPU ticks and RSS by name (all-in-one, core, store, nats, ...), this JVM's, the machine's. */
     Snapshot snapshot() {
         Map<String, Long> servers = new LinkedHashMap<>();
         Map<String, Long> rss = new LinkedHashMap<>();
-        for (long pid : pids) {
-            String name = ProcessHandle.of(pid).map(ProcessCpu::nameOf).orElse(null);
+        pids.forEach((name, pid) -> {
             long ticks = ticks(pid);
             if (ticks >= 0) {
-                servers.merge(name == null ? "pid" + pid : name, ticks, Long::sum);
-                rss.merge(name == null ? "pid" + pid : name, rssKiB(pid), Long::sum);
+                servers.put(name, ticks);
+                rss.put(name, rssKiB(pid));
             }
-        }
+        });
         long[] machine = machine();
         return new Snapshot(System.nanoTime(), servers, rss, ticks(ProcessHandle.current().pid()), machine[0], machine[1]);
     }
@@ -82,30 +81,11 @@ public final class ProcessCpu {
         return new Usage(seconds, pct, total, generator, machine, rss);
     }
 
-    /** all-in-one, core, ddp-streamer, ... from the jar; store, nats, nginx; null for anything else. */
-    static String nameOf(ProcessHandle process) {
-        return nameOf(process.info().commandLine().orElse(""));
-    }
-
-    static String nameOf(String line) {
-        if (line.contains("EmbeddedMongoServerMain")) {
-            return "store";
-        }
-        if (line.contains("nats-server")) {
-            return "nats";
-        }
-        if (line.contains("nginx")) {
-            return "nginx";
-        }
-        Matcher jar = SERVICE_JAR.matcher(line);
-        return jar.find() ? jar.group(1) : null;
-    }
-
     /** utime + stime of a process, in clock ticks; -1 once it is gone. */
     static long ticks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            // the command name may hold spaces: fields are counted after its closing parenthesis
+            // the fields after the command name, which is in parentheses and may hold spaces
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         } catch (IOException | RuntimeException e) {

@@ -66,7 +66,7 @@ public final class Throughput {
             latencies.clear();
             stampDelays.clear();
             delivered.set(0);
-            double cpuBefore = ctx.serverCpu().millis();
+            Map<String, Double> cpuBefore = ctx.serverCpu().millisByProcess();
             long stepStarted = System.nanoTime();
             long posted = pace(rate, seq -> {
                 int room = (int) (seq % rooms);
@@ -75,7 +75,8 @@ public final class Throughput {
                 ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), "bench-" + seq);
             }, sequence);
             Thread.sleep(2000);
-            double cpuUsed = ctx.serverCpu().millis() - cpuBefore;
+            Map<String, Double> cpuAfter = ctx.serverCpu().millisByProcess();
+            double cpuUsed = cpuAfter.keySet().stream().mapToDouble(name -> cpuAfter.get(name) - cpuBefore.get(name)).sum();
             double stepSeconds = (System.nanoTime() - stepStarted) / 1e9;
             Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
             double expected = posted * (double) members;
@@ -86,9 +87,12 @@ public final class Throughput {
                     // what the server processes spent per message posted, and their share of one core over the step
                     .put("server_cpu_ms_per_msg", posted == 0 ? 0 : cpuUsed / posted)
                     .put("server_cpu_pct", 100 * cpuUsed / 1000 / stepSeconds);
+            cpuAfter.forEach((name, millis) -> result.put("cpu_ms_per_msg_" + name,
+                    posted == 0 ? 0 : (millis - cpuBefore.get(name)) / posted));
             results.add(result);
             System.out.println(result);
-            if (!keptUp(result)) {
+            // -Dthroughput.allSteps=true runs every step anyway (to profile a steady load)
+            if (!keptUp(result) && !Boolean.getBoolean("throughput.allSteps")) {
                 break;
             }
         }

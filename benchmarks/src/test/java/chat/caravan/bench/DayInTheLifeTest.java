@@ -85,28 +85,16 @@ class DayInTheLifeTest {
     }
 
     @Test
-    void serverProcessesAreNamedFromTheirCommandLine() {
-        assertThat(ProcessCpu.nameOf("/usr/bin/java -Xmx2g -jar /w/services/all-in-one/target/app/caravan-all-in-one-0.1.0-exec.jar"))
-                .isEqualTo("all-in-one");
-        assertThat(ProcessCpu.nameOf("java -jar /w/services/ddp-streamer/target/caravan-ddp-streamer-0.1.0-exec.jar"))
-                .isEqualTo("ddp-streamer");
-        assertThat(ProcessCpu.nameOf("java -Xmx1g -cp /w/caravan-all-in-one-0.1.0-exec.jar "
-                + "chat.caravan.common.mongo.EmbeddedMongoServerMain 1234 /data")).isEqualTo("store");
-        assertThat(ProcessCpu.nameOf("/usr/sbin/nats-server -a 127.0.0.1 -p 4222")).isEqualTo("nats");
-        assertThat(ProcessCpu.nameOf("/usr/lib/jvm/bin/jcmd 123 GC.run")).isNull();
-    }
-
-    @Test
     void cpuTimeOfTheWatchedProcessesIsTheirsAndNotTheGenerators() throws Exception {
         Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
         try {
-            ProcessCpu cpu = new ProcessCpu(List.of(busy.pid()));
+            ProcessCpu cpu = new ProcessCpu(Map.of("busy", busy.pid()));
             ProcessCpu.Snapshot before = cpu.snapshot();
             Thread.sleep(1000);
             ProcessCpu.Usage usage = ProcessCpu.between(before, cpu.snapshot());
             // a busy loop, however crowded the machine: some share of a core
             assertThat(usage.serverTotalPct()).isGreaterThan(0);
-            assertThat(usage.serverPct()).containsOnlyKeys("pid" + busy.pid());
+            assertThat(usage.serverPct()).containsOnlyKeys("busy");
             assertThat(usage.rssMiB()).isPositive();
             assertThat(usage.generatorPct()).isLessThan(usage.serverTotalPct());
             assertThat(cpu.millis()).isPositive();
@@ -117,7 +105,7 @@ class DayInTheLifeTest {
 
     @Test
     void cpuTimeOfThisProcessGrowsWithWork() {
-        ProcessCpu cpu = new ProcessCpu(List.of());
+        ProcessCpu cpu = new ProcessCpu(Map.of());
         ProcessCpu.Snapshot before = cpu.snapshot();
         // until the process has used 100 ms of CPU (it may wait for a core on a crowded machine), at most 20 s
         long end = System.nanoTime() + 20_000_000_000L;

@@ -244,21 +244,23 @@ public final class Topology implements AutoCloseable {
     }
 
     /**
-     * Process ids of what serves clients: every service instance, the store process when one runs, and NATS when the
-     * services use it (not the all-in-one's spare NATS, which only baselines use). For CPU readings.
+     * Process ids of what serves clients, by name ({@code all-in-one}, {@code core-0}, {@code mongo}, {@code nats}):
+     * every service instance, the store process when one runs, and NATS when the services use it (not the
+     * all-in-one's spare NATS, which only baselines use). For CPU readings.
      */
-    public List<Long> serverPids() {
-        List<Long> pids = new ArrayList<>();
+    public Map<String, Long> serverPids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
         if (allInOne != null) {
-            pids.add(allInOne.process().pid());
+            pids.put("all-in-one", allInOne.process().pid());
         } else {
-            services.values().forEach(instances -> instances.forEach(instance -> pids.add(instance.process().pid())));
+            services.forEach((service, instances) -> instances.forEach(instance ->
+                    pids.put(service + "-" + instance.index(), instance.process().pid())));
             if (nats != null) {
-                pids.add(nats.pid());
+                pids.put("nats", nats.pid());
             }
         }
         if (mongo != null) {
-            pids.add(mongo.pid());
+            pids.put("mongo", mongo.pid());
         }
         return pids;
     }

@@ -22,6 +22,8 @@ public final class Collections {
     public static final String PUSH_TOKENS = "_raix_push_app_tokens";
     /** Presence: one document per user with its connections. */
     public static final String USERS_SESSIONS = "usersSessions";
+    /** Link previews already fetched (Rocket.Chat's OEmbed cache): {_id: url, data: {url, meta, headers}, updatedAt}. */
+    public static final String OEMBED_CACHE = "rocketchat_oembed_cache";
 
     private Collections() {
     }

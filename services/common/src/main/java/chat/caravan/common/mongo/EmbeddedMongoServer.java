@@ -179,6 +179,11 @@ public class EmbeddedMongoServer implements AutoCloseable {
                 .description("Commits of the embedded store synced to disk (one serves many grouped writes)")
                 .register(registry);
         commits.onCommit(nanos -> commitLatency.record(nanos, TimeUnit.NANOSECONDS));
+        FunctionCounter.builder("caravan.store.collection.scans", ScanReportingCollection.SCANS,
+                        scans -> scans.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum())
+                .description("Queries of the embedded store that no index served, on collections of 1,000 documents or more"
+                        + " (each shape is logged once)")
+                .register(registry);
     }
 
     public int port() {

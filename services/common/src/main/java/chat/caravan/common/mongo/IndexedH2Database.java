@@ -2,10 +2,14 @@ package chat.caravan.common.mongo;
 
 import java.util.List;
 
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -15,8 +19,26 @@ import org.h2.mvstore.MVStore;
  */
 class IndexedH2Database extends H2Database {
 
-    IndexedH2Database(String databaseName, MVStore store, CursorRegistry cursors) {
+    /** The store and cursors of the database being constructed: H2Database opens its collections from its constructor. */
+    private static final ThreadLocal<Opening> OPENING = new ThreadLocal<>();
+
+    private record Opening(MVStore store, CursorRegistry cursors) {
+    }
+
+    private final Opening opening;
+
+    private IndexedH2Database(String databaseName, MVStore store, CursorRegistry cursors) {
         super(databaseName, store, cursors);
+        this.opening = new Opening(store, cursors);
+    }
+
+    static IndexedH2Database open(String databaseName, MVStore store, CursorRegistry cursors) {
+        OPENING.set(new Opening(store, cursors));
+        try {
+            return new IndexedH2Database(databaseName, store, cursors);
+        } finally {
+            OPENING.remove();
+        }
     }
 
     /**
@@ -28,6 +50,19 @@ class IndexedH2Database extends H2Database {
                                                     boolean sparse) {
         MemoryUniqueIndex unique = new MemoryUniqueIndex(indexName, keys, sparse);
         return keys.size() > 1 && !sparse ? new PrefixedUniqueIndex(unique) : unique;
+    }
+
+    /**
+     * Collections that report the queries no index serves (see {@link ScanReportingCollection}), in the maps H2Database
+     * itself names {@code databases.<namespace>} and {@code meta.<namespace>}.
+     */
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        Opening open = opening != null ? opening : OPENING.get();
+        String fullName = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> data = open.store().openMap("databases." + fullName);
+        MVMap<String, Object> meta = open.store().openMap("meta." + fullName);
+        return new ScanReportingCollection(this, collectionName, options, data, meta, open.cursors());
     }
 
     @Override

@@ -78,7 +78,7 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** Databases whose non-unique indexes serve queries (mongo-java-server ignores them). */
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return new IndexedH2Database(databaseName, getMvStore(), getCursorRegistry());
+        return IndexedH2Database.open(databaseName, getMvStore(), getCursorRegistry());
     }
 
     /** Change events shaped like MongoDB's, from a capped oplog kept in its own map (see {@link MongoShapedOplog}). */

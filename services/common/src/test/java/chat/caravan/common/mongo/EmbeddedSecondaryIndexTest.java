@@ -133,6 +133,45 @@ class EmbeddedSecondaryIndexTest {
         }
     }
 
+    @Test
+    void andQueriesAreServedByAnIndexAndAnswerWhatTheirConditionsSay() {
+        List<Document> all = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            Document document = new Document("_id", String.format("a%04d", i)).append("rid", "r" + (i % 12))
+                    .append("u", new Document("_id", "u" + (i % 7))).append("n", i % 5);
+            all.add(document);
+            indexed.insertOne(new Document(document));
+        }
+        long scansBefore = scans("indexed");
+        List<Bson> queries = List.of(
+                Filters.and(Filters.eq("rid", "r3"), Filters.ne("u._id", "u2")),
+                Filters.and(Filters.eq("rid", "r4"), Filters.gt("n", 1), Filters.lt("n", 4)),
+                Filters.and(Filters.eq("rid", "r5"), Filters.and(Filters.eq("n", 2), Filters.ne("u._id", "u0"))),
+                Filters.and(Filters.eq("rid", "r6"), Filters.gte("n", 1), Filters.gte("n", 3)),
+                Filters.and(Filters.in("rid", "r1", "r2"), Filters.or(Filters.eq("n", 0), Filters.eq("n", 4))));
+        List<java.util.function.Predicate<Document>> meant = List.of(
+                d -> d.get("rid").equals("r3") && !((Document) d.get("u")).get("_id").equals("u2"),
+                d -> d.get("rid").equals("r4") && d.getInteger("n") > 1 && d.getInteger("n") < 4,
+                d -> d.get("rid").equals("r5") && d.getInteger("n") == 2 && !((Document) d.get("u")).get("_id").equals("u0"),
+                d -> d.get("rid").equals("r6") && d.getInteger("n") >= 3,
+                d -> (d.get("rid").equals("r1") || d.get("rid").equals("r2")) && (d.getInteger("n") == 0 || d.getInteger("n") == 4));
+        for (int i = 0; i < queries.size(); i++) {
+            List<Object> expected = all.stream().filter(meant.get(i)).map(d -> d.get("_id")).toList();
+            List<Object> found = indexed.find(queries.get(i)).sort(new Document("_id", 1)).into(new ArrayList<>())
+                    .stream().map(d -> d.get("_id")).toList();
+            assertThat(found).as(queries.get(i).toString()).isNotEmpty().isEqualTo(expected);
+        }
+        indexed.updateMany(queries.get(0), Updates.inc("unread", 1));
+        assertThat(indexed.countDocuments(Filters.eq("unread", 1))).isEqualTo(all.stream().filter(meant.get(0)).count());
+        // every query above was served by the (rid, u._id) index: none read the 1,200 documents
+        assertThat(scans("indexed")).isEqualTo(scansBefore + 1);  // the count on "unread", which no index serves
+    }
+
+    private static long scans(String collection) {
+        java.util.concurrent.atomic.LongAdder scans = ScanReportingCollection.SCANS.get(collection);
+        return scans == null ? 0 : scans.sum();
+    }
+
     private void assertSameAnswers() {
         List<Bson> queries = new ArrayList<>();
         for (int r = 0; r < 6; r++) {

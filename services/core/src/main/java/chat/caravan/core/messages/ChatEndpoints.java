@@ -16,6 +16,7 @@ import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
 import chat.caravan.core.Params;
 import chat.caravan.core.auth.RestAuth;
+import chat.caravan.core.embed.UrlPreviews;
 import chat.caravan.core.rooms.DirectRooms;
 import chat.caravan.core.rooms.RoomService;
 import chat.caravan.core.rooms.RoomStore;
@@ -47,10 +48,12 @@ public class ChatEndpoints {
     private final MessageReports reports;
 
     private final MessageSyncCursor syncCursor;
+    private final UrlPreviews urlPreviews;
 
     public ChatEndpoints(MessageService messages, MessageQueries queries, RoomStore store, RoomService rooms,
             DirectRooms directs, UserLookup users, Authorization authorization, Settings settings, RestAuth auth,
-            MongoDatabase database, MessageReports reports, MessageSyncCursor syncCursor) {
+            MongoDatabase database, MessageReports reports, MessageSyncCursor syncCursor, UrlPreviews urlPreviews) {
+        this.urlPreviews = urlPreviews;
         this.reports = reports;
         this.syncCursor = syncCursor;
         this.messages = messages;
@@ -276,8 +279,9 @@ public class ChatEndpoints {
     }
 
     /**
-     * chat.getURLPreview: this server fetches no outside page for a preview, so it answers as Rocket.Chat does for a
-     * URL it could not fetch: the URL with no metadata, marked not to be parsed again.
+     * chat.getURLPreview: the preview of a link (fetched now, or from the cache) as a message's {@code urls} entry
+     * would hold it, marked not to be parsed again; a link that cannot be fetched (or any, with {@code API_Embed} off)
+     * answers with empty metadata, as Rocket.Chat does.
      */
     public void getURLPreview(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
@@ -293,9 +297,13 @@ public class ChatEndpoints {
         if (!authorization.canAccessRoom(caller.id(), query.get("roomId"))) {
             throw CaravanException.coded("error-not-allowed", "Not allowed");
         }
+        String url = query.get("url");
         Map<String, Object> preview = new LinkedHashMap<>();
-        preview.put("url", query.get("url"));
+        preview.put("url", url);
         preview.put("meta", Map.of());
+        if (settings.bool("API_Embed", true)) {
+            urlPreviews.preview(url).ifPresent(found -> preview.putAll(found.asUrlPreview()));
+        }
         preview.put("ignoreParse", true);
         RestReplies.ok(exchange, Map.of("urlPreview", preview));
     }

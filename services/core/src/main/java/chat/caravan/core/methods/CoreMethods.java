@@ -15,6 +15,7 @@ import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
 import chat.caravan.core.avatars.AvatarEndpoints;
 import chat.caravan.core.directory.Spotlight;
+import chat.caravan.core.embed.UrlPreviews;
 import chat.caravan.core.messages.MessageService;
 import chat.caravan.core.messages.ThreadService;
 import chat.caravan.core.rooms.DirectRooms;
@@ -54,11 +55,13 @@ public class CoreMethods {
     private final RoomMethods roomMethods;
     private final AvatarEndpoints avatars;
     private final MobileMethods mobile;
+    private final UrlPreviews urlPreviews;
 
     public CoreMethods(MongoDatabase database, RoomStore store, RoomService rooms, DirectRooms directs,
             MessageService messages, SubscriptionEndpoints subscriptions, SettingsEndpoints settings,
             Authorization authorization, ThreadService threads, Spotlight spotlight, UserPreferences preferences,
-            RoomMethods roomMethods, AvatarEndpoints avatars, MobileMethods mobile) {
+            RoomMethods roomMethods, AvatarEndpoints avatars, MobileMethods mobile, UrlPreviews urlPreviews) {
+        this.urlPreviews = urlPreviews;
         this.mobile = mobile;
         this.preferences = preferences;
         this.avatars = avatars;
@@ -157,6 +160,14 @@ public class CoreMethods {
             }
             case "setAvatarFromService" -> avatars.setAvatarFromService(caller, params);
             case "resetAvatar" -> avatars.resetAvatar(caller, params);
+            case "OEmbedCacheCleanup" -> {
+                // the administration's "clear cache now" (API_Embed_clear_cache_now): what the daily cleanup does, now
+                if (!authorization.hasPermission(caller.id(), "clear-oembed-cache")) {
+                    throw CaravanException.coded("error-not-allowed", "Not allowed", Map.of("method", method));
+                }
+                urlPreviews.removeExpired();
+                yield Map.of("message", "cache_cleared");
+            }
             case "spotlight" -> spotlight.search(caller, first.isTextual() ? first.asText() : "",
                     params.path(2).path("users").asBoolean(true), params.path(2).path("rooms").asBoolean(true));
             default -> mobile.handles(method) ? mobile.call(method, params, caller) : roomMethods.call(method, params, caller);

@@ -1,0 +1,119 @@
+package chat.caravan.common.mongo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A collection of the embedded store that lets indexes serve {@code $and} queries and reports the queries no index
+ * serves.
+ *
+ * <p>MongoDB's drivers send {@code Filters.and(eq("rid", r), ne("u._id", u))} as {@code {$and: [{rid: r}, {u._id:
+ * {$ne: u}}]}}; mongo-java-server picks an index only by the query's top-level fields, so every such query read the
+ * whole collection. Here a top-level {@code $and} is flattened into one document first ({@code {rid: r, u._id: {$ne:
+ * u}}}, the same condition), conditions on a field named twice staying in an {@code $and} beside it.
+ *
+ * <p>The queries still left to no index: each one reads every document, so
+ * its cost grows with the collection. They are counted ({@code caravan_store_collection_scans_total}) and each query
+ * shape (its fields and operators, never its values) is logged once, as MongoDB's slow-query log names a COLLSCAN.
+ */
+final class ScanReportingCollection extends H2Collection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanReportingCollection.class);
+    /** Below this many documents a scan is as cheap as an index and is not reported. */
+    static final int REPORTED_FROM = 1000;
+    /** Scans by collection, for the metric. */
+    static final Map<String, LongAdder> SCANS = new ConcurrentHashMap<>();
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+
+    ScanReportingCollection(MongoDatabase database, String collectionName, CollectionOptions options,
+            MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursors) {
+        super(database, collectionName, options, dataMap, metaMap, cursors);
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+            Document fieldSelector) {
+        return super.queryDocuments(flattened(query), orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /** {@code query} with its top-level {@code $and} (nested ones too) merged into it where the fields allow. */
+    static Document flattened(Document query) {
+        if (query == null || !(query.get("$and") instanceof List<?> conjuncts)
+                || !conjuncts.stream().allMatch(Document.class::isInstance)) {
+            return query;
+        }
+        Document merged = new Document();
+        List<Object> rest = new ArrayList<>();
+        query.forEach((key, value) -> {
+            if (!key.equals("$and")) {
+                merged.put(key, value);
+            }
+        });
+        for (Object conjunct : conjuncts) {
+            flattened((Document) conjunct).forEach((key, value) -> {
+                if (key.equals("$and") && value instanceof List<?> inner) {
+                    rest.addAll(inner);
+                } else if (merged.containsKey(key)) {
+                    rest.add(new Document(key, value));
+                } else {
+                    merged.put(key, value);
+                }
+            });
+        }
+        if (!rest.isEmpty()) {
+            merged.put("$and", rest);
+        }
+        return merged;
+    }
+
+    @Override
+    protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+            Document fieldSelector) {
+        int count = count();
+        if (count >= REPORTED_FROM) {
+            SCANS.computeIfAbsent(getCollectionName(), name -> new LongAdder()).increment();
+            String shape = getCollectionName() + " " + shape(query);
+            if (LOGGED.size() < 1000 && LOGGED.add(shape)) {
+                LOG.warn("Embedded store: a query on {} ({} documents) reads them all, no index serves it: {}",
+                        getCollectionName(), count, shape(query));
+            }
+        }
+        return super.matchDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /** The query's fields and operators, its values left out. */
+    static String shape(Object query) {
+        if (query instanceof Document document) {
+            StringBuilder out = new StringBuilder("{");
+            document.forEach((key, value) -> {
+                if (out.length() > 1) {
+                    out.append(", ");
+                }
+                out.append(key);
+                String inner = shape(value);
+                if (!inner.isEmpty()) {
+                    out.append(": ").append(inner);
+                }
+            });
+            return out.append('}').toString();
+        }
+        if (query instanceof java.util.Collection<?> list && !list.isEmpty()) {
+            return "[" + shape(list.iterator().next()) + (list.size() > 1 ? ", ..." : "") + "]";
+        }
+        return "";
+    }
+}
