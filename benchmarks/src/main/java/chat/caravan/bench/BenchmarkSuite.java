@@ -24,7 +24,8 @@ import chat.caravan.it.harness.Topology;
  * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),
  * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}
  * (0.1), {@code day.typing.ms} (1000), {@code day.focused.share} (0.3), and per user per minute in %
- * {@code day.churn.per.minute} (3), {@code day.status.per.minute} (5), {@code day.switch.per.minute} (5)).
+ * {@code day.churn.per.minute} (3), {@code day.status.per.minute} (5), {@code day.switch.per.minute} (5); steps run past the knee:
+ * {@code day.steps.past.knee} (1)).
  */
 public final class BenchmarkSuite {
 

@@ -66,7 +66,7 @@ public final class DayInTheLife {
     /** What to run: sizes, rates and ratios (system properties day.*). */
     record Settings(int users, int rooms, int[] rates, int stepSeconds, int warmUpSeconds, double zipf, double ddpShare,
             double mentionShare, long typingMillis, double focusedShare, double churnPerMinute, double statusPerMinute,
-            double switchPerMinute) {
+            double switchPerMinute, int stepsPastKnee) {
 
         static Settings fromProperties(String prefix) {
             return new Settings(Integer.getInteger(prefix + "users", 5000), Integer.getInteger(prefix + "rooms", 500),
@@ -76,7 +76,7 @@ public final class DayInTheLife {
                     dbl(prefix + "zipf", 1.0), dbl(prefix + "ddp.share", 0.5), dbl(prefix + "mention.share", 0.1),
                     Long.getLong(prefix + "typing.ms", 1000), dbl(prefix + "focused.share", 0.3),
                     dbl(prefix + "churn.per.minute", 3), dbl(prefix + "status.per.minute", 5),
-                    dbl(prefix + "switch.per.minute", 5));
+                    dbl(prefix + "switch.per.minute", 5), Integer.getInteger(prefix + "steps.past.knee", 1));
         }
 
         private static double dbl(String property, double fallback) {
@@ -684,6 +684,7 @@ public final class DayInTheLife {
 
         Step previous = null;
         Step previousWarmUp = null;
+        int pastKnee = 0;
         ProcessCpu.Usage previousCpu = null;
         for (int rate : settings.rates()) {
             Step step = new Step(rate);
@@ -697,6 +698,11 @@ public final class DayInTheLife {
                 results.add(result);
                 System.out.println(result);
                 forget(previousWarmUp);
+                if (previous.rate > 0 && !keptUp(result) && ++pastKnee > settings.stepsPastKnee()) {
+                    // past the knee: more load only piles onto a server that is already behind
+                    previous = null;
+                    break;
+                }
             }
             measuring = step;
             ProcessCpu.Snapshot from = ctx.serverCpu().snapshot();
@@ -836,8 +842,7 @@ public final class DayInTheLife {
                 continue;
             }
             double rate = Double.parseDouble(r.load().substring(0, r.load().indexOf(' ')));
-            boolean kept = r.figures().getOrDefault("delivery_p99_ms", Double.NaN) <= 1000
-                    && r.figures().getOrDefault("delivered_ratio", 0.0) >= 0.95;
+            boolean kept = keptUp(r);
             if (!kept && Double.isNaN(firstFailed)) {
                 firstFailed = rate;
             }
@@ -847,6 +852,12 @@ public final class DayInTheLife {
         }
         return knee.put("last_kept_up_msgs_per_s", Double.isNaN(lastKept) ? 0 : lastKept)
                 .put("knee_msgs_per_s", firstFailed);
+    }
+
+    /** A step the server kept up with: p99 delivered within a second, 95% of the deliveries made. */
+    static boolean keptUp(Result step) {
+        return step.figures().getOrDefault("delivery_p99_ms", Double.NaN) <= 1000
+                && step.figures().getOrDefault("delivered_ratio", 0.0) >= 0.95;
     }
 
     private static double[] values(ConcurrentLinkedQueue<Double> queue) {

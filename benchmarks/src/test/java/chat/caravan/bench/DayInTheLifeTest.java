@@ -77,6 +77,21 @@ class DayInTheLifeTest {
     }
 
     @Test
+    void aStepIsKeptUpWithWhenP99IsWithinASecondAndNearlyEverythingArrived() {
+        assertThat(DayInTheLife.keptUp(step(480, 1.0))).isTrue();
+        assertThat(DayInTheLife.keptUp(step(1000, 0.95))).isTrue();
+        assertThat(DayInTheLife.keptUp(step(1200, 1.0))).isFalse();
+        assertThat(DayInTheLife.keptUp(step(300, 0.63))).isFalse();
+        // nothing delivered at all
+        assertThat(DayInTheLife.keptUp(step(Double.NaN, 0.0))).isFalse();
+    }
+
+    private static Result step(double p99, double delivered) {
+        return Result.of("day", "all-in-one", "5 msg/s, 10 users").put("delivery_p99_ms", p99)
+                .put("delivered_ratio", delivered);
+    }
+
+    @Test
     void messageSequenceIsReadFromTheText() {
         assertThat(DayInTheLife.sequenceOf("day-42 @user-1 have a look")).isEqualTo(42);
         assertThat(DayInTheLife.sequenceOf("day-7")).isEqualTo(7);
