@@ -32,8 +32,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * whatever the message rate: presence churn (sockets dropped, back 2-5 s later), away/online changes, and room
  * switches (unsubscribe, {@code loadHistory} of 50, subscribe to the new room). Figures per step, measured after a
  * warm-up: delivered latency (post to arrival at every session that has the room open), post latency per API, read,
- * history, status and reconnect latency, errors, server CPU and RSS per process, the generator's own CPU, the
- * machine's; then the knee (the first step with p99 over a second or fewer than 95% of deliveries made). A step at
+ * history, status and reconnect latency, the DDP ping round trip of 20 sessions a second (how long a frame waits in
+ * the server), errors and calls still unanswered, sessions the server closed, server CPU and RSS per process, the
+ * generator's own CPU, the machine's; then the knee (the first step with p99 over a second or fewer than 95% of
+ * deliveries made; the run stops one step past it). A step at
  * rate 0 (the first by default) measures what the connected users cost without messages: churn, status, switches.
  */
 public final class DayInTheLife {
@@ -59,7 +61,7 @@ public final class DayInTheLife {
     });
     private final Map<Long, Posted> posted = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
-    /** The step whose figures are being taken (events counted), or null between measuring windows. */
+    /** The step whose figures are being taken (events counted): a step, or the warm-up before one. */
     private volatile Step measuring;
     private volatile boolean running = true;
 
