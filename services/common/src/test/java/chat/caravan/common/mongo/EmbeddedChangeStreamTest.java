@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,27 @@ class EmbeddedChangeStreamTest {
     void stop() {
         client.close();
         server.close();
+    }
+
+    @Test
+    void aGetMoreWaitsForTheNextChangeOfItsCollectionInsteadOfAnsweringEmptyAtOnce() throws Exception {
+        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream =
+                     rooms.watch().maxAwaitTime(400, TimeUnit.MILLISECONDS).cursor()) {
+            // nothing changes: the store holds the getMore for its maxTimeMS (MongoDB's awaitData)
+            long asked = System.nanoTime();
+            assertThat(stream.tryNext()).isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
+            // another collection's change does not end the wait; this one's does, long before its maxTimeMS
+            try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> waiting =
+                         rooms.watch().maxAwaitTime(30, TimeUnit.SECONDS).cursor()) {
+                CompletableFuture<ChangeStreamDocument<Document>> next = CompletableFuture.supplyAsync(waiting::tryNext);
+                client.getDatabase("rocketchat").getCollection("users").insertOne(new Document("_id", "u1"));
+                rooms.insertOne(new Document("_id", "r-wake"));
+                ChangeStreamDocument<Document> change = next.get(20, TimeUnit.SECONDS);
+                assertThat(change).isNotNull();
+                assertThat(change.getDocumentKey().getString("_id").getValue()).isEqualTo("r-wake");
+            }
+        }
     }
 
     @Test

@@ -77,6 +77,38 @@ class EmbeddedDurabilityTest {
         }
     }
 
+    @Test
+    void deferredWritesAreOnDiskOnceTheBarrierAfterThemAnswers() throws Exception {
+        EmbeddedMongoServer server = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0);
+        try (MongoClient client = MongoClients.create(server.connectionString())) {
+            WriteDurability durability = new WriteDurability(client);
+            assertThat(durability.isGroupCommit()).isTrue();
+            MongoCollection<Document> messages = durability.deferred(
+                    client.getDatabase("rocketchat").getCollection("rocketchat_message"));
+            GroupCommit commits = server.commits();
+            long syncs = commits.syncs();
+            for (int i = 0; i < 20; i++) {
+                messages.insertOne(new Document("_id", "d" + i).append("msg", "hello"));
+                messages.updateOne(Filters.eq("_id", "d" + i), Updates.set("msg", "edited"));
+            }
+            assertThat(commits.syncs()).as("deferred writes wait for no sync").isEqualTo(syncs);
+            durability.sync();
+            assertThat(commits.syncs()).as("one barrier, one sync").isEqualTo(syncs + 1);
+            copyDataFile();
+            durability.sync();
+            assertThat(commits.syncs()).as("a barrier with nothing new to sync syncs nothing").isEqualTo(syncs + 1);
+        } finally {
+            server.close();
+        }
+        EmbeddedMongoServer recovered = EmbeddedMongoServer.start(crashCopy, "127.0.0.1", 0);
+        try (MongoClient client = MongoClients.create(recovered.connectionString())) {
+            MongoCollection<Document> messages = client.getDatabase("rocketchat").getCollection("rocketchat_message");
+            assertThat(messages.countDocuments(Filters.eq("msg", "edited"))).isEqualTo(20);
+        } finally {
+            recovered.close();
+        }
+    }
+
     private void copyDataFile() throws IOException {
         Files.copy(dataDir.resolve(EmbeddedMongoServer.DATA_FILE), crashCopy.resolve(EmbeddedMongoServer.DATA_FILE));
     }
