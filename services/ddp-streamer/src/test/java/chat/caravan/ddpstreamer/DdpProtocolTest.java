@@ -269,6 +269,30 @@ class DdpProtocolTest {
     }
 
     @Test
+    void aPingIsAnsweredWhileAMethodCallOfTheSameConnectionIsStillRunning() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (AutoCloseable slowCore = bus.serve("core.method", request -> {
+                 try {
+                     release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+                 return Map.of("done", true);
+             });
+             DdpTestClient client = DdpTestClient.connect(url())) {
+            client.send(Map.of("msg", "method", "id", "slow-1", "method", "someCoreMethod", "params", List.of()));
+            client.send(Map.of("msg", "ping", "id", "beat"));
+            JsonNode pong = client.await(m -> "pong".equals(m.path("msg").asText()), Duration.ofSeconds(10));
+            assertThat(pong.path("id").asText()).isEqualTo("beat");
+            // the call was still waiting for core when the pong came: the heartbeat did not queue behind it
+            assertThat(release.getCount()).isEqualTo(1);
+            release.countDown();
+            JsonNode result = client.await(m -> "result".equals(m.path("msg").asText()), Duration.ofSeconds(10));
+            assertThat(result.path("id").asText()).isEqualTo("slow-1");
+        }
+    }
+
+    @Test
     void sockJsFramesWrapEveryMessage() {
         DdpTestClient client = DdpTestClient.open("ws://127.0.0.1:" + port + "/sockjs/123/abcdef/websocket");
         assertThat(client.await(m -> "o".equals(m.path("unparsable").asText()), Duration.ofSeconds(5))).isNotNull();

@@ -32,6 +32,9 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
     private final ExecutorService workers = Executors.newFixedThreadPool(
             Math.max(16, Runtime.getRuntime().availableProcessors() * 8), new CustomizableThreadFactory("websocket-frames-"));
     private final KeyedSerialExecutor lanes = new KeyedSerialExecutor(workers);
+    /** Frames longer than this are never heartbeats (DDP's ping with an id is some 40 characters). */
+    private static final int HEARTBEAT_MAX_CHARS = 200;
+    private volatile HeartbeatFrames heartbeats;
 
     public SharedServerWebsocketComponent(
             java.util.function.Function<org.apache.camel.CamelContext, io.vertx.ext.web.Router> platformRouter) {
@@ -115,6 +118,10 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
         @Override
         protected void processExchange(Exchange exchange, RoutingContext routingContext) {
             String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, "", String.class);
+            if (isAnsweredHeartbeat(key, exchange)) {
+                releaseExchange(exchange, false);
+                return;
+            }
             lanes.execute(key, () -> {
                 try {
                     createUoW(exchange);
@@ -130,6 +137,24 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
                 }
             });
         }
+    }
+
+    /** A short text frame the {@link HeartbeatFrames} bean (if any) answered itself, outside the connection's queue. */
+    private boolean isAnsweredHeartbeat(String key, Exchange exchange) {
+        if (exchange.getMessage().getHeader(VertxWebsocketConstants.EVENT) != VertxWebsocketEvent.MESSAGE
+                || !(exchange.getMessage().getBody() instanceof String text) || text.length() > HEARTBEAT_MAX_CHARS) {
+            return false;
+        }
+        HeartbeatFrames heartbeats = this.heartbeats;
+        if (heartbeats == null) {
+            java.util.Set<HeartbeatFrames> found = getCamelContext().getRegistry().findByType(HeartbeatFrames.class);
+            if (found.isEmpty()) {
+                return false;
+            }
+            heartbeats = found.iterator().next();
+            this.heartbeats = heartbeats;
+        }
+        return heartbeats.answer(key, text);
     }
 
     @Override

@@ -38,6 +38,17 @@ public final class DdpFrames {
         return node;
     }
 
+    /** As {@link #parse}, but null for a SockJS frame that carries more than one message. */
+    public static JsonNode parseSingle(String frame, boolean sockJs) throws JsonProcessingException {
+        if (sockJs) {
+            JsonNode node = JSON.readTree(frame);
+            if (node != null && node.isArray() && node.size() != 1) {
+                return null;
+            }
+        }
+        return parse(frame, sockJs);
+    }
+
     /** The text frame for a message: as is on /websocket, {@code a["..."]} on SockJS. */
     public static String frame(String message, boolean sockJs) {
         if (!sockJs) {

@@ -15,6 +15,7 @@ import chat.caravan.common.bus.BusClient;
 import chat.caravan.common.presence.ConnectionDigest;
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.http.ClientAddress;
+import chat.caravan.common.http.HeartbeatFrames;
 import chat.caravan.common.health.Metrics;
 import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.observability.RequestIds;
@@ -51,7 +52,7 @@ import org.springframework.stereotype.Component;
  * Frames of one connection arrive in order (see SharedServerWebsocketComponent).
  */
 @Component("ddpServer")
-public class DdpServer {
+public class DdpServer implements HeartbeatFrames {
 
     private static final Logger LOG = LoggerFactory.getLogger(DdpServer.class);
     private static final Set<String> VERSIONS = Set.of("1", "pre2", "pre1");
@@ -121,6 +122,33 @@ public class DdpServer {
     }
 
     /** Entry point of the WebSocket routes: open, message, close and error events of every connection. */
+    /**
+     * A ping or pong of a connected session, answered on arrival (see {@link HeartbeatFrames}): a ping gets its pong
+     * and both count as a sign of life, even while a method call of the session, or of every session, is still running.
+     */
+    @Override
+    public boolean answer(String connectionKey, String text) {
+        DdpSession session = sessions.get(connectionKey);
+        if (session == null || !session.isConnected() || !text.contains("msg") || !text.contains("p")) {
+            return false;
+        }
+        JsonNode message;
+        try {
+            message = DdpFrames.parseSingle(text, session.sockJs());
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+        String type = message != null && message.isObject() ? message.path("msg").asText("") : "";
+        if (!type.equals("ping") && !type.equals("pong")) {
+            return false;
+        }
+        session.touch();
+        if (type.equals("ping")) {
+            session.send(DdpFrames.pong(message.get("id")));
+        }
+        return true;
+    }
+
     public void onEvent(Exchange exchange) {
         String key = exchange.getMessage().getHeader(VertxWebsocketConstants.CONNECTION_KEY, String.class);
         VertxWebsocketEvent event = exchange.getMessage().getHeader(VertxWebsocketConstants.EVENT, VertxWebsocketEvent.class);
