@@ -119,6 +119,10 @@ class ChangeStreamConsumer extends DefaultConsumer {
                     }
                 }
             } catch (MongoException | IllegalStateException e) {
+                if (!running) {
+                    // stopping: the interrupted wait for the next change is no outage
+                    break;
+                }
                 if (e instanceof MongoCommandException command && command.getErrorCode() == HISTORY_LOST) {
                     // the store no longer holds the changes since the saved position: they cannot be replayed
                     LOG.error("Change stream of {} cannot resume: the oplog no longer holds the changes since its saved "

@@ -7,12 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * A unique index of the embedded store (the {@code _id} index included) held in a hash map and rebuilt from the
  * documents when the store opens. mongo-java-server's H2 unique index keeps its keys in an MVMap that compares them by
  * Java-serializing both sides at every step of every lookup, which made each write and each find by id cost
  * milliseconds under load; a lookup here is a hash probe.
+ *
+ * <p>It also serves a query that names more fields than its keys ({@code {_id: x, rid: r}}): the keys find the
+ * document, the other conditions are checked on it. mongo-java-server's unique indexes serve only a query of exactly
+ * their keys, so such a query read the whole collection.
  */
 final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> {
 
@@ -20,6 +25,33 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> {
 
     MemoryUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
+    }
+
+    @Override
+    public boolean canHandle(Document query) {
+        Document keyed = keyed(query);
+        return keyed != null && super.canHandle(keyed);
+    }
+
+    @Override
+    public Iterable<Object> getPositions(Document query) {
+        Document keyed = keyed(query);
+        return super.getPositions(keyed == null ? query : keyed);
+    }
+
+    /** The query's conditions on this index's keys alone, or null when it does not name them all. */
+    private Document keyed(Document query) {
+        if (query.size() == keys().size()) {
+            return query;
+        }
+        Document keyed = new Document();
+        for (String key : keys()) {
+            if (!query.containsKey(key)) {
+                return null;
+            }
+            keyed.put(key, query.get(key));
+        }
+        return keyed;
     }
 
     @Override

@@ -161,6 +161,10 @@ class EmbeddedSecondaryIndexTest {
                     .stream().map(d -> d.get("_id")).toList();
             assertThat(found).as(queries.get(i).toString()).isNotEmpty().isEqualTo(expected);
         }
+        // the _id index finds the document of a query naming more than _id; the other conditions still apply
+        assertThat(indexed.find(Filters.and(Filters.eq("_id", "a0005"), Filters.eq("rid", "r5"))).first()).isNotNull();
+        assertThat(indexed.find(Filters.and(Filters.eq("_id", "a0005"), Filters.eq("rid", "r6"))).first()).isNull();
+        assertThat(indexed.find(Filters.and(Filters.eq("_id", "a0005"), Filters.ne("u._id", "u5"))).first()).isNull();
         indexed.updateMany(queries.get(0), Updates.inc("unread", 1));
         assertThat(indexed.countDocuments(Filters.eq("unread", 1))).isEqualTo(all.stream().filter(meant.get(0)).count());
         // every query above was served by the (rid, u._id) index: none read the 1,200 documents
