@@ -347,8 +347,7 @@ public class AnyRoomEndpoints {
 
     public void export(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        export.export(caller, Params.of(exchange).body());
-        RestReplies.ok(exchange, Map.of());
+        RestReplies.ok(exchange, export.export(caller, Params.of(exchange).body()));
     }
 
     public void changeArchivationState(Exchange exchange) {

@@ -15,7 +15,9 @@ import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.RoomFields;
+import chat.caravan.common.model.UserFields;
 import chat.caravan.core.Caller;
+import chat.caravan.core.mail.MailOutbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -25,8 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * rooms.export as a file: the room's messages between two days, as HTML or JSON, kept for the user in
- * {@code rocketchat_user_data_files} (Rocket.Chat then e-mails a download link; Caravan has no mailer, so the
- * e-mail form and that link are not offered).
+ * {@code rocketchat_user_data_files} (Rocket.Chat then e-mails a download link, not sent here); or as an e-mail:
+ * the chosen messages, sent through the {@link MailOutbox} to the mail server the SMTP_* settings name.
  */
 @Component
 public class RoomExport {
@@ -36,15 +38,20 @@ public class RoomExport {
     private final RoomStore store;
     private final Authorization authorization;
     private final MongoDatabase database;
+    private final MailOutbox mail;
 
-    public RoomExport(RoomStore store, Authorization authorization, MongoDatabase database) {
+    public RoomExport(RoomStore store, Authorization authorization, MongoDatabase database, MailOutbox mail) {
         this.store = store;
         this.authorization = authorization;
         this.database = database;
+        this.mail = mail;
     }
 
-    /** The stored export's id. */
-    public String export(Caller caller, JsonNode body) {
+    /**
+     * The answer's fields: for a file, none (the export is stored in rocketchat_user_data_files); for an e-mail,
+     * {@code missing}, the usernames of toUsers that have no address (or no account).
+     */
+    public Map<String, Object> export(Caller caller, JsonNode body) {
         String rid = requiredText(body, "rid");
         String type = requiredText(body, "type");
         if (!type.equals("file") && !type.equals("email")) {
@@ -83,7 +90,10 @@ public class RoomExport {
             if (isEmpty(body.get("toUsers")) && isEmpty(body.get("toEmails"))) {
                 throw CaravanException.coded("error-invalid-recipient", null);
             }
-            throw CaravanException.coded("error-email-send-failed", "Sending e-mail is not available on this server");
+            if (!mail.configured()) {
+                throw CaravanException.coded("error-email-send-failed", "SMTP is not configured");
+            }
+            return Map.of("missing", email(caller, rid, body));
         }
         Date start = Date.from((from == null ? LocalDate.of(1970, 1, 1) : from).atStartOfDay(ZoneOffset.UTC).toInstant());
         Date end = Date.from((to == null ? LocalDate.now(ZoneOffset.UTC) : to).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
@@ -101,7 +111,56 @@ public class RoomExport {
                 .append("name", name).append("type", format.equals("json") ? "application/json" : "text/html")
                 .append("size", content.length).append("content", new Binary(content)).append("complete", true)
                 .append("uploadedAt", new Date()));
-        return id;
+        return Map.of();
+    }
+
+    /** Mails the chosen messages of the room to toEmails and to the addresses of toUsers; the usernames left out. */
+    private List<String> email(Caller caller, String rid, JsonNode body) {
+        List<String> recipients = new ArrayList<>();
+        for (JsonNode address : iterable(body.get("toEmails"))) {
+            if (address.isTextual() && !address.asText().isBlank()) {
+                recipients.add(address.asText().trim());
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (JsonNode username : iterable(body.get("toUsers"))) {
+            if (!username.isTextual() || username.asText().isEmpty()) {
+                continue;
+            }
+            Document user = store.users().find(Filters.eq(UserFields.USERNAME, username.asText())).first();
+            List<Document> emails = user == null ? null : user.getList(UserFields.EMAILS, Document.class);
+            String address = emails == null || emails.isEmpty() ? null : emails.get(0).getString("address");
+            if (address == null || address.isBlank()) {
+                missing.add(username.asText());
+            } else {
+                recipients.add(address);
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        iterable(body.get("messages")).forEach(m -> ids.add(m.asText()));
+        StringBuilder html = new StringBuilder();
+        for (Document message : store.messages().find(Filters.and(Filters.eq(MessageFields.ROOM_ID, rid),
+                Filters.in(MessageFields.ID, ids))).sort(new Document(MessageFields.TS, 1))) {
+            Document author = message.get(MessageFields.USER, Document.class);
+            html.append("<p style='margin-bottom: 5px'><b>").append(escape(author == null ? "" : author.getString("username")))
+                    .append("</b> <span style='color: #aaa; font-size: 12px'>").append(message.getDate(MessageFields.TS).toInstant())
+                    .append("</span><br/>").append(escape(message.getString(MessageFields.TEXT))).append("</p>");
+        }
+        if (!recipients.isEmpty()) {
+            JsonNode subject = body.get("subject");
+            mail.send(String.join(",", recipients), subject != null && subject.isTextual() ? subject.asText() : "", html.toString(),
+                    replyTo(caller));
+        }
+        return missing;
+    }
+
+    private static String replyTo(Caller caller) {
+        List<Document> emails = caller.user() == null ? null : caller.user().getList(UserFields.EMAILS, Document.class);
+        return emails == null || emails.isEmpty() ? null : emails.get(0).getString("address");
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode list) {
+        return list != null && list.isArray() ? list : List.of();
     }
 
     private static byte[] json(List<Document> messages) {
