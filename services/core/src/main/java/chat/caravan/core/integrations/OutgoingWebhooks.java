@@ -9,6 +9,7 @@ import chat.caravan.common.json.CaravanJson;
 import chat.caravan.common.model.Ids;
 import chat.caravan.common.settings.Settings;
 import chat.caravan.core.Caller;
+import chat.caravan.core.LazyProducer;
 import chat.caravan.core.pipeline.MessagePipeline;
 import chat.caravan.core.pipeline.PipelineHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +50,7 @@ public class OutgoingWebhooks {
     private final TransformRoutes transforms;
     private final Settings settings;
     private final MongoDatabase database;
-    private final CamelContext camel;
-    private volatile ProducerTemplate producer;
+    private final LazyProducer producer;
 
     public OutgoingWebhooks(IntegrationStore store, WebhookMessages messages, TransformRoutes transforms, Settings settings,
             MongoDatabase database, CamelContext camel) {
@@ -60,7 +59,7 @@ public class OutgoingWebhooks {
         this.transforms = transforms;
         this.settings = settings;
         this.database = database;
-        this.camel = camel;
+        this.producer = new LazyProducer(camel);
     }
 
     /** message.afterSave step: event {@code sendMessage} for a user's new or edited message (and fileUploaded). */
@@ -300,7 +299,7 @@ public class OutgoingWebhooks {
         next.put("tries", tries + 1);
         LOG.info("Outgoing webhook {} to {} failed ({}), retry {} in {} ms", integration.getString("_id"), job.get("url"), why,
                 tries + 1, wait);
-        producer().sendBodyAndHeader(QUEUE, next, RETRY_DELAY, wait);
+        producer.get().sendBodyAndHeader(QUEUE, next, RETRY_DELAY, wait);
     }
 
     /** Rocket.Chat's sendMessage of an outgoing webhook: to the reply's channel, the target room or the event's room. */
@@ -350,7 +349,7 @@ public class OutgoingWebhooks {
             job.put("roomId", roomId);
             job.put("data", data);
             job.put("tries", 0);
-            producer().sendBodyAndHeader(QUEUE, job, RETRY_DELAY, 0L);
+            producer.get().sendBodyAndHeader(QUEUE, job, RETRY_DELAY, 0L);
         }
     }
 
@@ -448,14 +447,4 @@ public class OutgoingWebhooks {
         return MessagePipeline.asDocument(exchange.getIn().getHeader(name));
     }
 
-    private ProducerTemplate producer() {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-            }
-        }
-        return producer;
-    }
 }

@@ -4,10 +4,10 @@ import java.util.Map;
 
 import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.json.CaravanJson;
+import chat.caravan.core.LazyProducer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
@@ -21,10 +21,11 @@ import org.springframework.stereotype.Component;
 public class TransformRoutes {
 
     private final CamelContext camel;
-    private volatile ProducerTemplate producer;
+    private final LazyProducer producer;
 
     public TransformRoutes(CamelContext camel) {
         this.camel = camel;
+        this.producer = new LazyProducer(camel);
     }
 
     /** The transformed payload, or null when the route dropped it. */
@@ -34,7 +35,7 @@ public class TransformRoutes {
         exchange.getIn().setBody(CaravanJson.ejson().convertValue(payload, Map.class));
         exchange.getIn().setHeader("caravanIntegrationId", integration.getString("_id"));
         exchange.getIn().setHeader("caravanIntegrationName", integration.getString("name"));
-        producer().send(integration.getString("transformRoute"), exchange);
+        producer.get().send(integration.getString("transformRoute"), exchange);
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(chat.caravan.common.rest.RestErrors.FAILURE, Throwable.class);
         if (failure != null) {
@@ -58,14 +59,4 @@ public class TransformRoutes {
         return node;
     }
 
-    private ProducerTemplate producer() {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-            }
-        }
-        return producer;
-    }
 }

@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import chat.caravan.common.settings.Settings;
+import chat.caravan.core.LazyProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,12 +25,11 @@ public class MailOutbox {
     static final String SMTP_URI = "caravanSmtpUri";
 
     private final Settings settings;
-    private final CamelContext camel;
-    private volatile ProducerTemplate producer;
+    private final LazyProducer producer;
 
     public MailOutbox(Settings settings, CamelContext camel) {
         this.settings = settings;
-        this.camel = camel;
+        this.producer = new LazyProducer(camel);
     }
 
     /** Rocket.Chat's isSMTPConfigured: a mail server is named. */
@@ -52,7 +51,7 @@ public class MailOutbox {
         mail.put("subject", subject);
         mail.put("html", html);
         mail.put("uri", smtpUri());
-        producer().sendBody(OUTBOX, mail);
+        producer.get().sendBody(OUTBOX, mail);
     }
 
     /** Route step: turns a queued mail into the exchange camel-mail sends (its headers become the mail's headers). */
@@ -94,16 +93,4 @@ public class MailOutbox {
         return password.indexOf(')') < 0 ? "&password=RAW(" + password + ")" : "&password=RAW{" + password + "}";
     }
 
-    private ProducerTemplate producer() {
-        ProducerTemplate template = producer;
-        if (template == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-                template = producer;
-            }
-        }
-        return template;
-    }
 }

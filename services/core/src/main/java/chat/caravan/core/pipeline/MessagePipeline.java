@@ -9,10 +9,10 @@ import chat.caravan.common.error.CaravanException;
 import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.common.rest.RestErrors;
+import chat.caravan.core.LazyProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -40,11 +40,12 @@ public class MessagePipeline {
     private static final List<String> SECRET_USER_FIELDS = List.of("services", "e2e", "inviteToken");
 
     private final CamelContext camel;
+    private final LazyProducer producer;
     private final Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile ProducerTemplate producer;
 
     public MessagePipeline(CamelContext camel) {
         this.camel = camel;
+        this.producer = new LazyProducer(camel);
     }
 
     /**
@@ -123,7 +124,7 @@ public class MessagePipeline {
      * the write it follows has happened.
      */
     private void run(String uri, Exchange exchange, boolean refuses) {
-        producer().send(endpoint(uri), exchange);
+        producer.get().send(endpoint(uri), exchange);
         Throwable failure = exchange.getException();
         if (failure == null) {
             failure = exchange.getProperty(RestErrors.FAILURE, Throwable.class);
@@ -202,16 +203,4 @@ public class MessagePipeline {
         return endpoints.computeIfAbsent(uri, camel::getEndpoint);
     }
 
-    private ProducerTemplate producer() {
-        ProducerTemplate template = producer;
-        if (template == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-                template = producer;
-            }
-        }
-        return template;
-    }
 }
