@@ -24,20 +24,9 @@ public final class ProcessCpu {
         this.pids = new LinkedHashMap<>(pids);
     }
 
-    /** CPU milliseconds the processes have used so far, by name. */
-    public Map<String, Double> millisByProcess() {
-        Map<String, Double> used = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> used.put(name, ticksOf(pid) * 1000.0 / TICKS_PER_SECOND));
-        return used;
-    }
-
     /** CPU milliseconds the processes have used so far, together. */
     public double millis() {
-        return millisByProcess().values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    static long ticksOf(long pid) {
-        return Math.max(0, ticks(pid));
+        return snapshot().servers().values().stream().mapToLong(Long::longValue).sum() * 1000.0 / TICKS_PER_SECOND;
     }
 
     /** CPU ticks so far of each process (by name) and their RSS, this JVM's ticks, and the machine's (busy, all). */

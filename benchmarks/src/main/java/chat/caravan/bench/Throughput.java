@@ -31,6 +31,11 @@ public final class Throughput {
     private Throughput() {
     }
 
+    /** CPU milliseconds per message posted, from a share of one core (%) over {@code seconds}. */
+    private static double cpuMillisPerMessage(double pct, double seconds, long posted) {
+        return posted == 0 ? 0 : pct / 100 * seconds * 1000 / posted;
+    }
+
     public static List<Result> run(BenchContext ctx, int rooms, int members, int[] rates) throws Exception {
         List<List<Fixtures.BenchUser>> roomMembers = new ArrayList<>();
         List<String> rids = new ArrayList<>();
@@ -66,8 +71,7 @@ public final class Throughput {
             latencies.clear();
             stampDelays.clear();
             delivered.set(0);
-            Map<String, Double> cpuBefore = ctx.serverCpu().millisByProcess();
-            long stepStarted = System.nanoTime();
+            ProcessCpu.Snapshot cpuBefore = ctx.serverCpu().snapshot();
             long posted = pace(rate, seq -> {
                 int room = (int) (seq % rooms);
                 sentAt.put((int) seq, System.nanoTime());
@@ -75,9 +79,7 @@ public final class Throughput {
                 ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), "bench-" + seq);
             }, sequence);
             Thread.sleep(2000);
-            Map<String, Double> cpuAfter = ctx.serverCpu().millisByProcess();
-            double cpuUsed = cpuAfter.keySet().stream().mapToDouble(name -> cpuAfter.get(name) - cpuBefore.get(name)).sum();
-            double stepSeconds = (System.nanoTime() - stepStarted) / 1e9;
+            ProcessCpu.Usage cpu = ProcessCpu.between(cpuBefore, ctx.serverCpu().snapshot());
             Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
             double expected = posted * (double) members;
             Result result = Result.of("throughput", ctx.mode(), rate + " msg/s x" + members)
@@ -85,10 +87,10 @@ public final class Throughput {
                     .put("delivered_ratio", delivered.get() / expected).put("latency", stats)
                     .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()))
                     // what the server processes spent per message posted, and their share of one core over the step
-                    .put("server_cpu_ms_per_msg", posted == 0 ? 0 : cpuUsed / posted)
-                    .put("server_cpu_pct", 100 * cpuUsed / 1000 / stepSeconds);
-            cpuAfter.forEach((name, millis) -> result.put("cpu_ms_per_msg_" + name,
-                    posted == 0 ? 0 : (millis - cpuBefore.get(name)) / posted));
+                    .put("server_cpu_ms_per_msg", cpuMillisPerMessage(cpu.serverTotalPct(), cpu.seconds(), posted))
+                    .put("server_cpu_pct", cpu.serverTotalPct());
+            cpu.serverPct().forEach((name, pct) -> result.put("cpu_ms_per_msg_" + name,
+                    cpuMillisPerMessage(pct, cpu.seconds(), posted)));
             results.add(result);
             System.out.println(result);
             // -Dthroughput.allSteps=true runs every step anyway (to profile a steady load)

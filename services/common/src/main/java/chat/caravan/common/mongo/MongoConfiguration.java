@@ -87,7 +87,8 @@ public class MongoConfiguration {
         LOG.info("MongoDB replica set {} at {}", hello.getString("setName"), connection.getHosts());
     }
 
-    private static Document hello(MongoClient client) {
+    /** The server's handshake reply ({@code hello}, or its older name on servers without it). */
+    static Document hello(MongoClient client) {
         try {
             return client.getDatabase("admin").runCommand(new Document("hello", 1));
         } catch (com.mongodb.MongoCommandException e) {

@@ -1,6 +1,5 @@
 package chat.caravan.common.mongo;
 
-import com.mongodb.MongoCommandException;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -27,15 +26,7 @@ public final class WriteDurability {
 
     WriteDurability(MongoClient client) {
         this.client = client;
-        this.groupCommit = Boolean.TRUE.equals(hello(client).get(HELLO_FIELD));
-    }
-
-    private static Document hello(MongoClient client) {
-        try {
-            return client.getDatabase("admin").runCommand(new Document("hello", 1));
-        } catch (MongoCommandException e) {
-            return new Document();
-        }
+        this.groupCommit = Boolean.TRUE.equals(MongoConfiguration.hello(client).get(HELLO_FIELD));
     }
 
     /** Whether the store is Caravan's embedded one, with its group commit. */

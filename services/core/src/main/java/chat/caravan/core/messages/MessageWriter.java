@@ -42,24 +42,18 @@ public class MessageWriter {
     private final RoomStore store;
     private final MessagePipeline pipeline;
     private final WriteDurability durability;
+    // a message's writes (the message, the room, the memberships, the thread parent) are synced once, when it is done
+    private final MongoCollection<Document> deferredMessages;
+    private final MongoCollection<Document> deferredRooms;
+    private final MongoCollection<Document> deferredSubscriptions;
 
     public MessageWriter(RoomStore store, MessagePipeline pipeline, WriteDurability durability) {
         this.store = store;
         this.pipeline = pipeline;
         this.durability = durability;
-    }
-
-    // a message's writes (the message, the room, the memberships, the thread parent) are synced once, when it is done
-    private MongoCollection<Document> messages() {
-        return durability.deferred(store.messages());
-    }
-
-    private MongoCollection<Document> rooms() {
-        return durability.deferred(store.rooms());
-    }
-
-    private MongoCollection<Document> subscriptions() {
-        return durability.deferred(store.subscriptions());
+        this.deferredMessages = durability.deferred(store.messages());
+        this.deferredRooms = durability.deferred(store.rooms());
+        this.deferredSubscriptions = durability.deferred(store.subscriptions());
     }
 
     /** A user as messages embed it. */
@@ -121,7 +115,7 @@ public class MessageWriter {
         message.putIfAbsent(MessageFields.URLS, urls(text, null, null));
         message.putIfAbsent(MessageFields.ATTACHMENTS, List.of());
         parseMarkdown(message);
-        messages().insertOne(message);
+        deferredMessages.insertOne(message);
         pipeline.afterSave(PipelineHeaders.SEND, message, room, user);
         durability.sync();
         return message;
@@ -141,7 +135,7 @@ public class MessageWriter {
         if (extra != null) {
             message.putAll(extra);
         }
-        messages().insertOne(message);
+        deferredMessages.insertOne(message);
         pipeline.afterSave(PipelineHeaders.SYSTEM, message, room, actor);
         durability.sync();
         return message;
@@ -164,7 +158,7 @@ public class MessageWriter {
             afterInsert(room, message, author == null ? null : author.getString("_id"), mentionsOf(message));
         } else if (PipelineHeaders.SYSTEM.equals(event)) {
             // as Rocket.Chat's saveSystemMessage: counted, but the room's last message stays the last user message
-            rooms().updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
+            deferredRooms.updateOne(Filters.eq("_id", room.getString(RoomFields.ID)), Updates.combine(
                     Updates.inc(RoomFields.MSGS, 1), Updates.set(RoomFields.UPDATED_AT, message.getDate(MessageFields.TS))));
         }
     }
@@ -202,7 +196,7 @@ public class MessageWriter {
             roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE_AT, now));
             roomUpdate.add(Updates.set(RoomFields.LAST_MESSAGE, message));
         }
-        rooms().updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
+        deferredRooms.updateOne(Filters.eq("_id", rid), Updates.combine(roomUpdate));
         if (tmid != null) {
             // a thread reply counts for the thread's followers, not in the room's unread counters
             threadReplied(room, tmid, senderId, mentions, now);
@@ -218,16 +212,16 @@ public class MessageWriter {
         if (direct) {
             bump.add(Updates.set(SubscriptionFields.OPEN, true));
         }
-        subscriptions().updateMany(others, Updates.combine(bump));
+        deferredSubscriptions.updateMany(others, Updates.combine(bump));
         if (!mentions.userIds().isEmpty()) {
-            subscriptions().updateMany(Filters.and(others, Filters.in(SubscriptionFields.USER_ID, mentions.userIds())),
+            deferredSubscriptions.updateMany(Filters.and(others, Filters.in(SubscriptionFields.USER_ID, mentions.userIds())),
                     Updates.inc(SubscriptionFields.USER_MENTIONS, 1));
         }
         if (mentions.everyone()) {
-            subscriptions().updateMany(others, Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1));
+            deferredSubscriptions.updateMany(others, Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1));
         }
         // the sender has seen the room up to their own message
-        subscriptions().updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+        deferredSubscriptions.updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
                 Filters.eq(SubscriptionFields.USER_ID, senderId)),
                 Updates.combine(Updates.set(SubscriptionFields.LAST_SEEN, now), Updates.set(SubscriptionFields.UPDATED_AT, now)));
     }
@@ -262,16 +256,16 @@ public class MessageWriter {
 
         Set<String> added = new java.util.LinkedHashSet<>(followers);
         added.add(senderId);
-        messages().updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
+        deferredMessages.updateOne(Filters.eq("_id", tmid), Updates.combine(Updates.inc(MessageFields.THREAD_COUNT, 1),
                 Updates.set(MessageFields.THREAD_LAST_MESSAGE, now), Updates.addEachToSet(MessageFields.REPLIES, new ArrayList<>(added)),
                 Updates.set(MessageFields.UPDATED_AT, now)));
 
         Bson inRoom = Filters.eq(SubscriptionFields.ROOM_ID, rid);
         if (!followers.isEmpty()) {
-            subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, followers)),
+            deferredSubscriptions.updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, followers)),
                     Updates.combine(Updates.set(SubscriptionFields.ALERT, true), Updates.set(SubscriptionFields.UPDATED_AT, now)));
         }
-        subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, added)), Updates.combine(
+        deferredSubscriptions.updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, added)), Updates.combine(
                 Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.LAST_REPLY, now),
                 Updates.set(SubscriptionFields.UPDATED_AT, now)));
 
@@ -282,12 +276,12 @@ public class MessageWriter {
             if (mentions.everyone()) {
                 markUnread.add(Updates.addToSet(SubscriptionFields.THREADS_UNREAD_GROUP, tmid));
             }
-            subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, unread)),
+            deferredSubscriptions.updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, unread)),
                     Updates.combine(markUnread));
         }
         List<String> mentioned = mentions.userIds().stream().filter(uid -> !uid.equals(senderId)).toList();
         if (!mentioned.isEmpty()) {
-            subscriptions().updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
+            deferredSubscriptions.updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)), Updates.combine(
                     Updates.addToSet(SubscriptionFields.THREADS_UNREAD, tmid), Updates.addToSet(SubscriptionFields.THREADS_UNREAD_USER, tmid),
                     Updates.set(SubscriptionFields.UPDATED_AT, now)));
         }
@@ -297,7 +291,7 @@ public class MessageWriter {
     private void discussionReplied(String drid, Date now) {
         Document discussion = store.rooms().find(Filters.eq("_id", drid)).projection(new Document(RoomFields.MSGS, 1)).first();
         int count = discussion == null || discussion.getInteger(RoomFields.MSGS) == null ? 0 : discussion.getInteger(RoomFields.MSGS);
-        messages().updateMany(Filters.eq(MessageFields.DISCUSSION_ID, drid), Updates.combine(
+        deferredMessages.updateMany(Filters.eq(MessageFields.DISCUSSION_ID, drid), Updates.combine(
                 Updates.set(MessageFields.DISCUSSION_COUNT, count), Updates.set(MessageFields.DISCUSSION_LAST_MESSAGE, now),
                 Updates.set(MessageFields.UPDATED_AT, now)));
     }

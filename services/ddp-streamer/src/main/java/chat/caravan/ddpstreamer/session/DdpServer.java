@@ -129,7 +129,7 @@ public class DdpServer implements HeartbeatFrames {
     @Override
     public boolean answer(String connectionKey, String text) {
         DdpSession session = sessions.get(connectionKey);
-        if (session == null || !session.isConnected() || !text.contains("msg") || !text.contains("p")) {
+        if (session == null || !session.isConnected() || !(text.contains("ping") || text.contains("pong"))) {
             return false;
         }
         JsonNode message;
