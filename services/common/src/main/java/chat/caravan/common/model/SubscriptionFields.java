@@ -17,6 +17,7 @@ public final class SubscriptionFields {
     public static final String UNREAD = "unread";
     public static final String USER_MENTIONS = "userMentions";
     public static final String GROUP_MENTIONS = "groupMentions";
+    public static final String USER_HIGHLIGHTS = "userHighlights";
     public static final String ROLES = "roles";
     public static final String FAVORITE = "f";
     public static final String ARCHIVED = "archived";

@@ -3,7 +3,9 @@ package chat.caravan.core.messages;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -15,6 +17,7 @@ import chat.caravan.common.model.RoomFields;
 import chat.caravan.common.model.SubscriptionFields;
 import chat.caravan.common.model.UserFields;
 import chat.caravan.common.mongo.WriteDurability;
+import chat.caravan.common.settings.Settings;
 import chat.caravan.core.messages.markdown.MessageMarkdown;
 import chat.caravan.core.pipeline.MessagePipeline;
 import chat.caravan.core.pipeline.PipelineHeaders;
@@ -37,18 +40,24 @@ public class MessageWriter {
 
     private static final Pattern MENTION = Pattern.compile("(?:^|[\\s(>])@([0-9a-zA-Z\\-_.]+)");
     private static final Pattern CHANNEL = Pattern.compile("(?:^|[\\s(>])#([0-9a-zA-Z\\-_.]+)");
+    private static final String ALL_MESSAGES = "all_messages";
+    private static final String USER_MENTIONS_ONLY = "user_mentions_only";
+    private static final String GROUP_MENTIONS_ONLY = "group_mentions_only";
+    private static final String USER_AND_GROUP_MENTIONS_ONLY = "user_and_group_mentions_only";
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+");
 
     private final RoomStore store;
     private final MessagePipeline pipeline;
     private final WriteDurability durability;
+    private final Settings settings;
     // a message's writes (the message, the room, the memberships, the thread parent) are synced once, when it is done
     private final MongoCollection<Document> deferredMessages;
     private final MongoCollection<Document> deferredRooms;
     private final MongoCollection<Document> deferredSubscriptions;
 
-    public MessageWriter(RoomStore store, MessagePipeline pipeline, WriteDurability durability) {
+    public MessageWriter(RoomStore store, MessagePipeline pipeline, WriteDurability durability, Settings settings) {
         this.store = store;
+        this.settings = settings;
         this.pipeline = pipeline;
         this.durability = durability;
         this.deferredMessages = durability.deferred(store.messages());
@@ -205,25 +214,100 @@ public class MessageWriter {
         if (room.getString(RoomFields.PARENT_ROOM_ID) != null) {
             discussionReplied(rid, now);
         }
-        boolean direct = RoomFields.DIRECT.equals(room.getString(RoomFields.TYPE));
-        Bson others = Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid), Filters.ne(SubscriptionFields.USER_ID, senderId));
-        List<Bson> bump = new ArrayList<>(List.of(Updates.inc(SubscriptionFields.UNREAD, 1),
-                Updates.set(SubscriptionFields.ALERT, true), Updates.set(SubscriptionFields.UPDATED_AT, now)));
-        if (direct) {
-            bump.add(Updates.set(SubscriptionFields.OPEN, true));
+        countForMembers(room, message, senderId, mentions, now);
+    }
+
+    /**
+     * The members' side of a new message, as Rocket.Chat counts it under its {@code Unread_Count} settings: the
+     * mentioned (and those whose highlight words it contains) get a user mention; {@code @all} or {@code @here} gives
+     * everyone else a group mention (Rocket.Chat drops the group mention when a message also names someone; here each
+     * member counts the message once, by the mention that concerns them); {@code unread} counts what the room type's setting says
+     * ({@code Unread_Count}, by default only mentions in channels and groups; {@code Unread_Count_DM}, by default every
+     * message in direct rooms); every other member is alerted and the room opened for them. Only memberships whose
+     * counters or flags change are written, so a busy room whose members already have it alerted costs one write (the
+     * sender's) per message, not one per member. The sender has read the room up to their own message.
+     */
+    private void countForMembers(Document room, Document message, String senderId, Mentions mentions, Date now) {
+        String rid = room.getString(RoomFields.ID);
+        String type = room.getString(RoomFields.TYPE);
+        boolean everyone = mentions.everyone();
+        Set<String> mentioned = new LinkedHashSet<>(mentions.userIds());
+        mentioned.addAll(highlighted(rid, message));
+        mentioned.remove(senderId);
+        String unreadCount = unreadCountSetting(type);
+        Bson inRoom = Filters.eq(SubscriptionFields.ROOM_ID, rid);
+        Bson others = Filters.and(inRoom, Filters.ne(SubscriptionFields.USER_ID, senderId));
+        Set<String> excluded = new LinkedHashSet<>(mentioned);
+        excluded.add(senderId);
+        Bson notNamed = Filters.and(inRoom, Filters.nin(SubscriptionFields.USER_ID, excluded));
+        if (!mentioned.isEmpty()) {
+            boolean counts = alwaysCountsMentions(type) || Set.of(ALL_MESSAGES, USER_MENTIONS_ONLY, USER_AND_GROUP_MENTIONS_ONLY)
+                    .contains(unreadCount);
+            deferredSubscriptions.updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)),
+                    alerted(now, Updates.inc(SubscriptionFields.UNREAD, counts ? 1 : 0), Updates.inc(SubscriptionFields.USER_MENTIONS, 1)));
         }
-        deferredSubscriptions.updateMany(others, Updates.combine(bump));
-        if (!mentions.userIds().isEmpty()) {
-            deferredSubscriptions.updateMany(Filters.and(others, Filters.in(SubscriptionFields.USER_ID, mentions.userIds())),
-                    Updates.inc(SubscriptionFields.USER_MENTIONS, 1));
+        if (everyone) {
+            boolean counts = alwaysCountsMentions(type) || Set.of(ALL_MESSAGES, GROUP_MENTIONS_ONLY, USER_AND_GROUP_MENTIONS_ONLY)
+                    .contains(unreadCount);
+            deferredSubscriptions.updateMany(notNamed,
+                    alerted(now, Updates.inc(SubscriptionFields.UNREAD, counts ? 1 : 0), Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1)));
         }
-        if (mentions.everyone()) {
-            deferredSubscriptions.updateMany(others, Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1));
+        if (!everyone && ALL_MESSAGES.equals(unreadCount)) {
+            deferredSubscriptions.updateMany(notNamed, alerted(now, Updates.inc(SubscriptionFields.UNREAD, 1)));
         }
+        // the rest are alerted and see the room again, written only where that changes something
+        deferredSubscriptions.updateMany(Filters.and(others, Filters.or(Filters.ne(SubscriptionFields.ALERT, true),
+                Filters.ne(SubscriptionFields.OPEN, true))), alerted(now));
         // the sender has seen the room up to their own message
-        deferredSubscriptions.updateOne(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
-                Filters.eq(SubscriptionFields.USER_ID, senderId)),
-                Updates.combine(Updates.set(SubscriptionFields.LAST_SEEN, now), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        deferredSubscriptions.updateOne(Filters.and(inRoom, Filters.eq(SubscriptionFields.USER_ID, senderId)), Updates.combine(
+                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.ALERT, false),
+                Updates.set(SubscriptionFields.UNREAD, 0), Updates.set(SubscriptionFields.USER_MENTIONS, 0),
+                Updates.set(SubscriptionFields.GROUP_MENTIONS, 0), Updates.set(SubscriptionFields.LAST_SEEN, now),
+                Updates.set(SubscriptionFields.UPDATED_AT, now)));
+    }
+
+    private static Bson alerted(Date now, Bson... more) {
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set(SubscriptionFields.ALERT, true),
+                Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.UPDATED_AT, now)));
+        updates.addAll(List.of(more));
+        return Updates.combine(updates);
+    }
+
+    /** Direct and omnichannel rooms count every mention as unread, whatever the setting. */
+    private static boolean alwaysCountsMentions(String type) {
+        return RoomFields.DIRECT.equals(type) || "l".equals(type);
+    }
+
+    /** The {@code Unread_Count} setting of a room type, with Rocket.Chat's defaults. */
+    private String unreadCountSetting(String type) {
+        if (RoomFields.DIRECT.equals(type)) {
+            return settings.string("Unread_Count_DM", ALL_MESSAGES);
+        }
+        if ("l".equals(type)) {
+            return settings.string("Unread_Count_Omni", ALL_MESSAGES);
+        }
+        return settings.string("Unread_Count", USER_AND_GROUP_MENTIONS_ONLY);
+    }
+
+    /** Members whose highlight words ({@code userHighlights}, case-insensitive) the message's text contains. */
+    private List<String> highlighted(String rid, Document message) {
+        String text = message.getString(MessageFields.TEXT);
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        List<String> users = new ArrayList<>();
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (Document subscription : store.subscriptions().find(Filters.and(Filters.eq(SubscriptionFields.ROOM_ID, rid),
+                        Filters.exists(SubscriptionFields.USER_HIGHLIGHTS + ".0")))
+                .projection(new Document(SubscriptionFields.USER_HIGHLIGHTS, 1).append(SubscriptionFields.USER_ID, 1))) {
+            List<?> words = subscription.getList(SubscriptionFields.USER_HIGHLIGHTS, Object.class, List.of());
+            Document user = subscription.get("u", Document.class);
+            if (user != null && words.stream().anyMatch(word -> word instanceof String w && !w.isBlank()
+                    && lower.contains(w.toLowerCase(Locale.ROOT)))) {
+                users.add(user.getString("_id"));
+            }
+        }
+        return users;
     }
 
     /**

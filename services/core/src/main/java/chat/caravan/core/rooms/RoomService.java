@@ -516,7 +516,7 @@ public class RoomService {
             return subscription;
         }
         if (preferences.get("highlights") instanceof List<?> highlights && !highlights.isEmpty()) {
-            subscription.append("userHighlights", highlights);
+            subscription.append(SubscriptionFields.USER_HIGHLIGHTS, highlights);
         }
         copyPreference(preferences, "desktopNotifications", subscription, "desktopNotifications", "desktopPrefOrigin");
         copyPreference(preferences, "pushNotifications", subscription, "mobilePushNotifications", "mobilePrefOrigin");
