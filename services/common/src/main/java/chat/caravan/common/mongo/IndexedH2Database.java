@@ -54,13 +54,15 @@ class IndexedH2Database extends H2Database {
 
     /**
      * Collections that report the queries no index serves (see {@link ScanReportingCollection}), in the maps H2Database
-     * itself names {@code databases.<namespace>} and {@code meta.<namespace>}.
+     * itself names {@code databases.<namespace>} and {@code meta.<namespace>}, their documents stored as BSON (see
+     * {@link BsonDocumentType}).
      */
     @Override
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         Opening open = opening != null ? opening : OPENING.get();
         String fullName = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> data = open.store().openMap("databases." + fullName);
+        MVMap<Object, Document> data = open.store().openMap("databases." + fullName,
+                new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
         MVMap<String, Object> meta = open.store().openMap("meta." + fullName);
         return new ScanReportingCollection(this, collectionName, options, data, meta, open.cursors());
     }

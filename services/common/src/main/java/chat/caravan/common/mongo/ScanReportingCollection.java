@@ -13,6 +13,9 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +42,41 @@ final class ScanReportingCollection extends H2Collection {
     static final Map<String, LongAdder> SCANS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
+    private final MVMap<Object, Document> dataMap;
+
     ScanReportingCollection(MongoDatabase database, String collectionName, CollectionOptions options,
             MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursors) {
         super(database, collectionName, options, dataMap, metaMap, cursors);
+        this.dataMap = dataMap;
+    }
+
+    /**
+     * The documents' size is measured when someone asks ({@code collStats}), not kept up to date on every write:
+     * mongo-java-server encoded each updated document twice, before and after, only for that figure.
+     */
+    @Override
+    protected boolean tracksDataSize() {
+        return false;
+    }
+
+    @Override
+    protected int getDataSize() {
+        if (dataMap == null) {
+            // asked by H2Collection's constructor, for a debug line, before this one has run
+            return 0;
+        }
+        long size = 0;
+        ByteBuf buffer = Unpooled.buffer();
+        try {
+            for (Document document : dataMap.values()) {
+                buffer.clear();
+                BsonEncoder.encodeDocument(document, buffer);
+                size += buffer.readableBytes();
+            }
+        } finally {
+            buffer.release();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     @Override
