@@ -182,6 +182,44 @@ class DdpProtocolTest {
     }
 
     @Test
+    void roomsChangedFollowsTheMembershipEvents() {
+        String rid = "chn" + System.nanoTime();
+        database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "c").append("name", "team-" + rid));
+        Document subscription = new Document("_id", "sub-" + rid).append("rid", rid).append("t", "c")
+                .append("u", new Document("_id", userId).append("username", username));
+        database.getCollection(Collections.SUBSCRIPTIONS).insertOne(subscription);
+        try (DdpTestClient client = loggedIn()) {
+            assertThat(client.subscribe("stream-notify-user", userId + "/rooms-changed", Map.of()).path("msg").asText())
+                    .isEqualTo("ready");
+            publishRoomTopic(rid, "first");
+            JsonNode changed = client.await(m -> m.toString().contains("first"), Duration.ofSeconds(5));
+            assertThat(changed.path("fields").path("eventName").asText()).isEqualTo(userId + "/rooms-changed");
+            assertThat(changed.path("fields").path("args").path(0).asText()).isEqualTo("updated");
+            assertThat(changed.path("fields").path("args").path(1).path("topic").asText()).isEqualTo("first");
+
+            database.getCollection(Collections.SUBSCRIPTIONS).deleteOne(Filters.eq("_id", "sub-" + rid));
+            bus.publish("watch.subscriptions", Map.of("eventId", "left-" + rid, "clientAction", "removed", "id", "sub-" + rid,
+                    "data", Map.of("_id", "sub-" + rid, "rid", rid, "t", "c", "u", Map.of("_id", userId))));
+            client.await(m -> m.toString().contains("removed") && m.toString().contains(rid), Duration.ofSeconds(5));
+            publishRoomTopic(rid, SECRET);
+            assertThat(client.poll(m -> m.toString().contains(SECRET), Duration.ofMillis(1500)))
+                    .as("a room the user left").isNull();
+
+            database.getCollection(Collections.SUBSCRIPTIONS).insertOne(subscription);
+            bus.publish("watch.subscriptions", Map.of("eventId", "back-" + rid, "clientAction", "inserted", "id", "sub-" + rid,
+                    "data", Map.of("_id", "sub-" + rid, "rid", rid, "t", "c", "u", Map.of("_id", userId, "username", username))));
+            client.await(m -> m.toString().contains("inserted") && m.toString().contains(rid), Duration.ofSeconds(5));
+            publishRoomTopic(rid, "again");
+            assertThat(client.await(m -> m.toString().contains("again"), Duration.ofSeconds(5))).as("back in the room").isNotNull();
+        }
+    }
+
+    private void publishRoomTopic(String rid, String topic) {
+        bus.publish("watch.rooms", Map.of("eventId", "topic-" + rid + System.nanoTime(), "clientAction", "updated", "id", rid,
+                "data", Map.of("_id", rid, "t", "c", "name", "team-" + rid, "topic", topic)));
+    }
+
+    @Test
     void aPublicChannelTurnedPrivateStopsStreamingToThoseNotInIt() {
         String rid = "chn" + System.nanoTime();
         database.getCollection(Collections.ROOMS).insertOne(new Document("_id", rid).append("t", "c").append("name", "open-" + rid));

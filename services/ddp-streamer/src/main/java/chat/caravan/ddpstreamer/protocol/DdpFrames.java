@@ -146,6 +146,21 @@ public final class DdpFrames {
         return write(message);
     }
 
+    /** {@code value} as JSON. */
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As {@link #streamEvent}, with {@code args} already serialized ({@link #json}): the same message. */
+    public static String streamEventOf(String stream, String eventName, String serializedArgs) {
+        return "{\"msg\":\"changed\",\"collection\":" + json(stream) + ",\"id\":\"id\",\"fields\":{\"eventName\":"
+                + json(eventName) + ",\"args\":" + serializedArgs + "}}";
+    }
+
     /** stream-user-presence's own shape: id and eventName are the user id. */
     public static String presenceEvent(String uid, String username, int statusCode, String statusText) {
         ObjectNode fields = NODES.objectNode().put("uid", uid);

@@ -30,6 +30,26 @@ public class Fanout {
         return send(listeners, message, accept, skipSessionId);
     }
 
+    /**
+     * The same {@code args} under each of {@code eventNames} (one event per member, say), the arguments serialized
+     * once for all of them.
+     */
+    public int deliverEach(String stream, Collection<String> eventNames, Object args) {
+        String serializedArgs = null;
+        int sent = 0;
+        for (String eventName : eventNames) {
+            Collection<DdpSession> listeners = index.listeners(stream, eventName);
+            if (listeners.isEmpty()) {
+                continue;
+            }
+            if (serializedArgs == null) {
+                serializedArgs = DdpFrames.json(args);
+            }
+            sent += send(listeners, DdpFrames.streamEventOf(stream, eventName, serializedArgs), null, null);
+        }
+        return sent;
+    }
+
     /** Sends one prepared DDP message to the sessions, framing it once per transport. */
     public int send(Collection<DdpSession> sessions, String message, Predicate<DdpSession> accept, String skipSessionId) {
         String raw = null;

@@ -34,6 +34,7 @@ public class StreamEvents {
     private final Fanout fanout;
     private final StreamIndex index;
     private final MongoDatabase database;
+    private final RoomDirectory directory;
     private final Set<String> seen = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -41,8 +42,9 @@ public class StreamEvents {
         }
     }));
 
-    public StreamEvents(Fanout fanout, StreamIndex index, MongoDatabase database) {
+    public StreamEvents(Fanout fanout, StreamIndex index, MongoDatabase database, RoomDirectory directory) {
         this.fanout = fanout;
+        this.directory = directory;
         this.index = index;
         this.database = database;
     }
@@ -61,8 +63,7 @@ public class StreamEvents {
         Collection<DdpSession> mine = index.listeners("stream-room-messages", StreamPermissions.MY_MESSAGES);
         Document room = null;
         if (!mine.isEmpty() || "inserted".equals(action(event))) {
-            room = database.getCollection(chat.caravan.common.model.Collections.ROOMS)
-                    .find(Filters.eq("_id", rid)).projection(new Document("t", 1).append("name", 1).append("uids", 1)).first();
+            room = directory.room(rid);
         }
         if ("inserted".equals(action(event)) && !message.has("t")) {
             notifyRecipients(message, room);
@@ -130,6 +131,9 @@ public class StreamEvents {
         }
         Collection<DdpSession> sessions = index.listeners(StreamPermissions.SESSIONS_OF_USER, uid);
         Object payload = subscription;
+        if ("inserted".equals(action) || "removed".equals(action)) {
+            directory.membershipChanged(rid);
+        }
         if ("removed".equals(action)) {
             ObjectNode removed = JsonNodeFactory.instance.objectNode().put("_id", subscription.path("_id").asText());
             removed.set("u", subscription.get("u"));
@@ -164,14 +168,14 @@ public class StreamEvents {
         if (room.hasNonNull(RoomFields.TYPE) && !RoomFields.CHANNEL.equals(room.get(RoomFields.TYPE).asText())) {
             dropListenersNotIn(rid);
         }
+        directory.roomChanged(rid, action(event), room);
         List<Object> args = List.of(action(event), room);
         fanout.deliver("stream-room-data", rid, List.of(room), null, null);
-        List<String> members = new ArrayList<>();
-        database.getCollection(chat.caravan.common.model.Collections.SUBSCRIPTIONS).find(Filters.eq("rid", rid))
-                .projection(new Document("u._id", 1)).forEach(s -> members.add(s.get("u", Document.class).getString("_id")));
-        for (String uid : members) {
-            fanout.deliver("stream-notify-user", uid + "/rooms-changed", args, null, null);
+        List<String> eventNames = new ArrayList<>();
+        for (String uid : directory.members(rid)) {
+            eventNames.add(uid + "/rooms-changed");
         }
+        fanout.deliverEach("stream-notify-user", eventNames, args);
     }
 
     /** {@code watch.users}: userData for the user's own sessions. */
