@@ -20,6 +20,8 @@ import chat.caravan.it.harness.Topology;
  * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code throughput.allSteps} (false: stop at the knee), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
+ * {@code stored-start} ({@link StartupWithData}: the all-in-one's start on a store of {@code startup.messages}
+ * (1,000,000) messages) runs with the all-in-one only.
  * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
  * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),
  * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}
@@ -34,7 +36,7 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         List<String> modes = list("modes", "all-in-one,microservices");
-        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,churn,change-to-nats");
+        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,churn,change-to-nats,stored-start");
         List<Result> results = new ArrayList<>();
         Path dir = Topology.repoDir().resolve("benchmarks/results")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -59,6 +61,7 @@ public final class BenchmarkSuite {
                             case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);
                             case "churn" -> ConnectionChurn.run(ctx, Integer.getInteger("churn.sockets", 2000));
                             case "day" -> DayInTheLife.run(ctx, DayInTheLife.Settings.fromProperties("day."));
+                            case "stored-start" -> StartupWithData.run(mode, Integer.getInteger("startup.messages", 1_000_000));
                             case "change-to-nats" -> "microservices".equals(mode)
                                     ? ChangeToNatsLatency.run(ctx, Integer.getInteger("streamhub.paced", 500),
                                     Integer.getInteger("streamhub.burst", 5000)) : List.of();

@@ -27,6 +27,8 @@ public final class Throughput {
     private static final long STEP_SECONDS = 5;
     /** Where the raw NATS baseline stops doubling its rate if it has not fallen behind before. */
     private static final int MAX_BASELINE_RATE = 100_000;
+    /** Where the relay baseline stops doubling (64,000 deliveries/s at 25 members). */
+    private static final int MAX_RELAY_RATE = 2_560;
 
     private Throughput() {
     }
@@ -88,7 +90,9 @@ public final class Throughput {
                     .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()))
                     // what the server processes spent per message posted, and their share of one core over the step
                     .put("server_cpu_ms_per_msg", cpuMillisPerMessage(cpu.serverTotalPct(), cpu.seconds(), posted))
-                    .put("server_cpu_pct", cpu.serverTotalPct());
+                    .put("server_cpu_pct", cpu.serverTotalPct())
+                    // the load generator beside it, and the whole machine (% of all its cores)
+                    .put("generator_cpu_pct", cpu.generatorPct()).put("machine_cpu_pct", cpu.machinePct());
             cpu.serverPct().forEach((name, pct) -> result.put("cpu_ms_per_msg_" + name,
                     cpuMillisPerMessage(pct, cpu.seconds(), posted)));
             results.add(result);
@@ -101,7 +105,11 @@ public final class Throughput {
         sessions.forEach(DdpSession::close);
         List<Result> baseline = baseline(ctx, rooms, members, rates);
         results.addAll(baseline);
-        results.add(summary(ctx.mode(), members, results, baseline));
+        List<Result> relay = relayBaseline(ctx, rooms, members, rates);
+        results.addAll(relay);
+        Result summary = summary(ctx.mode(), members, results, baseline);
+        relayKnee(summary, relay);
+        results.add(summary);
         return results;
     }
 
@@ -145,6 +153,104 @@ public final class Throughput {
                             rawKnee.figures().get("delivered_per_s") / knee.figures().get("delivered_per_s"));
         }
         return summary;
+    }
+
+    /** The bare relay's knee beside Caravan's: what the machine carries over WebSocket with no chat logic at all. */
+    private static void relayKnee(Result summary, List<Result> relay) {
+        Result knee = null;
+        for (Result step : relay) {
+            if (keptUp(step)) {
+                knee = step;
+            }
+        }
+        if (knee != null) {
+            summary.put("relay_knee_msgs_per_s", Double.parseDouble(knee.load().substring(0, knee.load().indexOf(' '))))
+                    .put("relay_knee_delivered_per_s", knee.figures().get("delivered_per_s"));
+        }
+    }
+
+    /**
+     * The second baseline: the same fan-out through a bare NATS-to-WebSocket relay (no DDP, no store, no logic), to
+     * the same number of WebSocket clients in this process, whose frames are parsed as Caravan's are. Its knee is
+     * what this machine carries with the load generator beside it, whatever the server does. Steps as Caravan's, then
+     * doubling on to its own knee.
+     */
+    static List<Result> relayBaseline(BenchContext ctx, int rooms, int members, int[] rates) throws Exception {
+        Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong delivered = new AtomicLong();
+        List<Result> results = new ArrayList<>();
+        int port = chat.caravan.it.harness.Ports.free();
+        ProcessCpu self = new ProcessCpu(Map.of());
+        try (BareRelay relay = new BareRelay(ctx.clients().vertx(), ctx.natsUrl(), port);
+             Connection publisher = Nats.connect(ctx.natsUrl())) {
+            io.vertx.core.http.WebSocketClient client = ctx.clients().vertx().createWebSocketClient(
+                    new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
+                            .setLocalAddress("127.0.0.10").setIdleTimeout(0));
+            List<CompletableFuture<Void>> ready = new ArrayList<>();
+            List<io.vertx.core.http.WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int r = 0; r < rooms; r++) {
+                String room = "tp" + r;
+                for (int m = 0; m < members; m++) {
+                    CompletableFuture<Void> subscribed = new CompletableFuture<>();
+                    ready.add(subscribed);
+                    client.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                            .setURI("/websocket")).onSuccess(ws -> {
+                                sockets.add(ws);
+                                ws.textMessageHandler(text -> {
+                                    if ("ready".equals(text)) {
+                                        subscribed.complete(null);
+                                        return;
+                                    }
+                                    try {
+                                        JsonNode frame = JSON.readTree(text);
+                                        record(frame.path("fields").path("args").path(0).path("msg").asText(), sentAt, latencies,
+                                                delivered);
+                                    } catch (Exception ignored) {
+                                        // not a frame of ours
+                                    }
+                                });
+                                ws.writeTextMessage("sub " + room);
+                            }).onFailure(subscribed::completeExceptionally);
+                }
+            }
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            AtomicLong sequence = new AtomicLong();
+            List<Integer> steps = new ArrayList<>();
+            for (int rate : rates) {
+                steps.add(rate);
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                int rate = steps.get(i);
+                latencies.clear();
+                delivered.set(0);
+                ProcessCpu.Snapshot before = self.snapshot();
+                long posted = pace(rate, seq -> {
+                    sentAt.put((int) seq, System.nanoTime());
+                    String rid = "tp" + (seq % rooms);
+                    publisher.publish("bench.room." + rid, FanoutLatency.frame(rid, (int) seq).getBytes(StandardCharsets.UTF_8));
+                }, sequence);
+                Thread.sleep(2000);
+                ProcessCpu.Usage cpu = ProcessCpu.between(before, self.snapshot());
+                Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
+                Result result = Result.of("throughput", "bare-relay", rate + " msg/s x" + members)
+                        .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
+                        .put("delivered_ratio", delivered.get() / (posted * (double) members)).put("latency", stats)
+                        // the relay and its clients share this process: their CPU together, and the machine's
+                        .put("relay_and_clients_cpu_pct", cpu.generatorPct()).put("machine_cpu_pct", cpu.machinePct());
+                results.add(result);
+                System.out.println(result);
+                if (!keptUp(result)) {
+                    break;
+                }
+                if (i == steps.size() - 1 && rate < MAX_RELAY_RATE) {
+                    steps.add(rate * 2);
+                }
+            }
+            sockets.forEach(io.vertx.core.http.WebSocket::close);
+            client.close();
+        }
+        return results;
     }
 
     /** A step the system kept up with: 95% of the deliveries made, p99 under a second. */

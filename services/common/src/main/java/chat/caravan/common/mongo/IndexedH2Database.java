@@ -1,5 +1,6 @@
 package chat.caravan.common.mongo;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -16,24 +17,28 @@ import org.h2.mvstore.MVStore;
  * An H2 database of the embedded store with its indexes in memory, rebuilt from the documents when it opens: unique ones
  * that look up by hash (see {@link MemoryUniqueIndex}), non-unique ones that work (see {@link SecondaryIndex}), and
  * compound unique ones that also serve their prefix (see {@link PrefixedUniqueIndex}). The documents stay on disk.
+ * When it opens, all the indexes of a collection are filled in one read of its documents (mongo-java-server read
+ * them twice per index).
  */
 class IndexedH2Database extends H2Database {
 
     /** The store and cursors of the database being constructed: H2Database opens its collections from its constructor. */
     private static final ThreadLocal<Opening> OPENING = new ThreadLocal<>();
 
-    private record Opening(MVStore store, CursorRegistry cursors) {
+    private record Opening(MVStore store, CursorRegistry cursors, List<ScanReportingCollection> opened) {
     }
 
     private final Opening opening;
 
     private IndexedH2Database(String databaseName, MVStore store, CursorRegistry cursors) {
         super(databaseName, store, cursors);
-        this.opening = new Opening(store, cursors);
+        // the indexes the database opened with are filled now, all of a collection's in one read of its documents
+        OPENING.get().opened().forEach(ScanReportingCollection::buildDeferredIndexes);
+        this.opening = new Opening(store, cursors, List.of());
     }
 
     static IndexedH2Database open(String databaseName, MVStore store, CursorRegistry cursors) {
-        OPENING.set(new Opening(store, cursors));
+        OPENING.set(new Opening(store, cursors, new ArrayList<>()));
         try {
             return new IndexedH2Database(databaseName, store, cursors);
         } finally {
@@ -64,7 +69,13 @@ class IndexedH2Database extends H2Database {
         MVMap<Object, Document> data = open.store().openMap("databases." + fullName,
                 new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
         MVMap<String, Object> meta = open.store().openMap("meta." + fullName);
-        return new ScanReportingCollection(this, collectionName, options, data, meta, open.cursors());
+        ScanReportingCollection collection = new ScanReportingCollection(this, collectionName, options, data, meta, open.cursors());
+        if (opening == null) {
+            // called from H2Database's constructor: the database is opening
+            collection.deferIndexBuilds();
+            open.opened().add(collection);
+        }
+        return collection;
     }
 
     @Override

@@ -10,9 +10,12 @@ import java.util.concurrent.atomic.LongAdder;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.IndexBuildFailedException;
+import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,6 +51,46 @@ final class ScanReportingCollection extends H2Collection {
             MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap, CursorRegistry cursors) {
         super(database, collectionName, options, dataMap, metaMap, cursors);
         this.dataMap = dataMap;
+    }
+
+    /** Indexes added while the database opens, filled together by {@link #buildDeferredIndexes}; null after. */
+    private List<Index<Object>> deferred;
+
+    void deferIndexBuilds() {
+        deferred = new ArrayList<>();
+    }
+
+    @Override
+    public void addIndex(Index<Object> index) {
+        if (deferred != null && index.isEmpty() && deferred.stream().noneMatch(known -> known.getName().equals(index.getName()))) {
+            deferred.add(index);
+            return;
+        }
+        super.addIndex(index);
+    }
+
+    /**
+     * Fills the indexes the database opened with in one read of the documents, each document checked and added to
+     * every index in turn, then adds them to the collection (which, finding them filled, does not read the
+     * documents again).
+     */
+    void buildDeferredIndexes() {
+        List<Index<Object>> indexes = deferred;
+        deferred = null;
+        if (indexes == null || indexes.isEmpty()) {
+            return;
+        }
+        try {
+            streamAllDocumentsWithPosition().forEach(stored -> {
+                for (Index<Object> index : indexes) {
+                    index.checkAdd(stored.getDocument(), this);
+                    index.add(stored.getDocument(), stored.getPosition(), this);
+                }
+            });
+        } catch (MongoServerError e) {
+            throw new IndexBuildFailedException(e, this);
+        }
+        indexes.forEach(super::addIndex);
     }
 
     /**

@@ -1,0 +1,126 @@
+package chat.caravan.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import chat.caravan.common.mongo.StoreCredentials;
+import chat.caravan.it.harness.ManagedProcess;
+import chat.caravan.it.harness.Ports;
+import chat.caravan.it.harness.Topology;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import org.bson.Document;
+
+/**
+ * Scenario {@code stored-start} (all-in-one only, not in the default list): start to ready of the all-in-one on its
+ * embedded store holding N messages ({@code startup.messages}, 1,000,000) in 200 rooms. The store is filled through
+ * its own process first; then the all-in-one starts twice on it: the first start builds the message indexes over
+ * what is stored, the second is an ordinary restart (the store's indexes live in memory and are rebuilt from the
+ * documents when it opens).
+ */
+public final class StartupWithData {
+
+    private static final int BATCH = 1000;
+
+    private StartupWithData() {
+    }
+
+    static List<Result> run(String mode, int messages) throws Exception {
+        if (!"all-in-one".equals(mode)) {
+            return List.of();
+        }
+        Path dir = Files.createTempDirectory("caravan-stored-start");
+        Path logs = dir.resolve("logs");
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Result result = Result.of("startup", "all-in-one", messages + " messages stored");
+        try {
+            long fillStarted = System.nanoTime();
+            fill(data, logs, messages);
+            result.put("fill_s", (System.nanoTime() - fillStarted) / 1e9)
+                    .put("data_file_mib", Files.size(data.resolve("caravan-mongo.mv")) / 1048576.0);
+            long[] first = startOnce(data, logs, "first");
+            result.put("first_start_ready_ms", first[0]).put("first_start_ready_cpu_ms", first[1]);
+            long[] again = startOnce(data, logs, "restart");
+            result.put("restart_ready_ms", again[0]).put("restart_ready_cpu_ms", again[1]);
+        } finally {
+            deleteQuietly(dir);
+        }
+        return List.of(result);
+    }
+
+    /** N messages written through the store's own process, in batches, as an import would. */
+    private static void fill(Path data, Path logs, int messages) throws Exception {
+        int port = Ports.free();
+        Path jar = Topology.jarOf("all-in-one");
+        try (ManagedProcess store = new ManagedProcess("fill-store", List.of(java(), "-Xmx2g", "-cp", jar.toString(),
+                "chat.caravan.common.mongo.EmbeddedMongoServerMain", String.valueOf(port), data.toString()), Map.of(), logs)) {
+            store.start().awaitLog("embedded-mongo listening", Duration.ofSeconds(60));
+            String url = StoreCredentials.read(data.resolve(StoreCredentials.FILE)).connectionString("127.0.0.1", port, "rocketchat");
+            try (MongoClient client = MongoClients.create(url)) {
+                MongoCollection<Document> collection = client.getDatabase("rocketchat").getCollection("rocketchat_message");
+                long ts = System.currentTimeMillis() - messages * 1000L;
+                List<Document> batch = new ArrayList<>(BATCH);
+                for (int i = 0; i < messages; i++) {
+                    String text = "message " + i + " about the plan for the week";
+                    Date at = new Date(ts + i * 1000L);
+                    batch.add(new Document("_id", UUID.randomUUID().toString().replace("-", "").substring(0, 17))
+                            .append("rid", "stored-room-" + (i % 200)).append("msg", text).append("ts", at)
+                            .append("u", new Document("_id", "stored-user-" + (i % 500)).append("username", "user" + (i % 500)))
+                            .append("_updatedAt", at).append("mentions", List.of()).append("channels", List.of())
+                            .append("md", List.of(new Document("type", "PARAGRAPH").append("value",
+                                    List.of(new Document("type", "PLAIN_TEXT").append("value", text))))));
+                    if (batch.size() == BATCH) {
+                        collection.insertMany(batch);
+                        batch.clear();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    collection.insertMany(batch);
+                }
+            }
+            store.stop();
+        }
+    }
+
+    /** Starts the all-in-one on {@code data} until ready; returns {wall ms, CPU ms}. */
+    private static long[] startOnce(Path data, Path logs, String name) {
+        int port = Ports.free();
+        Path jar = Topology.jarOf("all-in-one");
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx2g", "-XX:+UseG1GC"));
+        if (Boolean.getBoolean("startup.profile")) {
+            // -Dstartup.profile=true: a Java Flight Recording of each start, in benchmarks/results
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + Topology.repoDir()
+                    .resolve("benchmarks/results/stored-start-" + name + "-" + System.currentTimeMillis() + ".jfr"));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        try (ManagedProcess server = new ManagedProcess("all-in-one-" + name, command,
+                Map.of("PORT", String.valueOf(port), "CARAVAN_DATA_DIR", data.toString()), logs)) {
+            long started = System.nanoTime();
+            server.start().awaitHttpOk("http://127.0.0.1:" + port + "/health/ready", Duration.ofMinutes(10));
+            long wall = (System.nanoTime() - started) / 1_000_000;
+            long cpu = ProcessCpu.ticks(server.pid()) * 10;
+            server.stop();
+            return new long[] {wall, cpu};
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp dir left behind
+        }
+    }
+}
