@@ -16,8 +16,9 @@ import chat.caravan.it.harness.Topology;
  * prints every figure and writes results under benchmarks/results/. Figures, never pass/fail.
  *
  * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
- * (fanout,throughput,capacity,login,churn,change-to-nats), {@code fanout.subscribers} (1000), {@code fanout.messages} (30),
- * {@code throughput.rooms} (100), {@code throughput.members} (50), {@code throughput.rates}
+ * (fanout,throughput,capacity,login,churn,change-to-nats,stored-start), {@code fanout.subscribers} (1000),
+ * {@code fanout.messages} (30), {@code fanout.gaps} (1000,100: ms between measured messages, each a run),
+ * {@code throughput.rooms} (40), {@code throughput.members} (25), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code throughput.allSteps} (false: stop at the knee), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  * {@code stored-start} ({@link StartupWithData}: the all-in-one's start on a store of {@code startup.messages}
@@ -53,10 +54,16 @@ public final class BenchmarkSuite {
                             clients, fixtures, new ProcessCpu(topology.serverPids()));
                     for (String scenario : scenarios) {
                         List<Result> found = switch (scenario) {
-                            case "fanout" -> FanoutLatency.run(ctx, Integer.getInteger("fanout.subscribers", 1000),
-                                    Integer.getInteger("fanout.messages", 30));
-                            case "throughput" -> Throughput.run(ctx, Integer.getInteger("throughput.rooms", 100),
-                                    Integer.getInteger("throughput.members", 50), ints("throughput.rates", "50,100,200,400,800,1600"));
+                            case "fanout" -> {
+                                List<Result> each = new ArrayList<>();
+                                for (int gap : ints("fanout.gaps", System.getProperty("fanout.gap", "1000,100"))) {
+                                    each.addAll(FanoutLatency.run(ctx, Integer.getInteger("fanout.subscribers", 1000),
+                                            Integer.getInteger("fanout.messages", 30), gap));
+                                }
+                                yield each;
+                            }
+                            case "throughput" -> Throughput.run(ctx, Integer.getInteger("throughput.rooms", 40),
+                                    Integer.getInteger("throughput.members", 25), ints("throughput.rates", "50,100,200,400,800,1600"));
                             case "capacity" -> ConnectionCapacity.run(ctx, capacityTarget(), 100);
                             case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);
                             case "churn" -> ConnectionChurn.run(ctx, Integer.getInteger("churn.sockets", 2000));

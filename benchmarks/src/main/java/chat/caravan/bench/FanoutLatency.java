@@ -27,21 +27,20 @@ public final class FanoutLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Messages sent before measuring, on both sides. */
     private static final int WARM_UP = 3;
-    /**
-     * Pause between measured messages once the previous one reached every subscriber (-Dfanout.gap): each message
-     * also bumps the unread counters of every member, whose thousand change events are still being fanned out when
-     * messages follow closer; the throughput scenario measures sustained load.
-     */
-    private static final long GAP_MILLIS = Long.getLong("fanout.gap", 1000);
     /** Prints each message's figures too (-Dfanout.debug=true). */
     private static final boolean DEBUG = Boolean.getBoolean("fanout.debug");
 
     private FanoutLatency() {
     }
 
-    public static List<Result> run(BenchContext ctx, int subscribers, int messages) throws Exception {
-        List<Fixtures.BenchUser> users = ctx.fixtures().users("fan" + subscribers + ctx.mode().charAt(0), subscribers);
-        String rid = ctx.fixtures().room("fanout-" + ctx.mode() + "-" + subscribers, users);
+    /**
+     * The fan-out with {@code gapMillis} between measured messages, counted from the previous one reaching every
+     * subscriber (the suite runs each of {@code fanout.gaps}, 1000 and 100 ms by default); the throughput scenario
+     * measures sustained load.
+     */
+    public static List<Result> run(BenchContext ctx, int subscribers, int messages, long gapMillis) throws Exception {
+        List<Fixtures.BenchUser> users = ctx.fixtures().users("fan" + subscribers + ctx.mode().charAt(0) + "g" + gapMillis, subscribers);
+        String rid = ctx.fixtures().room("fanout-" + ctx.mode() + "-" + subscribers + "-" + gapMillis, users);
 
         Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
         Map<Integer, CountDownLatch> arrivals = new ConcurrentHashMap<>();
@@ -81,7 +80,7 @@ public final class FanoutLatency {
             postedAt.put(seq, System.currentTimeMillis());
             ctx.clients().postMessage(ctx.clientUrl(), poster, rid, "bench-" + seq).get(30, TimeUnit.SECONDS);
             arrivals.get(seq).await(10, TimeUnit.SECONDS);
-            Thread.sleep(GAP_MILLIS);
+            Thread.sleep(gapMillis);
         }
         sessions.forEach(DdpSession::close);
         perMessage.forEach((seq, values) -> {
@@ -90,15 +89,15 @@ public final class FanoutLatency {
                     seq, one.p50(), one.p99(), one.samples(), stampedAt.getOrDefault(seq, 0L) - postedAt.get(seq));
         });
         Stats caravan = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
-        Stats baseline = baseline(ctx, subscribers, messages);
+        Stats baseline = baseline(ctx, subscribers, messages, gapMillis);
         double expected = (double) subscribers * messages;
-        return List.of(Result.of("fanout", ctx.mode(), subscribers + " subscribers")
+        return List.of(Result.of("fanout", ctx.mode(), subscribers + " subscribers, " + gapMillis + " ms apart")
                 .put("caravan", caravan).put("delivered_ratio", caravan.samples() / expected)
                 .put("baseline", baseline).put("p99_ratio_to_baseline", caravan.p99() / baseline.p99()));
     }
 
     /** The same fan-out through a bare NATS-to-WebSocket relay, with the same frame size and client parsing. */
-    static Stats baseline(BenchContext ctx, int subscribers, int messages) throws Exception {
+    static Stats baseline(BenchContext ctx, int subscribers, int messages, long gapMillis) throws Exception {
         int port = chat.caravan.it.harness.Ports.free();
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
@@ -149,7 +148,7 @@ public final class FanoutLatency {
                 sentAt.put(seq, System.nanoTime());
                 nats.publish("bench.room.fanout", frame("fanout", seq).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 arrivals.get(seq).await(10, TimeUnit.SECONDS);
-                Thread.sleep(GAP_MILLIS);
+                Thread.sleep(gapMillis);
             }
             sockets.forEach(io.vertx.core.http.WebSocket::close);
             client.close();
