@@ -50,6 +50,12 @@ public final class StartupWithData {
             result.put("first_start_ready_ms", first[0]).put("first_start_ready_cpu_ms", first[1]);
             long[] again = startOnce(data, logs, "restart");
             result.put("restart_ready_ms", again[0]).put("restart_ready_cpu_ms", again[1]);
+        } catch (RuntimeException failed) {
+            // a start that failed is a figure too; its log is kept beside the results, the other scenarios go on
+            Path kept = Topology.repoDir().resolve("benchmarks/results/stored-start-failed-" + System.currentTimeMillis());
+            copyQuietly(logs, kept);
+            System.out.println("stored-start failed: " + failed.getMessage() + " (logs in " + kept + ")");
+            result.put("failed", 1);
         } finally {
             deleteQuietly(dir);
         }
@@ -114,6 +120,17 @@ public final class StartupWithData {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void copyQuietly(Path from, Path to) {
+        try (var paths = Files.walk(from)) {
+            Files.createDirectories(to);
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                Files.copy(path, to.resolve(path.getFileName()));
+            }
+        } catch (Exception ignored) {
+            // nothing to keep
+        }
     }
 
     private static void deleteQuietly(Path dir) {
