@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One ordinary account cannot exhaust the server's heap: in rounds, one user opens 400 new DDP sessions and drops
  * the 400 of the round before (half closed, half vanished), so some 400 to 800 of their sessions are always live.
- * The all-in-one's live heap (measured after a full GC) stays flat from round to round, where the embedded store
- * used to keep every change of the user's ever longer connections list on the heap, whole, until it ran out.
+ * The all-in-one's live heap (measured after a full GC) comes back to where it was after the second round once the
+ * churn's last changes are through, where the embedded store used to keep every change of the user's ever longer
+ * connections list on the heap, whole, until it ran out.
  */
 class SessionChurnHeapIT {
 
@@ -71,10 +72,19 @@ class SessionChurnHeapIT {
             }
             drop(previous);
             awaitOffline(admin);
+            // the last drop's hundreds of presence changes may still be on their way through the change streams when
+            // presence shows offline: what is retained is what stays once they are through, so the figure is taken
+            // again until it settles under the bound (a leak never does) or a minute passes
             long last = liveHeap(server.pid());
             perRound.add(last >> 20);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (last - afterWarmUp >= ALLOWED_GROWTH && System.nanoTime() < deadline) {
+                Thread.sleep(2000);
+                last = liveHeap(server.pid());
+                perRound.add(last >> 20);
+            }
             System.out.println("live heap after each round of " + SESSIONS + " sessions, then with all gone (MiB): " + perRound);
-            assertThat(last - afterWarmUp).as("live heap growth from round 2 to the end (MiB: " + perRound + ")")
+            assertThat(last - afterWarmUp).as("live heap growth from round 2 to the end, once settled (MiB: " + perRound + ")")
                     .isLessThan(ALLOWED_GROWTH);
             assertThat(server.isAlive()).isTrue();
         }
