@@ -10,13 +10,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * Scenario 1: one message posted over REST to a room of N subscribers; time from post to delivery at every
@@ -24,7 +21,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
  */
 public final class FanoutLatency {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Messages sent before measuring, on both sides. */
     private static final int WARM_UP = 3;
     /** Prints each message's figures too (-Dfanout.debug=true). */
@@ -109,37 +105,18 @@ public final class FanoutLatency {
              Connection nats = Nats.connect(ctx.natsUrl())) {
             WebSocketClient client = ctx.clients().vertx().createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
                     .setLocalAddress("127.0.0.9").setIdleTimeout(0));
-            List<CompletableFuture<Void>> ready = new ArrayList<>();
-            List<io.vertx.core.http.WebSocket> sockets = new ArrayList<>();
+            List<CompletableFuture<io.vertx.core.http.WebSocket>> pending = new ArrayList<>();
             for (int i = 0; i < subscribers; i++) {
-                CompletableFuture<Void> subscribed = new CompletableFuture<>();
-                ready.add(subscribed);
-                client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/websocket"))
-                        .onSuccess(ws -> {
-                            synchronized (sockets) {
-                                sockets.add(ws);
-                            }
-                            ws.textMessageHandler(text -> {
-                                if ("ready".equals(text)) {
-                                    subscribed.complete(null);
-                                    return;
-                                }
-                                try {
-                                    JsonNode frame = JSON.readTree(text);
-                                    int seq = sequenceOf(frame.path("fields").path("args").path(0).path("msg").asText());
-                                    Long sent = sentAt.get(seq);
-                                    if (sent != null) {
-                                        latencies.add((System.nanoTime() - sent) / 1e6);
-                                        arrivals.get(seq).countDown();
-                                    }
-                                } catch (Exception ignored) {
-                                    // not a frame of ours
-                                }
-                            });
-                            ws.writeTextMessage("sub fanout");
-                        }).onFailure(subscribed::completeExceptionally);
+                pending.add(BareRelay.subscriber(client, port, "fanout", text -> {
+                    int seq = sequenceOf(text);
+                    Long sent = sentAt.get(seq);
+                    if (sent != null) {
+                        latencies.add((System.nanoTime() - sent) / 1e6);
+                        arrivals.get(seq).countDown();
+                    }
+                }));
             }
-            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            List<io.vertx.core.http.WebSocket> sockets = BareRelay.subscribed(pending);
             for (int warm = 0; warm < WARM_UP; warm++) {
                 nats.publish("bench.room.fanout", frame("fanout", -1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 Thread.sleep(500);

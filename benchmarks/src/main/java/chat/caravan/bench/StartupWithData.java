@@ -66,7 +66,7 @@ public final class StartupWithData {
     private static void fill(Path data, Path logs, int messages) throws Exception {
         int port = Ports.free();
         Path jar = Topology.jarOf("all-in-one");
-        try (ManagedProcess store = new ManagedProcess("fill-store", List.of(java(), "-Xmx2g", "-cp", jar.toString(),
+        try (ManagedProcess store = new ManagedProcess("fill-store", List.of(Topology.java(), "-Xmx2g", "-cp", jar.toString(),
                 "chat.caravan.common.mongo.EmbeddedMongoServerMain", String.valueOf(port), data.toString()), Map.of(), logs)) {
             store.start().awaitLog("embedded-mongo listening", Duration.ofSeconds(60));
             String url = StoreCredentials.read(data.resolve(StoreCredentials.FILE)).connectionString("127.0.0.1", port, "rocketchat");
@@ -100,7 +100,7 @@ public final class StartupWithData {
     private static long[] startOnce(Path data, Path logs, String name) {
         int port = Ports.free();
         Path jar = Topology.jarOf("all-in-one");
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx2g", "-XX:+UseG1GC"));
+        List<String> command = new ArrayList<>(List.of(Topology.java(), "-Xmx2g", "-XX:+UseG1GC"));
         if (Boolean.getBoolean("startup.profile")) {
             // -Dstartup.profile=true: a Java Flight Recording of each start, in benchmarks/results
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + Topology.repoDir()
@@ -116,10 +116,6 @@ public final class StartupWithData {
             server.stop();
             return new long[] {wall, cpu};
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static void copyQuietly(Path from, Path to) {

@@ -176,79 +176,85 @@ public final class Throughput {
      * doubling on to its own knee.
      */
     static List<Result> relayBaseline(BenchContext ctx, int rooms, int members, int[] rates) throws Exception {
-        Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong delivered = new AtomicLong();
-        List<Result> results = new ArrayList<>();
+        Deliveries deliveries = new Deliveries();
         int port = chat.caravan.it.harness.Ports.free();
-        ProcessCpu self = new ProcessCpu(Map.of());
         try (BareRelay relay = new BareRelay(ctx.clients().vertx(), ctx.natsUrl(), port);
              Connection publisher = Nats.connect(ctx.natsUrl())) {
             io.vertx.core.http.WebSocketClient client = ctx.clients().vertx().createWebSocketClient(
                     new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)
                             .setLocalAddress("127.0.0.10").setIdleTimeout(0));
-            List<CompletableFuture<Void>> ready = new ArrayList<>();
-            List<io.vertx.core.http.WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<io.vertx.core.http.WebSocket>> pending = new ArrayList<>();
             for (int r = 0; r < rooms; r++) {
-                String room = "tp" + r;
                 for (int m = 0; m < members; m++) {
-                    CompletableFuture<Void> subscribed = new CompletableFuture<>();
-                    ready.add(subscribed);
-                    client.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                            .setURI("/websocket")).onSuccess(ws -> {
-                                sockets.add(ws);
-                                ws.textMessageHandler(text -> {
-                                    if ("ready".equals(text)) {
-                                        subscribed.complete(null);
-                                        return;
-                                    }
-                                    try {
-                                        JsonNode frame = JSON.readTree(text);
-                                        record(frame.path("fields").path("args").path(0).path("msg").asText(), sentAt, latencies,
-                                                delivered);
-                                    } catch (Exception ignored) {
-                                        // not a frame of ours
-                                    }
-                                });
-                                ws.writeTextMessage("sub " + room);
-                            }).onFailure(subscribed::completeExceptionally);
+                    pending.add(BareRelay.subscriber(client, port, "tp" + r, deliveries::record));
                 }
             }
-            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            AtomicLong sequence = new AtomicLong();
-            List<Integer> steps = new ArrayList<>();
-            for (int rate : rates) {
-                steps.add(rate);
-            }
-            for (int i = 0; i < steps.size(); i++) {
-                int rate = steps.get(i);
-                latencies.clear();
-                delivered.set(0);
-                ProcessCpu.Snapshot before = self.snapshot();
-                long posted = pace(rate, seq -> {
-                    sentAt.put((int) seq, System.nanoTime());
-                    String rid = "tp" + (seq % rooms);
-                    publisher.publish("bench.room." + rid, FanoutLatency.frame(rid, (int) seq).getBytes(StandardCharsets.UTF_8));
-                }, sequence);
-                Thread.sleep(2000);
-                ProcessCpu.Usage cpu = ProcessCpu.between(before, self.snapshot());
-                Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
-                Result result = Result.of("throughput", "bare-relay", rate + " msg/s x" + members)
-                        .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
-                        .put("delivered_ratio", delivered.get() / (posted * (double) members)).put("latency", stats)
-                        // the relay and its clients share this process: their CPU together, and the machine's
-                        .put("relay_and_clients_cpu_pct", cpu.generatorPct()).put("machine_cpu_pct", cpu.machinePct());
-                results.add(result);
-                System.out.println(result);
-                if (!keptUp(result)) {
-                    break;
-                }
-                if (i == steps.size() - 1 && rate < MAX_RELAY_RATE) {
-                    steps.add(rate * 2);
-                }
-            }
+            List<io.vertx.core.http.WebSocket> sockets = BareRelay.subscribed(pending);
+            // the relay and its clients share this process: their CPU together, and the machine's
+            List<Result> results = steps("bare-relay", rooms, members, rates, MAX_RELAY_RATE, true, publisher, "bench.room.",
+                    deliveries, "relay_and_clients_cpu_pct");
             sockets.forEach(io.vertx.core.http.WebSocket::close);
             client.close();
+            return results;
+        }
+    }
+
+    /** When each message of a baseline was sent, and the latencies and number of its deliveries. */
+    private record Deliveries(Map<Integer, Long> sentAt, ConcurrentLinkedQueue<Double> latencies, AtomicLong delivered) {
+        Deliveries() {
+            this(new ConcurrentHashMap<>(), new ConcurrentLinkedQueue<>(), new AtomicLong());
+        }
+
+        void record(String text) {
+            Throughput.record(text, sentAt, latencies, delivered);
+        }
+    }
+
+    /**
+     * A baseline's steps: Caravan's rates, then doubling while it keeps up, up to {@code maxRate}; each message is
+     * published on {@code subjectPrefix + room}. With {@code stopAtKnee} the first step it does not keep up with is
+     * the last; with a {@code cpuFigure}, each step also reports this process's CPU under that name and the machine's.
+     */
+    private static List<Result> steps(String mode, int rooms, int members, int[] rates, int maxRate, boolean stopAtKnee,
+            Connection publisher, String subjectPrefix, Deliveries deliveries, String cpuFigure) throws InterruptedException {
+        List<Result> results = new ArrayList<>();
+        ProcessCpu self = new ProcessCpu(Map.of());
+        AtomicLong sequence = new AtomicLong();
+        List<Integer> steps = new ArrayList<>();
+        for (int rate : rates) {
+            steps.add(rate);
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            int rate = steps.get(i);
+            deliveries.latencies().clear();
+            deliveries.delivered().set(0);
+            ProcessCpu.Snapshot before = self.snapshot();
+            long posted = pace(rate, seq -> {
+                deliveries.sentAt().put((int) seq, System.nanoTime());
+                String rid = "tp" + (seq % rooms);
+                publisher.publish(subjectPrefix + rid, FanoutLatency.frame(rid, (int) seq).getBytes(StandardCharsets.UTF_8));
+            }, sequence);
+            Thread.sleep(2000);
+            Stats stats = Stats.of(deliveries.latencies().stream().mapToDouble(Double::doubleValue).toArray());
+            long delivered = deliveries.delivered().get();
+            Result result = Result.of("throughput", mode, rate + " msg/s x" + members)
+                    .put("delivered_per_s", delivered / (double) STEP_SECONDS)
+                    .put("delivered_ratio", delivered / (posted * (double) members)).put("latency", stats);
+            if (cpuFigure != null) {
+                ProcessCpu.Usage cpu = ProcessCpu.between(before, self.snapshot());
+                result.put(cpuFigure, cpu.generatorPct()).put("machine_cpu_pct", cpu.machinePct());
+            }
+            results.add(result);
+            System.out.println(result);
+            if (!keptUp(result)) {
+                if (stopAtKnee) {
+                    break;
+                }
+                continue;
+            }
+            if (i == steps.size() - 1 && rate < maxRate) {
+                steps.add(rate * 2);
+            }
         }
         return results;
     }
@@ -260,11 +266,8 @@ public final class Throughput {
 
     /** Raw NATS with the same payloads and fan-out: M subscriber connections, each on every room's subject. */
     static List<Result> baseline(BenchContext ctx, int rooms, int members, int[] rates) throws Exception {
-        Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
-        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong delivered = new AtomicLong();
+        Deliveries deliveries = new Deliveries();
         List<Connection> subscribers = new ArrayList<>();
-        List<Result> results = new ArrayList<>();
         try (Connection publisher = Nats.connect(ctx.natsUrl())) {
             for (int m = 0; m < members; m++) {
                 Connection connection = Nats.connect(ctx.natsUrl());
@@ -272,7 +275,7 @@ public final class Throughput {
                 Dispatcher dispatcher = connection.createDispatcher(message -> {
                     try {
                         JsonNode frame = JSON.readTree(message.getData());
-                        record(frame.path("fields").path("args").path(0).path("msg").asText(), sentAt, latencies, delivered);
+                        deliveries.record(frame.path("fields").path("args").path(0).path("msg").asText());
                     } catch (Exception ignored) {
                         // not ours
                     }
@@ -280,38 +283,13 @@ public final class Throughput {
                 dispatcher.subscribe("bench.tp.*");
                 connection.flush(java.time.Duration.ofSeconds(5));
             }
-            AtomicLong sequence = new AtomicLong();
             // the same steps as Caravan's, then doubling on to raw NATS's own knee
-            List<Integer> steps = new ArrayList<>();
-            for (int rate : rates) {
-                steps.add(rate);
-            }
-            for (int i = 0; i < steps.size(); i++) {
-                int rate = steps.get(i);
-                latencies.clear();
-                delivered.set(0);
-                long posted = pace(rate, seq -> {
-                    sentAt.put((int) seq, System.nanoTime());
-                    String rid = "tp" + (seq % rooms);
-                    publisher.publish("bench.tp." + rid, FanoutLatency.frame(rid, (int) seq).getBytes(StandardCharsets.UTF_8));
-                }, sequence);
-                Thread.sleep(2000);
-                Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
-                Result result = Result.of("throughput", "raw-nats", rate + " msg/s x" + members)
-                        .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
-                        .put("delivered_ratio", delivered.get() / (posted * (double) members)).put("latency", stats);
-                results.add(result);
-                System.out.println(result);
-                if (i == steps.size() - 1 && keptUp(result) && rate < MAX_BASELINE_RATE) {
-                    steps.add(rate * 2);
-                }
-            }
+            return steps("raw-nats", rooms, members, rates, MAX_BASELINE_RATE, false, publisher, "bench.tp.", deliveries, null);
         } finally {
             for (Connection connection : subscribers) {
                 connection.close();
             }
         }
-        return results;
     }
 
     private static void record(String text, Map<Integer, Long> sentAt, ConcurrentLinkedQueue<Double> latencies,

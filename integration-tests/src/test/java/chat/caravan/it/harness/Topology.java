@@ -317,7 +317,8 @@ public final class Topology implements AutoCloseable {
         }
     }
 
-    static String java() {
+    /** This JVM's own {@code java} launcher. */
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

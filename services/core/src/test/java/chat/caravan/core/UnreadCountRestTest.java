@@ -38,7 +38,7 @@ class UnreadCountRestTest extends CoreRestTestBase {
             assertThat(member.post("/api/v1/subscriptions.read", Map.of("rid", rid)).status()).isEqualTo(200);
         }
 
-        post(alice, rid, "good morning");
+        ThreadsRestTest.send(alice, rid, "good morning", null);
         JsonNode bobs = subscription(bob, rid);
         assertThat(bobs.path("alert").asBoolean()).isTrue();
         assertThat(bobs.path("unread").asInt()).isZero();
@@ -47,11 +47,11 @@ class UnreadCountRestTest extends CoreRestTestBase {
         assertThat(alices.has("ls")).isTrue();
 
         // bob is alerted already: another plain message does not write his membership again
-        post(alice, rid, "coffee?");
+        ThreadsRestTest.send(alice, rid, "coffee?", null);
         assertThat(subscription(bob, rid).path("_updatedAt")).isEqualTo(bobs.path("_updatedAt"));
         assertThat(subscription(bob, rid).path("unread").asInt()).isZero();
 
-        post(alice, rid, "@" + bob.username() + " the deploy is done");
+        ThreadsRestTest.send(alice, rid, "@" + bob.username() + " the deploy is done", null);
         bobs = subscription(bob, rid);
         assertThat(bobs.path("unread").asInt()).isEqualTo(1);
         assertThat(bobs.path("userMentions").asInt()).isEqualTo(1);
@@ -60,7 +60,7 @@ class UnreadCountRestTest extends CoreRestTestBase {
         assertThat(dans.path("unread").asInt()).isEqualTo(1);
         assertThat(subscription(carol, rid).path("unread").asInt()).isZero();
 
-        post(alice, rid, "@all standup in five");
+        ThreadsRestTest.send(alice, rid, "@all standup in five", null);
         JsonNode carols = subscription(carol, rid);
         assertThat(carols.path("groupMentions").asInt()).isEqualTo(1);
         assertThat(carols.path("unread").asInt()).isEqualTo(1);
@@ -68,7 +68,7 @@ class UnreadCountRestTest extends CoreRestTestBase {
         assertThat(subscription(alice, rid).path("groupMentions").asInt()).as("the sender is never counted").isZero();
 
         // the sender's own message marks the room read for them
-        post(carol, rid, "on my way");
+        ThreadsRestTest.send(carol, rid, "on my way", null);
         carols = subscription(carol, rid);
         assertThat(carols.path("unread").asInt()).isZero();
         assertThat(carols.path("groupMentions").asInt()).isZero();
@@ -83,26 +83,22 @@ class UnreadCountRestTest extends CoreRestTestBase {
                 .json().path("channel").path("_id").asText();
         bob.post("/api/v1/subscriptions.read", Map.of("rid", channel));
         setting("Unread_Count", "all_messages");
-        post(alice, channel, "one");
-        post(alice, channel, "two");
+        ThreadsRestTest.send(alice, channel, "one", null);
+        ThreadsRestTest.send(alice, channel, "two", null);
         assertThat(subscription(bob, channel).path("unread").asInt()).isEqualTo(2);
 
         // a direct conversation counts every message by default, and only mentions when told so
         String dm = alice.post("/api/v1/im.create", Map.of("username", bob.username())).json().path("room").path("_id").asText();
-        post(alice, dm, "lunch?");
+        ThreadsRestTest.send(alice, dm, "lunch?", null);
         assertThat(subscription(bob, dm).path("unread").asInt()).isEqualTo(1);
         setting("Unread_Count_DM", "mentions_only");
-        post(alice, dm, "at noon");
+        ThreadsRestTest.send(alice, dm, "at noon", null);
         assertThat(subscription(bob, dm).path("unread").asInt()).isEqualTo(1);
         assertThat(subscription(bob, dm).path("alert").asBoolean()).isTrue();
-        post(alice, dm, "@" + bob.username() + " ok?");
+        ThreadsRestTest.send(alice, dm, "@" + bob.username() + " ok?", null);
         assertThat(subscription(bob, dm).path("unread").asInt()).isEqualTo(2);
     }
 
-    private static void post(Client sender, String rid, String text) {
-        Reply posted = sender.post("/api/v1/chat.postMessage", Map.of("roomId", rid, "text", text));
-        assertThat(posted.status()).as(posted.body()).isEqualTo(200);
-    }
 
     private static JsonNode subscription(Client user, String rid) {
         return user.get("/api/v1/subscriptions.getOne?roomId=" + rid).json().path("subscription");

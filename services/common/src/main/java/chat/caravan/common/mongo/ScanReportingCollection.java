@@ -16,9 +16,6 @@ import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.IndexBuildFailedException;
 import de.bwaldvogel.mongo.exception.MongoServerError;
-import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,15 +106,8 @@ final class ScanReportingCollection extends H2Collection {
             return 0;
         }
         long size = 0;
-        ByteBuf buffer = Unpooled.buffer();
-        try {
-            for (Document document : dataMap.values()) {
-                buffer.clear();
-                BsonEncoder.encodeDocument(document, buffer);
-                size += buffer.readableBytes();
-            }
-        } finally {
-            buffer.release();
+        for (Document document : dataMap.values()) {
+            size += MongoShapedOplog.encode(document).length;
         }
         return (int) Math.min(Integer.MAX_VALUE, size);
     }

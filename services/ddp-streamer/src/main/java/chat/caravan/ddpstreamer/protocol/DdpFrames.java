@@ -59,11 +59,7 @@ public final class DdpFrames {
     }
 
     public static String write(JsonNode message) {
-        try {
-            return JSON.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json(message);
     }
 
     public static ObjectNode message(String type) {
