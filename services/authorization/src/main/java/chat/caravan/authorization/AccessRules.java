@@ -79,16 +79,13 @@ public class AccessRules {
         if (Boolean.TRUE.equals(room.getBoolean("archived"))) {
             throw CaravanException.coded("error-room-archived", "Room is archived");
         }
-        // a direct conversation one side blocked: both subscriptions carry it (blocker on one, blocked on the other)
-        Document subscription = database.getCollection(Collections.SUBSCRIPTIONS).find(Filters.and(
-                Filters.eq("rid", room.getString("_id")), Filters.eq("u._id", uid))).projection(new Document("blocked", 1)
-                .append("blocker", 1)).first();
+        // a direct conversation one side blocked: both subscriptions carry it (blocker on one, blocked on the other);
+        // only a direct conversation can be blocked (rooms.blockUser / blockUser), so other rooms skip the read
         if (Boolean.TRUE.equals(room.getBoolean("blocked")) || Boolean.TRUE.equals(room.getBoolean("blocker"))
-                || (subscription != null && (Boolean.TRUE.equals(subscription.getBoolean("blocked"))
-                        || Boolean.TRUE.equals(subscription.getBoolean("blocker"))))) {
+                || ("d".equals(room.getString("t")) && blocked(uid, room.getString("_id")))) {
             throw CaravanException.plain("room_is_blocked");
         }
-        String username = username(uid);
+        String username = cache.username(uid);
         if (Boolean.TRUE.equals(room.getBoolean("ro")) && !granted(uid, "post-readonly", room.getString("_id"))
                 && !room.getList("unmuted", String.class, List.of()).contains(username)) {
             throw CaravanException.plain("You can't send messages because the room is readonly.");
@@ -180,10 +177,12 @@ public class AccessRules {
         return rid == null ? null : database.getCollection(Collections.ROOMS).find(Filters.eq("_id", rid)).first();
     }
 
-    private String username(String uid) {
-        Document user = database.getCollection(Collections.USERS).find(Filters.eq("_id", uid))
-                .projection(new Document("username", 1)).first();
-        return user == null ? null : user.getString("username");
+    private boolean blocked(String uid, String rid) {
+        Document subscription = database.getCollection(Collections.SUBSCRIPTIONS).find(Filters.and(
+                Filters.eq("rid", rid), Filters.eq("u._id", uid))).projection(new Document("blocked", 1)
+                .append("blocker", 1)).first();
+        return subscription != null && (Boolean.TRUE.equals(subscription.getBoolean("blocked"))
+                || Boolean.TRUE.equals(subscription.getBoolean("blocker")));
     }
 
     private static String uid(JsonNode request) {

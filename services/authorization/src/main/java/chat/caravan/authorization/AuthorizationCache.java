@@ -28,7 +28,7 @@ public class AuthorizationCache {
     private final MongoDatabase database;
     private volatile Snapshot<Map<String, List<String>>> permissions;
     private volatile Snapshot<Map<String, String>> roleScopes;
-    private final Map<String, Snapshot<Set<String>>> userRoles = new ConcurrentHashMap<>();
+    private final Map<String, Snapshot<UserEntry>> users = new ConcurrentHashMap<>();
     private final Map<String, Snapshot<Membership>> memberships = new ConcurrentHashMap<>();
 
     public AuthorizationCache(MongoDatabase database) {
@@ -37,6 +37,9 @@ public class AuthorizationCache {
 
     /** A user's subscription to a room: whether it exists, and its room-scoped roles. */
     public record Membership(boolean member, Set<String> roles) {
+    }
+
+    private record UserEntry(Set<String> roles, String username) {
     }
 
     public List<String> rolesGranting(String permission) {
@@ -70,13 +73,25 @@ public class AuthorizationCache {
     }
 
     public Set<String> userRoles(String uid) {
-        return cached(userRoles, uid, () -> {
+        return user(uid).roles();
+    }
+
+    /** A user's username, null for no such user. */
+    public String username(String uid) {
+        return user(uid).username();
+    }
+
+    private UserEntry user(String uid) {
+        return cached(users, uid, () -> {
             Document user = database.getCollection(Collections.USERS).find(Filters.eq("_id", uid))
-                    .projection(new Document("roles", 1).append("active", 1)).first();
-            if (user == null || Boolean.FALSE.equals(user.getBoolean("active"))) {
-                return Set.of();
+                    .projection(new Document("roles", 1).append("active", 1).append("username", 1)).first();
+            if (user == null) {
+                return new UserEntry(Set.of(), null);
             }
-            return Set.copyOf(user.getList("roles", String.class, List.of()));
+            // a deactivated user keeps its name (mute lists hold names) but holds no role
+            Set<String> roles = Boolean.FALSE.equals(user.getBoolean("active")) ? Set.of()
+                    : Set.copyOf(user.getList("roles", String.class, List.of()));
+            return new UserEntry(roles, user.getString("username"));
         });
     }
 
@@ -98,7 +113,7 @@ public class AuthorizationCache {
                 roleScopes = null;
                 permissions = null;
             }
-            case "watch.users" -> userRoles.remove(change.path("id").asText());
+            case "watch.users" -> users.remove(change.path("id").asText());
             case "watch.subscriptions" -> {
                 JsonNode data = change.path("data");
                 String uid = data.path("u").path("_id").asText(null);
@@ -118,7 +133,7 @@ public class AuthorizationCache {
     public void clear() {
         permissions = null;
         roleScopes = null;
-        userRoles.clear();
+        users.clear();
         memberships.clear();
     }
 

@@ -127,9 +127,11 @@ public class MessageService {
                 throw CaravanException.invalidParams("must be a valid id '_id'");
             }
         }
+        // the decision carries the room as it read it: no second read of the room for the send
         JsonNode permitted = authorization.canSendMessage(caller.id(), rid);
-        Document room = store.room(rid);
-        if (room == null || permitted == null) {
+        Document room = permitted != null && permitted.isObject() && rid.equals(permitted.path("_id").asText(null))
+                ? Document.parse(permitted.toString()) : null;
+        if (room == null) {
             throw CaravanException.coded("error-invalid-room", "Invalid room");
         }
         if (encryptionEnforced && !encrypted && Boolean.TRUE.equals(room.getBoolean(RoomFields.ENCRYPTED))
