@@ -103,6 +103,10 @@ public final class Throughput {
             }
         }
         sessions.forEach(DdpSession::close);
+        // -Dthroughput.baselines=false skips the raw NATS and relay baselines (a profile or an A/B of Caravan alone)
+        if ("false".equals(System.getProperty("throughput.baselines"))) {
+            return results;
+        }
         List<Result> baseline = baseline(ctx, rooms, members, rates);
         results.addAll(baseline);
         List<Result> relay = relayBaseline(ctx, rooms, members, rates);
