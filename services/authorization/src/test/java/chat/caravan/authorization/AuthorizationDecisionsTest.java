@@ -122,6 +122,28 @@ class AuthorizationDecisionsTest {
     }
 
     @Test
+    void aBlockedDirectConversationAndAMutedNameRefuseWrites() {
+        upsert("rocketchat_room", new Document("_id", "dm").append("t", "d").append("uids", List.of("u-user", "u-bot")));
+        upsert("rocketchat_subscription", new Document("_id", "s-dm-user").append("rid", "dm")
+                .append("u", new Document("_id", "u-user")).append("blocker", true));
+        upsert("rocketchat_subscription", new Document("_id", "s-dm-bot").append("rid", "dm")
+                .append("u", new Document("_id", "u-bot")).append("blocked", true));
+        for (String uid : List.of("u-user", "u-bot")) {
+            assertThatThrownBy(() -> authorization.canSendMessage(uid, "dm"))
+                    .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.getMessage()).isEqualTo("room_is_blocked"));
+        }
+        upsert("rocketchat_room", new Document("_id", "muting").append("t", "c").append("name", "muting")
+                .append("muted", List.of("user-user")));
+        assertThatThrownBy(() -> authorization.canSendMessage("u-user", "muting"))
+                .isInstanceOfSatisfying(CaravanException.class, e -> assertThat(e.getMessage()).isEqualTo("You_have_been_muted"));
+        // the name is cached with the roles; a rename's change event makes the next decision read the new one
+        upsert("users", new Document("_id", "u-user").append("username", "renamed").append("active", true)
+                .append("roles", List.of("user")));
+        cache.onChange("watch.users", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", "u-user"));
+        assertThat(authorization.canSendMessage("u-user", "muting").path("_id").asText()).isEqualTo("muting");
+    }
+
+    @Test
     void aChangeEventTakesEffectAtOnceAndOperatorChangesSurviveReseeding() throws Exception {
         assertThat(authorization.hasPermission("u-guest", "create-c")).isFalse();
         database.getCollection("rocketchat_permissions").updateOne(Filters.eq("_id", "create-c"), Updates.addToSet("roles", "guest"));
