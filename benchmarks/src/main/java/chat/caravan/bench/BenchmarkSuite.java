@@ -20,7 +20,7 @@ import chat.caravan.it.harness.Topology;
  * {@code fanout.messages} (30), {@code fanout.gaps} (1000,100: ms between measured messages, each a run),
  * {@code throughput.rooms} (40), {@code throughput.members} (25), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code throughput.allSteps} (false: stop at the knee), {@code throughput.baselines} (true: false leaves out the
- * raw NATS and relay baselines), {@code capacity.sessions} (20000, bounded by the open-file limit),
+ * raw NATS and relay baselines), {@code throughput.warmup.seconds} (60 at the first rate, not measured), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  * {@code stored-start} ({@link StartupWithData}: the all-in-one's start on a store of {@code startup.messages}
  * (1,000,000) messages) runs with the all-in-one only.
