@@ -73,10 +73,7 @@ public final class Throughput {
         // start, and its compiler threads otherwise count as the first steps' cost per message
         int warmup = Integer.getInteger("throughput.warmup.seconds", 60);
         if (warmup > 0 && rates.length > 0) {
-            pace(rates[0], seq -> {
-                int room = (int) (seq % rooms);
-                ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), "warmup-" + seq);
-            }, sequence, warmup);
+            pace(rates[0], seq -> post(ctx, roomMembers, rids, seq, "warmup-"), sequence, warmup);
             Thread.sleep(2000);
         }
         for (int rate : rates) {
@@ -85,10 +82,9 @@ public final class Throughput {
             delivered.set(0);
             ProcessCpu.Snapshot cpuBefore = ctx.serverCpu().snapshot();
             long posted = pace(rate, seq -> {
-                int room = (int) (seq % rooms);
                 sentAt.put((int) seq, System.nanoTime());
                 postedAt.put((int) seq, System.currentTimeMillis());
-                ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), "bench-" + seq);
+                post(ctx, roomMembers, rids, seq, "bench-");
             }, sequence, STEP_SECONDS);
             Thread.sleep(2000);
             ProcessCpu.Usage cpu = ProcessCpu.between(cpuBefore, ctx.serverCpu().snapshot());
@@ -314,6 +310,13 @@ public final class Throughput {
             latencies.add((System.nanoTime() - sent) / 1e6);
             delivered.incrementAndGet();
         }
+    }
+
+    /** Message {@code seq} ({@code prefix + seq}), posted over REST by the first member of room {@code seq % rooms}. */
+    private static void post(BenchContext ctx, List<List<Fixtures.BenchUser>> roomMembers, List<String> rids, long seq,
+            String prefix) {
+        int room = (int) (seq % rids.size());
+        ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), prefix + seq);
     }
 
     /** Runs {@code post} at {@code rate} per second for one step; returns how many were posted. */
