@@ -38,7 +38,7 @@ class ChangeStreamConsumer extends DefaultConsumer {
     static final Duration SAVE_EVERY = Duration.ofMillis(250);
     /** MongoDB's code when a resume token points before the oldest entry the oplog keeps. */
     static final int HISTORY_LOST = 286;
-    /** A getMore answered this fast did not wait for data (the embedded store never does): ask again a bit later. */
+    /** A getMore answered this fast did not wait for data (a store without awaitData): ask again a bit later. */
     private static final long NO_AWAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long IDLE_PAUSE_MILLIS = 10;
 
