@@ -27,7 +27,11 @@ public final class Eventually {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                AssertionError timedOut = new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                // the last refusal goes into the message: a test summary shows messages, not causes
+                String lastSaid = last == null || last.getMessage() == null ? ""
+                        : " (last: " + last.getMessage().substring(0, Math.min(500, last.getMessage().length())) + ")";
+                AssertionError timedOut = new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for "
+                        + what + lastSaid);
                 if (last != null) {
                     timedOut.initCause(last);
                 }

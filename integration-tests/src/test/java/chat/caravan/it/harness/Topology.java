@@ -298,6 +298,61 @@ public final class Topology implements AutoCloseable {
         return logDir;
     }
 
+    /**
+     * Writes a thread dump of each live Java process of the topology (the services and the store) next to its log, as
+     * {@code <name>.threads.txt}, for a test that waited in vain: where the servers' threads were stuck. Returns
+     * where they are.
+     */
+    public Path dumpThreads() {
+        List<ManagedProcess> processes = new ArrayList<>();
+        services.values().forEach(instances -> instances.stream().filter(ServiceInstance::isAlive)
+                .forEach(instance -> processes.add(instance.process())));
+        if (allInOne != null && allInOne.isAlive()) {
+            processes.add(allInOne.process());
+        }
+        if (mongo != null && mongo.isAlive()) {
+            processes.add(mongo);
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (ManagedProcess process : processes) {
+            try {
+                new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(logDir.resolve(process.name() + ".threads.txt").toFile())
+                        .start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // a dump is a help for reading a failure, never a failure of its own
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return logDir;
+    }
+
+    /**
+     * The last {@code perLog} WARN and ERROR lines of each process's log (the service runs included), for a failure
+     * message: what the servers said while a test waited in vain.
+     */
+    public String recentWarnings(int perLog) {
+        StringBuilder out = new StringBuilder();
+        try (var logs = Files.list(logDir)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log).stream()
+                        .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("[ERR]"))
+                        .toList();
+                if (!lines.isEmpty()) {
+                    out.append("--- ").append(log.getFileName()).append(" ---\n");
+                    lines.subList(Math.max(0, lines.size() - perLog), lines.size())
+                            .forEach(line -> out.append(line, 0, Math.min(line.length(), 400)).append('\n'));
+                }
+            }
+        } catch (IOException e) {
+            out.append("(logs unreadable: ").append(e.getMessage()).append(")\n");
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() {
         if (nginx != null) {

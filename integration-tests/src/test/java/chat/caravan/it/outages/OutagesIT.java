@@ -114,8 +114,8 @@ class OutagesIT {
                 Map.of("useCollection", false, "args", List.of())).path("msg").asText()));
         // presence may still read "online" from before the outage and core may reconnect after the ddp-streamer: the
         // post is retried the way a client honouring 503 + Retry-After would, and each refused attempt wrote nothing
-        awaitCondition("core takes writes again", () -> admin.post("/api/v1/chat.postMessage",
-                Map.of("roomId", unread, "text", "after the bus came back")).status() == 200);
+        awaitOk("core takes writes again", () -> admin.post("/api/v1/chat.postMessage",
+                Map.of("roomId", unread, "text", "after the bus came back")));
         annSocket.await(m -> "after the bus came back".equals(m.path("fields").path("args").path(0).path("msg").asText()),
                 Duration.ofSeconds(20));
     }
@@ -134,7 +134,8 @@ class OutagesIT {
         topology.instance("authorization", 0).restart();
         awaitCondition("the subscription is allowed again", () -> "ready".equals(annSocket.subscribe("stream-room-messages",
                 other, Map.of("useCollection", false, "args", List.of())).path("msg").asText()));
-        assertThat(ann.post("/api/v1/channels.create", Map.of("name", "yes-" + System.nanoTime())).status()).isEqualTo(200);
+        awaitOk("channels are created again", () -> ann.post("/api/v1/channels.create",
+                Map.of("name", "yes-" + System.nanoTime())));
     }
 
     @Test
@@ -149,8 +150,8 @@ class OutagesIT {
             assertThat(result.path("error").path("error").asText()).isEqualTo("error-service-unavailable");
         }
         topology.instance("accounts", 0).restart();
-        awaitCondition("logins work again", () -> new RestClient(topology.baseUrl()).post("/api/v1/login",
-                Map.of("user", cid.username(), "password", cid.username() + "-pw")).status() == 200);
+        awaitOk("logins work again", () -> new RestClient(topology.baseUrl()).post("/api/v1/login",
+                Map.of("user", cid.username(), "password", cid.username() + "-pw")));
     }
 
     @Test
@@ -223,7 +224,33 @@ class OutagesIT {
     }
 
     private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
-        Eventually.holds(what, Duration.ofSeconds(90), condition);
+        try {
+            Eventually.holds(what, Duration.ofSeconds(90), condition);
+        } catch (AssertionError e) {
+            throw withServerWarnings(e);
+        }
+    }
+
+    /** Waits until a request answers 200; a timeout names the last answer and what the servers logged. */
+    private static void awaitOk(String what, java.util.function.Supplier<RestClient.Response> request) {
+        try {
+            Eventually.holds(what, Duration.ofSeconds(90), () -> {
+                RestClient.Response response = request.get();
+                if (response.status() != 200) {
+                    throw new AssertionError("answered " + response.status() + " " + response.body());
+                }
+                return true;
+            });
+        } catch (AssertionError e) {
+            throw withServerWarnings(e);
+        }
+    }
+
+    private static AssertionError withServerWarnings(AssertionError e) {
+        AssertionError detailed = new AssertionError(e.getMessage() + "\nthread dumps in " + topology.dumpThreads() + "\n"
+                + topology.recentWarnings(8));
+        detailed.initCause(e.getCause());
+        return detailed;
     }
 
     private static long millisSince(long started) {

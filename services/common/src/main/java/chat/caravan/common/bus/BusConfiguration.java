@@ -45,6 +45,7 @@ public class BusConfiguration {
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(500))
                 .connectionTimeout(Duration.ofSeconds(5))
+                .connectionListener(BusConfiguration::connectionEvent)
                 .build();
         return new NatsConnectionHolder(connect(options, transporter));
     }
@@ -74,6 +75,17 @@ public class BusConfiguration {
     @Bean(name = NatsBusTransport.CONNECTION_BEAN, destroyMethod = "")
     Connection caravanNatsConnection(NatsConnectionHolder holder) {
         return holder.connection();
+    }
+
+    /** Says in the log when the bus goes and comes back, so an outage reads as one story in every service's log. */
+    private static void connectionEvent(Connection connection, io.nats.client.ConnectionListener.Events event) {
+        switch (event) {
+            case DISCONNECTED -> LOG.warn("NATS connection lost; reconnecting");
+            case RECONNECTED -> LOG.info("NATS connection back ({})", connection.getConnectedUrl());
+            case RESUBSCRIBED -> LOG.info("NATS subscriptions restored");
+            case CLOSED -> LOG.info("NATS connection closed");
+            default -> LOG.debug("NATS connection event: {}", event);
+        }
     }
 
     private static Connection connect(Options options, String transporter) throws InterruptedException {
