@@ -171,6 +171,43 @@ class EmbeddedSecondaryIndexTest {
         assertThat(scans("indexed")).isEqualTo(scansBefore + 1);  // the count on "unread", which no index serves
     }
 
+    @Test
+    void aLargeCollectionsIndexesAreRebuiltOnSeveralThreadsAndAnswerAsBefore() {
+        MongoCollection<Document> big = client.getDatabase("rocketchat").getCollection("big");
+        big.createIndex(Indexes.ascending("rid", "ts"));
+        big.createIndex(Indexes.ascending("key"), new IndexOptions().unique(true));
+        int count = (int) ScanReportingCollection.PARALLEL_BUILD_FROM + 5_000;
+        List<Document> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            // ids of two types, so the key ranges the threads read cross from one type to the other
+            Object id = i % 3 == 0 ? (Object) i : String.format("m%06d", i);
+            batch.add(new Document("_id", id).append("rid", "r" + (i % 50)).append("ts", i).append("key", "k" + i));
+            if (batch.size() == 1000) {
+                big.insertMany(batch);
+                batch = new ArrayList<>();
+            }
+        }
+        client.close();
+        server.close();
+        open();
+        big = client.getDatabase("rocketchat").getCollection("big");
+        long scansBefore = scans("big");
+        for (int r = 0; r < 50; r++) {
+            assertThat(big.find(Filters.eq("rid", "r" + r)).into(new ArrayList<>())).as("room r" + r).hasSize(count / 50);
+        }
+        for (int i = 0; i < count; i += 997) {
+            Object id = i % 3 == 0 ? (Object) i : String.format("m%06d", i);
+            assertThat(big.find(Filters.eq("_id", id)).first()).as("id " + id).isNotNull();
+            assertThat(big.find(Filters.eq("key", "k" + i)).first()).as("key k" + i).isNotNull()
+                    .extracting(d -> d.get("_id")).isEqualTo(id);
+        }
+        assertThat(scans("big")).as("every query above was served by an index").isEqualTo(scansBefore);
+        // the rebuilt unique index still refuses a duplicate
+        MongoCollection<Document> current = big;
+        assertThatThrownBy(() -> current.insertOne(new Document("_id", "dup").append("key", "k7")))
+                .isInstanceOf(MongoWriteException.class);
+    }
+
     private static long scans(String collection) {
         java.util.concurrent.atomic.LongAdder scans = ScanReportingCollection.SCANS.get(collection);
         return scans == null ? 0 : scans.sum();
