@@ -84,6 +84,9 @@ final class ScanReportingCollection extends H2Collection {
         long size = dataMap.sizeAsLong();
         int parts = size < PARALLEL_BUILD_FROM ? 1
                 : Math.max(1, Math.min(MAX_BUILD_THREADS, Runtime.getRuntime().availableProcessors()));
+        // the version read stays in use until the build ends: the store's background compaction, busy after a large
+        // import, would otherwise drop chunks the readers are still walking ("Chunk N not found")
+        org.h2.mvstore.MVStore.TxCounter reading = dataMap.getStore().registerVersionUsage();
         try {
             if (parts == 1) {
                 fill(indexes, null, null);
@@ -92,6 +95,8 @@ final class ScanReportingCollection extends H2Collection {
             }
         } catch (MongoServerError e) {
             throw new IndexBuildFailedException(e, this);
+        } finally {
+            dataMap.getStore().deregisterVersionUsage(reading);
         }
         indexes.forEach(super::addIndex);
     }
@@ -224,7 +229,14 @@ final class ScanReportingCollection extends H2Collection {
                         getCollectionName(), count, shape(query));
             }
         }
-        return super.matchDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        // a scan walks one version of the collection for as long as it takes: keep that version's chunks from the
+        // background compaction meanwhile (the matches are collected before this returns)
+        org.h2.mvstore.MVStore.TxCounter reading = dataMap.getStore().registerVersionUsage();
+        try {
+            return super.matchDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        } finally {
+            dataMap.getStore().deregisterVersionUsage(reading);
+        }
     }
 
     /** The query's fields and operators, its values left out. */
