@@ -38,9 +38,6 @@ final class ScanReportingCollection extends H2Collection {
     private static final Logger LOG = LoggerFactory.getLogger(ScanReportingCollection.class);
     /** Below this many documents a scan is as cheap as an index and is not reported. */
     static final int REPORTED_FROM = 1000;
-    /** From this many documents the indexes are built on several threads when the store opens. */
-    static final long PARALLEL_BUILD_FROM = 20_000;
-    private static final int MAX_BUILD_THREADS = 4;
     /** Scans by collection, for the metric. */
     static final Map<String, LongAdder> SCANS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
@@ -72,8 +69,7 @@ final class ScanReportingCollection extends H2Collection {
     /**
      * Fills the indexes the database opened with in one read of the documents, each document checked and added to
      * every index in turn, then adds them to the collection (which, finding them filled, does not read the
-     * documents again). A large collection is read in key ranges on several threads at once: reading is mostly
-     * decoding pages, which parallelises; each index takes one document at a time.
+     * documents again).
      */
     void buildDeferredIndexes() {
         List<Index<Object>> indexes = deferred;
@@ -81,82 +77,23 @@ final class ScanReportingCollection extends H2Collection {
         if (indexes == null || indexes.isEmpty()) {
             return;
         }
-        long size = dataMap.sizeAsLong();
-        int parts = size < PARALLEL_BUILD_FROM ? 1
-                : Math.max(1, Math.min(MAX_BUILD_THREADS, Runtime.getRuntime().availableProcessors()));
         // the version read stays in use until the build ends: the store's background compaction, busy after a large
-        // import, would otherwise drop chunks the readers are still walking ("Chunk N not found")
+        // import, would otherwise drop chunks the read is still walking ("Chunk N not found", and the store did not
+        // open)
         org.h2.mvstore.MVStore.TxCounter reading = dataMap.getStore().registerVersionUsage();
         try {
-            if (parts == 1) {
-                fill(indexes, null, null);
-            } else {
-                fillInParallel(indexes, size, parts);
-            }
+            streamAllDocumentsWithPosition().forEach(stored -> {
+                for (Index<Object> index : indexes) {
+                    index.checkAdd(stored.getDocument(), this);
+                    index.add(stored.getDocument(), stored.getPosition(), this);
+                }
+            });
         } catch (MongoServerError e) {
             throw new IndexBuildFailedException(e, this);
         } finally {
             dataMap.getStore().deregisterVersionUsage(reading);
         }
         indexes.forEach(super::addIndex);
-    }
-
-    /** Each thread reads one key range: from the key at position {@code size * i / parts} to the next range's first. */
-    private void fillInParallel(List<Index<Object>> indexes, long size, int parts) {
-        List<Object> starts = new ArrayList<>();
-        for (int i = 0; i < parts; i++) {
-            starts.add(i == 0 ? null : dataMap.getKey(size * i / parts));
-        }
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(parts - 1,
-                runnable -> {
-                    Thread thread = new Thread(runnable, "index-build-" + getCollectionName());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        try {
-            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-            for (int i = 1; i < parts; i++) {
-                Object from = starts.get(i);
-                Object before = i + 1 < parts ? starts.get(i + 1) : null;
-                running.add(threads.submit(() -> fill(indexes, from, before)));
-            }
-            fill(indexes, null, starts.get(1));
-            for (java.util.concurrent.Future<?> part : running) {
-                try {
-                    part.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException failure) {
-                        throw failure;
-                    }
-                    throw new IllegalStateException("index build of " + getCollectionName() + " failed", e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted building the indexes of " + getCollectionName(), e);
-                }
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-    }
-
-    /** Adds the documents whose keys run from {@code from} (null: the first) to before {@code before} (null: the end). */
-    private void fill(List<Index<Object>> indexes, Object from, Object before) {
-        var keyType = dataMap.getKeyType();
-        org.h2.mvstore.Cursor<Object, Document> cursor = dataMap.cursor(from);
-        while (cursor.hasNext()) {
-            Object key = cursor.next();
-            if (before != null && keyType.compare(key, before) >= 0) {
-                return;
-            }
-            Document document = cursor.getValue();
-            for (Index<Object> index : indexes) {
-                // a unique index checks and adds as one step, so two threads never both pass the check for one key
-                synchronized (index) {
-                    index.checkAdd(document, this);
-                    index.add(document, key, this);
-                }
-            }
-        }
     }
 
     /**
