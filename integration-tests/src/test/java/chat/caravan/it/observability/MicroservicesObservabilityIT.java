@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.testing.DdpTestClient;
+import chat.caravan.it.harness.Eventually;
 import chat.caravan.it.harness.PrometheusScrape;
 import chat.caravan.it.harness.RestClient;
 import chat.caravan.it.harness.ServiceInstance;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class MicroservicesObservabilityIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a metric or a log line may take to appear: a bound for a busy machine, never a wait of its own. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static Topology topology;
 
     @BeforeAll
@@ -135,29 +138,34 @@ class MicroservicesObservabilityIT {
         return PrometheusScrape.of(topology.instance(service, 0).url() + "/metrics");
     }
 
-    private static PrometheusScrape awaitScrape(String service, java.util.function.Predicate<PrometheusScrape> ready)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        PrometheusScrape scrape = scrape(service);
-        while (!ready.test(scrape) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            scrape = scrape(service);
+    private static PrometheusScrape awaitScrape(String service, java.util.function.Predicate<PrometheusScrape> ready) {
+        try {
+            return Eventually.value(service + "'s /metrics", WAIT, () -> {
+                PrometheusScrape scrape = scrape(service);
+                return ready.test(scrape) ? scrape : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":\n" + scrape(service).text(), e);
         }
-        assertThat(ready.test(scrape)).as(service + "'s /metrics:\n" + scrape.text()).isTrue();
-        return scrape;
     }
 
-    private static JsonNode awaitLogLine(ServiceInstance instance, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : logLines(instance)) {
-                if (line.contains(text)) {
-                    return JSON.readTree(line);
+    private static JsonNode awaitLogLine(ServiceInstance instance, String text) {
+        try {
+            return Eventually.value(instance.service() + " logging a line naming " + text, WAIT, () -> {
+                try {
+                    for (String line : logLines(instance)) {
+                        if (line.contains(text)) {
+                            return JSON.readTree(line);
+                        }
+                    }
+                    return null;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-            }
-            Thread.sleep(200);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":\n" + instance.process().logTail(), e);
         }
-        throw new AssertionError(instance.service() + " logged nothing naming " + text + ":\n" + instance.process().logTail());
     }
 
     /** The lines the service's logging wrote (the JVM's own start-up notices excepted). */
