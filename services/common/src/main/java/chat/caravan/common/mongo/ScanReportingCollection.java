@@ -77,23 +77,35 @@ final class ScanReportingCollection extends H2Collection {
         if (indexes == null || indexes.isEmpty()) {
             return;
         }
-        // the version read stays in use until the build ends: the store's background compaction, busy after a large
-        // import, would otherwise drop chunks the read is still walking ("Chunk N not found", and the store did not
-        // open)
-        org.h2.mvstore.MVStore.TxCounter reading = dataMap.getStore().registerVersionUsage();
         try {
-            streamAllDocumentsWithPosition().forEach(stored -> {
-                for (Index<Object> index : indexes) {
-                    index.checkAdd(stored.getDocument(), this);
-                    index.add(stored.getDocument(), stored.getPosition(), this);
-                }
+            readingOneVersion(() -> {
+                streamAllDocumentsWithPosition().forEach(stored -> {
+                    for (Index<Object> index : indexes) {
+                        index.checkAdd(stored.getDocument(), this);
+                        index.add(stored.getDocument(), stored.getPosition(), this);
+                    }
+                });
+                return null;
             });
         } catch (MongoServerError e) {
             throw new IndexBuildFailedException(e, this);
+        }
+        indexes.forEach(super::addIndex);
+    }
+
+    /**
+     * Runs a read that walks the whole collection with the version it reads kept in use until it ends. The store's
+     * background compaction, busy after a large import, would otherwise drop chunks the read is still walking
+     * ("Chunk N not found": the store did not open after a million-message import). mongo-java-server's reads do not
+     * register their version themselves.
+     */
+    private <T> T readingOneVersion(java.util.function.Supplier<T> read) {
+        org.h2.mvstore.MVStore.TxCounter reading = dataMap.getStore().registerVersionUsage();
+        try {
+            return read.get();
         } finally {
             dataMap.getStore().deregisterVersionUsage(reading);
         }
-        indexes.forEach(super::addIndex);
     }
 
     /**
@@ -111,10 +123,13 @@ final class ScanReportingCollection extends H2Collection {
             // asked by H2Collection's constructor, for a debug line, before this one has run
             return 0;
         }
-        long size = 0;
-        for (Document document : dataMap.values()) {
-            size += MongoShapedOplog.encode(document).length;
-        }
+        long size = readingOneVersion(() -> {
+            long bytes = 0;
+            for (Document document : dataMap.values()) {
+                bytes += MongoShapedOplog.encode(document).length;
+            }
+            return bytes;
+        });
         return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
@@ -166,14 +181,8 @@ final class ScanReportingCollection extends H2Collection {
                         getCollectionName(), count, shape(query));
             }
         }
-        // a scan walks one version of the collection for as long as it takes: keep that version's chunks from the
-        // background compaction meanwhile (the matches are collected before this returns)
-        org.h2.mvstore.MVStore.TxCounter reading = dataMap.getStore().registerVersionUsage();
-        try {
-            return super.matchDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
-        } finally {
-            dataMap.getStore().deregisterVersionUsage(reading);
-        }
+        // the matches are collected before this returns, so the whole scan runs inside the registration
+        return readingOneVersion(() -> super.matchDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector));
     }
 
     /** The query's fields and operators, its values left out. */
