@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import chat.caravan.it.harness.Topology;
+
 /** Heap (after a full GC, from the process's /metrics) and RSS (from /proc) of a server process. */
 public final class ProcessMemory {
 
@@ -18,7 +20,7 @@ public final class ProcessMemory {
     }
 
     public static Sample sample(long pid, URI serviceUrl) throws Exception {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Process gc = new ProcessBuilder(Topology.jdkTool("jcmd"),
                 String.valueOf(pid), "GC.run").redirectErrorStream(true).start();
         gc.waitFor(60, TimeUnit.SECONDS);
         Thread.sleep(500);

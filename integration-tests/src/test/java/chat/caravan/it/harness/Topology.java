@@ -313,10 +313,9 @@ public final class Topology implements AutoCloseable {
         if (mongo != null && mongo.isAlive()) {
             processes.add(mongo);
         }
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         for (ManagedProcess process : processes) {
             try {
-                new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+                new ProcessBuilder(jdkTool("jcmd"), String.valueOf(process.pid()), "Thread.print")
                         .redirectErrorStream(true)
                         .redirectOutput(logDir.resolve(process.name() + ".threads.txt").toFile())
                         .start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -374,7 +373,12 @@ public final class Topology implements AutoCloseable {
 
     /** This JVM's own {@code java} launcher. */
     public static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return jdkTool("java");
+    }
+
+    /** A tool of this JVM's own JDK ({@code java}, {@code jcmd}), by name. */
+    public static String jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
     }
 
     static String natsServerBinary() {

@@ -52,7 +52,7 @@ class SessionChurnHeapIT {
         Map<String, String> env = Map.of("PORT", String.valueOf(port), "CARAVAN_DATA_DIR", work.resolve("data").toString(),
                 "ADMIN_USERNAME", "admin", "ADMIN_PASS", "admin-pass-1", "ADMIN_EMAIL", "admin@caravan.test");
         HttpClient http = HttpClient.newHttpClient();
-        try (ManagedProcess server = new ManagedProcess("all-in-one-churn", List.of(java("java"), "-Xmx768m",
+        try (ManagedProcess server = new ManagedProcess("all-in-one-churn", List.of(Topology.jdkTool("java"), "-Xmx768m",
                 "-XX:+UseG1GC", "-jar", Topology.jarOf("all-in-one").toString()), env, work.resolve("logs")).start()) {
             server.awaitHttpOk(url + "/health/ready", Duration.ofSeconds(60));
             RestClient admin = new RestClient(url).login("admin", "admin-pass-1");
@@ -142,8 +142,8 @@ class SessionChurnHeapIT {
 
     /** The process's live heap: used heap right after a full GC, as jcmd reports it. */
     private static long liveHeap(long pid) throws IOException, InterruptedException {
-        run(java("jcmd"), String.valueOf(pid), "GC.run");
-        String info = run(java("jcmd"), String.valueOf(pid), "GC.heap_info");
+        run(Topology.jdkTool("jcmd"), String.valueOf(pid), "GC.run");
+        String info = run(Topology.jdkTool("jcmd"), String.valueOf(pid), "GC.heap_info");
         Matcher used = USED.matcher(info);
         if (!used.find()) {
             throw new AssertionError("no heap figure in: " + info);
@@ -160,7 +160,4 @@ class SessionChurnHeapIT {
         return output;
     }
 
-    private static String java(String tool) {
-        return Path.of(System.getProperty("java.home"), "bin", tool).toString();
-    }
 }

@@ -233,17 +233,13 @@ class OutagesIT {
 
     /** Waits until a request answers 200; a timeout names the last answer and what the servers logged. */
     private static void awaitOk(String what, java.util.function.Supplier<RestClient.Response> request) {
-        try {
-            Eventually.holds(what, Duration.ofSeconds(90), () -> {
-                RestClient.Response response = request.get();
-                if (response.status() != 200) {
-                    throw new AssertionError("answered " + response.status() + " " + response.body());
-                }
-                return true;
-            });
-        } catch (AssertionError e) {
-            throw withServerWarnings(e);
-        }
+        awaitCondition(what, () -> {
+            RestClient.Response response = request.get();
+            if (response.status() != 200) {
+                throw new AssertionError("answered " + response.status() + " " + response.body());
+            }
+            return true;
+        });
     }
 
     private static AssertionError withServerWarnings(AssertionError e) {
