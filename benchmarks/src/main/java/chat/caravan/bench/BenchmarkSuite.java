@@ -23,7 +23,7 @@ import chat.caravan.it.harness.Topology;
  * raw NATS and relay baselines), {@code throughput.warmup.seconds} (60 at the first rate, not measured), {@code capacity.sessions} (20000, bounded by the open-file limit),
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  * {@code stored-start} ({@link StartupWithData}: the all-in-one's start on a store of {@code startup.messages}
- * (1,000,000) messages) runs with the all-in-one only.
+ * (1,000,000) messages; {@code startup.data}: a directory to fill once and keep, whose later runs only start) runs with the all-in-one only.
  * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
  * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),
  * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}

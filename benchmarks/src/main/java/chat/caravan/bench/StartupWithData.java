@@ -23,7 +23,8 @@ import org.bson.Document;
  * embedded store holding N messages ({@code startup.messages}, 1,000,000) in 200 rooms. The store is filled through
  * its own process first; then the all-in-one starts twice on it: the first start builds the message indexes over
  * what is stored, the second is an ordinary restart (the store's indexes live in memory and are rebuilt from the
- * documents when it opens).
+ * documents when it opens). {@code startup.data} names a directory to fill once and keep: a later run on it measures
+ * the starts only.
  */
 public final class StartupWithData {
 
@@ -36,16 +37,20 @@ public final class StartupWithData {
         if (!"all-in-one".equals(mode)) {
             return List.of();
         }
-        Path dir = Files.createTempDirectory("caravan-stored-start");
+        // -Dstartup.data=<dir>: a store filled once and kept, for measuring starts again without filling again
+        String keptData = System.getProperty("startup.data");
+        Path dir = keptData != null ? Path.of(keptData) : Files.createTempDirectory("caravan-stored-start");
         Path logs = dir.resolve("logs");
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         Result result = Result.of("startup", "all-in-one", messages + " messages stored");
         try {
-            long fillStarted = System.nanoTime();
-            fill(data, logs, messages);
-            result.put("fill_s", (System.nanoTime() - fillStarted) / 1e9)
-                    .put("data_file_mib", Files.size(data.resolve("caravan-mongo.mv")) / 1048576.0);
+            if (!Files.exists(data.resolve("caravan-mongo.mv"))) {
+                long fillStarted = System.nanoTime();
+                fill(data, logs, messages);
+                result.put("fill_s", (System.nanoTime() - fillStarted) / 1e9);
+            }
+            result.put("data_file_mib", Files.size(data.resolve("caravan-mongo.mv")) / 1048576.0);
             long[] first = startOnce(data, logs, "first");
             result.put("first_start_ready_ms", first[0]).put("first_start_ready_cpu_ms", first[1]);
             long[] again = startOnce(data, logs, "restart");
@@ -57,7 +62,9 @@ public final class StartupWithData {
             System.out.println("stored-start failed: " + failed.getMessage() + " (logs in " + kept + ")");
             result.put("failed", 1);
         } finally {
-            deleteQuietly(dir);
+            if (keptData == null) {
+                deleteQuietly(dir);
+            }
         }
         return List.of(result);
     }

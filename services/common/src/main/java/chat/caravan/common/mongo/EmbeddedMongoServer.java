@@ -102,7 +102,7 @@ public class EmbeddedMongoServer implements AutoCloseable {
         }
         Path file = dataDir.resolve(DATA_FILE).toAbsolutePath();
         StoreCredentials credentials = StoreCredentials.loadOrCreate(dataDir);
-        ReplicaSetH2Backend backend = new ReplicaSetH2Backend(file.toString(), oplogEntries, oplogBytes,
+        ReplicaSetH2Backend backend = ReplicaSetH2Backend.open(file.toString(), oplogEntries, oplogBytes,
                 oplogMemory, credentials);
         backend.enableOplog();
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("embedded-mongo-accept", true));
@@ -150,6 +150,11 @@ public class EmbeddedMongoServer implements AutoCloseable {
     /** The oplog's entries and bytes kept on disk, and its bytes held in memory. */
     long[] oplogFootprint() {
         return backend.oplogFootprint();
+    }
+
+    /** How many indexes came from the snapshot of the last clean stop when the store opened (see {@link IndexSnapshot}). */
+    int restoredIndexes() {
+        return backend.restoredIndexes();
     }
 
     /** The group commit that makes each write durable before its reply. */

@@ -25,25 +25,46 @@ class IndexedH2Database extends H2Database {
     /** The store and cursors of the database being constructed: H2Database opens its collections from its constructor. */
     private static final ThreadLocal<Opening> OPENING = new ThreadLocal<>();
 
-    private record Opening(MVStore store, CursorRegistry cursors, List<ScanReportingCollection> opened) {
+    private record Opening(MVStore store, CursorRegistry cursors, List<ScanReportingCollection> opened,
+                           IndexSnapshot snapshot) {
     }
 
     private final Opening opening;
+    /** Every collection this database opened or created (a dropped one stays, closed), for the index snapshot. */
+    private final List<ScanReportingCollection> collections;
+    /** How many of the indexes it opened with came from the snapshot. */
+    private final int restoredIndexes;
 
     private IndexedH2Database(String databaseName, MVStore store, CursorRegistry cursors) {
         super(databaseName, store, cursors);
-        // the indexes the database opened with are filled now, all of a collection's in one read of its documents
-        OPENING.get().opened().forEach(ScanReportingCollection::buildDeferredIndexes);
-        this.opening = new Opening(store, cursors, List.of());
+        Opening opened = OPENING.get();
+        // the indexes the database opened with are filled now: from the snapshot of the last clean stop where it
+        // holds them, the rest all of a collection's in one read of its documents
+        int restored = 0;
+        for (ScanReportingCollection collection : opened.opened()) {
+            restored += collection.buildDeferredIndexes(opened.snapshot());
+        }
+        this.restoredIndexes = restored;
+        this.collections = new java.util.concurrent.CopyOnWriteArrayList<>(opened.opened());
+        this.opening = new Opening(store, cursors, List.of(), IndexSnapshot.empty());
     }
 
-    static IndexedH2Database open(String databaseName, MVStore store, CursorRegistry cursors) {
-        OPENING.set(new Opening(store, cursors, new ArrayList<>()));
+    static IndexedH2Database open(String databaseName, MVStore store, CursorRegistry cursors, IndexSnapshot snapshot) {
+        OPENING.set(new Opening(store, cursors, new ArrayList<>(), snapshot));
         try {
             return new IndexedH2Database(databaseName, store, cursors);
         } finally {
             OPENING.remove();
         }
+    }
+
+    /** The collections whose indexes a snapshot keeps. */
+    List<ScanReportingCollection> collections() {
+        return collections;
+    }
+
+    int restoredIndexes() {
+        return restoredIndexes;
     }
 
     /**
@@ -74,6 +95,8 @@ class IndexedH2Database extends H2Database {
             // called from H2Database's constructor: the database is opening
             collection.deferIndexBuilds();
             open.opened().add(collection);
+        } else {
+            collections.add(collection);
         }
         return collection;
     }

@@ -19,9 +19,10 @@ import de.bwaldvogel.mongo.bson.Document;
  * document, the other conditions are checked on it. mongo-java-server's unique indexes serve only a query of exactly
  * their keys, so such a query read the whole collection.
  */
-final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> {
+final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements IndexSnapshot.Snapshotted {
 
-    private final Map<KeyValue, Object> positions = new ConcurrentHashMap<>();
+    /** Replaced only while the store opens, by contents a snapshot holds. */
+    private Map<KeyValue, Object> positions = new ConcurrentHashMap<>();
 
     MemoryUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -87,5 +88,43 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> {
     @Override
     public void drop() {
         positions.clear();
+    }
+
+    @Override
+    public String snapshotKind() {
+        return "unique";
+    }
+
+    /** Each key with its position; a position equal to the key's only value (an {@code _id}) is not written again. */
+    @Override
+    public void writeTo(IndexSnapshot.Out out) throws java.io.IOException {
+        out.writeInt(positions.size());
+        for (Map.Entry<KeyValue, Object> entry : positions.entrySet()) {
+            KeyValue key = entry.getKey();
+            out.writeKey(key);
+            Object position = entry.getValue();
+            boolean same = key.size() == 1 && position.equals(key.get(0)) && position.getClass() == key.get(0).getClass();
+            out.writeInt(same ? 1 : 0);
+            if (!same) {
+                out.writeValue(position);
+            }
+        }
+    }
+
+    static Map<KeyValue, Object> readFrom(IndexSnapshot.In in) throws java.io.IOException {
+        int size = in.readInt();
+        Map<KeyValue, Object> positions = new ConcurrentHashMap<>(Math.max(16, size * 4 / 3 + 1));
+        for (int i = 0; i < size; i++) {
+            KeyValue key = in.readKey();
+            Object position = in.readInt() == 1 ? key.get(0) : in.readValue();
+            positions.put(key, position);
+        }
+        return positions;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void restore(Object contents) {
+        positions = (Map<KeyValue, Object>) contents;
     }
 }

@@ -12,7 +12,7 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
  * unique index it wraps; the prefix is a {@link SecondaryIndex} kept beside it. Both live in memory and are filled
  * together from the documents when the store opens.
  */
-final class PrefixedUniqueIndex extends Index<Object> {
+final class PrefixedUniqueIndex extends Index<Object> implements IndexSnapshot.Snapshotted {
 
     private final MemoryUniqueIndex unique;
     private final SecondaryIndex prefix;
@@ -91,5 +91,28 @@ final class PrefixedUniqueIndex extends Index<Object> {
     public synchronized void drop() {
         unique.drop();
         prefix.drop();
+    }
+
+    @Override
+    public String snapshotKind() {
+        return "prefixed";
+    }
+
+    @Override
+    public synchronized void writeTo(IndexSnapshot.Out out) throws java.io.IOException {
+        unique.writeTo(out);
+        prefix.writeTo(out);
+    }
+
+    /** What {@link #writeTo} wrote: {the unique index's contents, the prefix's}. */
+    static Object[] readFrom(IndexSnapshot.In in) throws java.io.IOException {
+        return new Object[] {MemoryUniqueIndex.readFrom(in), SecondaryIndex.readFrom(in)};
+    }
+
+    @Override
+    public synchronized void restore(Object contents) {
+        Object[] read = (Object[]) contents;
+        unique.restore(read[0]);
+        prefix.restore(read[1]);
     }
 }

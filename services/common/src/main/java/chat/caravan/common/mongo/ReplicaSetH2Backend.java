@@ -1,5 +1,6 @@
 package chat.caravan.common.mongo;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
@@ -41,6 +42,9 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** The longest a getMore waits, whatever it asks. */
     private static final long MAX_AWAIT_MILLIS = 10_000;
 
+    /** The index snapshot read while the backend is being constructed (H2Backend opens its databases then). */
+    private static final ThreadLocal<IndexSnapshot> SNAPSHOT = new ThreadLocal<>();
+
     private final int oplogEntries;
     private final long oplogBytes;
     private final long oplogMemory;
@@ -48,13 +52,29 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** Every connection logs in with the store's account before it reads or writes. */
     private final ScramAuthentication authentication;
     private final GroupCommit commits;
+    /** Where the indexes are saved at a clean stop (see {@link IndexSnapshot}). */
+    private Path snapshotFile;
 
     /**
      * A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes, {@code oplogBytes} at
-     * most, the newest {@code oplogMemory} bytes of them in memory too; clients log in with {@code credentials}.
+     * most, the newest {@code oplogMemory} bytes of them in memory too; clients log in with {@code credentials}. Its
+     * indexes come from the snapshot of its last clean stop where that matches the data, else from the documents.
      */
-    ReplicaSetH2Backend(String fileName, int oplogEntries, long oplogBytes, long oplogMemory, StoreCredentials credentials) {
-        this(open(fileName), oplogEntries, oplogBytes, oplogMemory, credentials);
+    static ReplicaSetH2Backend open(String fileName, int oplogEntries, long oplogBytes, long oplogMemory,
+                                    StoreCredentials credentials) {
+        MVStore store = open(fileName);
+        Path snapshotFile = IndexSnapshot.fileFor(Path.of(fileName));
+        SNAPSHOT.set(IndexSnapshot.load(store, snapshotFile));
+        try {
+            ReplicaSetH2Backend backend = new ReplicaSetH2Backend(store, oplogEntries, oplogBytes, oplogMemory, credentials);
+            backend.snapshotFile = snapshotFile;
+            return backend;
+        } catch (RuntimeException failed) {
+            store.closeImmediately();
+            throw failed;
+        } finally {
+            SNAPSHOT.remove();
+        }
     }
 
     private ReplicaSetH2Backend(MVStore store, int oplogEntries, long oplogBytes, long oplogMemory,
@@ -78,7 +98,35 @@ public class ReplicaSetH2Backend extends H2Backend {
     /** Databases whose non-unique indexes serve queries (mongo-java-server ignores them). */
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return IndexedH2Database.open(databaseName, getMvStore(), getCursorRegistry());
+        IndexSnapshot snapshot = SNAPSHOT.get();
+        return IndexedH2Database.open(databaseName, getMvStore(), getCursorRegistry(),
+                snapshot != null ? snapshot : IndexSnapshot.empty());
+    }
+
+    /** How many indexes the databases opened with came from the snapshot of the last clean stop. */
+    int restoredIndexes() {
+        int restored = 0;
+        for (String name : listDatabaseNames()) {
+            if (resolveDatabase(name) instanceof IndexedH2Database database) {
+                restored += database.restoredIndexes();
+            }
+        }
+        return restored;
+    }
+
+    /** A clean stop: the indexes are saved for the next open (see {@link IndexSnapshot}), then the store closes. */
+    @Override
+    public void close() {
+        if (snapshotFile != null && !getMvStore().isClosed()) {
+            java.util.List<ScanReportingCollection> collections = new java.util.ArrayList<>();
+            for (String name : listDatabaseNames()) {
+                if (resolveDatabase(name) instanceof IndexedH2Database database) {
+                    collections.addAll(database.collections());
+                }
+            }
+            IndexSnapshot.save(getMvStore(), snapshotFile, collections);
+        }
+        super.close();
     }
 
     /** Change events shaped like MongoDB's, from a capped oplog kept in its own map (see {@link MongoShapedOplog}). */

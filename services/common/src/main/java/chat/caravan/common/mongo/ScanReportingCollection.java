@@ -67,15 +67,30 @@ final class ScanReportingCollection extends H2Collection {
     }
 
     /**
-     * Fills the indexes the database opened with in one read of the documents, each document checked and added to
-     * every index in turn, then adds them to the collection (which, finding them filled, does not read the
-     * documents again).
+     * Fills the indexes the database opened with: from {@code snapshot} where it holds them (saved at the last clean
+     * stop, see {@link IndexSnapshot}), the others in one read of the documents, each document checked and added to
+     * every index in turn; then adds them to the collection (which, finding them filled, does not read the documents
+     * again). Returns how many came from the snapshot.
      */
-    void buildDeferredIndexes() {
-        List<Index<Object>> indexes = deferred;
+    int buildDeferredIndexes(IndexSnapshot snapshot) {
+        List<Index<Object>> all = deferred;
         deferred = null;
-        if (indexes == null || indexes.isEmpty()) {
-            return;
+        if (all == null || all.isEmpty()) {
+            return 0;
+        }
+        List<Index<Object>> indexes = new ArrayList<>();
+        long documents = count();
+        for (Index<Object> index : all) {
+            Object contents = snapshot.contentsOf(getFullName(), documents, index);
+            if (contents != null) {
+                ((IndexSnapshot.Snapshotted) index).restore(contents);
+            } else {
+                indexes.add(index);
+            }
+        }
+        if (indexes.isEmpty()) {
+            all.forEach(super::addIndex);
+            return all.size();
         }
         try {
             readingOneVersion(() -> {
@@ -90,7 +105,13 @@ final class ScanReportingCollection extends H2Collection {
         } catch (MongoServerError e) {
             throw new IndexBuildFailedException(e, this);
         }
-        indexes.forEach(super::addIndex);
+        all.forEach(super::addIndex);
+        return all.size() - indexes.size();
+    }
+
+    /** Whether the collection was dropped (its map removed from the store). */
+    boolean isClosed() {
+        return dataMap.isClosed();
     }
 
     /**

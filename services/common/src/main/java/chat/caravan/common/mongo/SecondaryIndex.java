@@ -27,13 +27,13 @@ import de.bwaldvogel.mongo.bson.Document;
  * first field alone, like MongoDB's index prefix, or by all its fields); the store then applies the whole query to the
  * documents found. Positions come back in the store's natural order, as a collection scan would return them.
  */
-final class SecondaryIndex extends Index<Object> {
+final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapshotted {
 
     private static final String ID = "_id";
 
     private final boolean compound;
-    private final Map<KeyValue, Set<Object>> byKey = new HashMap<>();
-    private final Map<Object, Set<Object>> byFirst = new HashMap<>();
+    private Map<KeyValue, Set<Object>> byKey = new HashMap<>();
+    private Map<Object, Set<Object>> byFirst = new HashMap<>();
     private long count;
 
     SecondaryIndex(String name, List<IndexKey> keys) {
@@ -201,5 +201,53 @@ final class SecondaryIndex extends Index<Object> {
         byKey.clear();
         byFirst.clear();
         count = 0;
+    }
+
+    @Override
+    public String snapshotKind() {
+        return "secondary";
+    }
+
+    /** Its document count, then each key with its positions (the first-field map is derived from them). */
+    @Override
+    public synchronized void writeTo(IndexSnapshot.Out out) throws java.io.IOException {
+        out.writeLong(count);
+        out.writeInt(byKey.size());
+        for (Map.Entry<KeyValue, Set<Object>> entry : byKey.entrySet()) {
+            out.writeKey(entry.getKey());
+            out.writeInt(entry.getValue().size());
+            for (Object position : entry.getValue()) {
+                out.writeValue(position);
+            }
+        }
+    }
+
+    /** What {@link #writeTo} wrote: {count, byKey}. */
+    static Object[] readFrom(IndexSnapshot.In in) throws java.io.IOException {
+        long count = in.readLong();
+        int keys = in.readInt();
+        Map<KeyValue, Set<Object>> byKey = new HashMap<>(Math.max(16, keys * 4 / 3 + 1));
+        for (int i = 0; i < keys; i++) {
+            KeyValue key = in.readKey();
+            int size = in.readInt();
+            Set<Object> positions = new HashSet<>(Math.max(2, size * 4 / 3 + 1));
+            for (int p = 0; p < size; p++) {
+                positions.add(in.readValue());
+            }
+            byKey.put(key, positions);
+        }
+        return new Object[] {count, byKey};
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized void restore(Object contents) {
+        Object[] read = (Object[]) contents;
+        count = (Long) read[0];
+        byKey = (Map<KeyValue, Set<Object>>) read[1];
+        byFirst = new HashMap<>();
+        if (compound) {
+            byKey.forEach((key, positions) -> byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).addAll(positions));
+        }
     }
 }
