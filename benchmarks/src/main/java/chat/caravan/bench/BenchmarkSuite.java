@@ -16,7 +16,7 @@ import chat.caravan.it.harness.Topology;
  * prints every figure and writes results under benchmarks/results/. Figures, never pass/fail.
  *
  * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
- * (fanout,throughput,capacity,login,churn,change-to-nats,stored-start), {@code fanout.subscribers} (1000),
+ * (fanout,throughput,capacity,login,churn,change-to-nats,stored-start,service-start), {@code fanout.subscribers} (1000),
  * {@code fanout.messages} (30), {@code fanout.gaps} (1000,100: ms between measured messages, each a run),
  * {@code throughput.rooms} (40), {@code throughput.members} (25), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code throughput.allSteps} (false: stop at the knee), {@code throughput.baselines} (true: false leaves out the
@@ -24,6 +24,8 @@ import chat.caravan.it.harness.Topology;
  * {@code login.users} (2000), {@code churn.sockets} (sockets dropped at once, 2000), {@code sources} (source addresses, 8).
  * {@code stored-start} ({@link StartupWithData}: the all-in-one's start on a store of {@code startup.messages}
  * (1,000,000) messages; {@code startup.data}: a directory to fill once and keep, whose later runs only start) runs with the all-in-one only.
+ * {@code service-start} ({@link ServiceStarts}: each deployable restarted alone, without and with the class data
+ * sharing archive of the container image, {@code servicestart.rounds} (3) times each).
  * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
  * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),
  * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}
@@ -38,7 +40,7 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         List<String> modes = list("modes", "all-in-one,microservices");
-        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,churn,change-to-nats,stored-start");
+        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,churn,change-to-nats,stored-start,service-start");
         List<Result> results = new ArrayList<>();
         Path dir = Topology.repoDir().resolve("benchmarks/results")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -70,6 +72,7 @@ public final class BenchmarkSuite {
                             case "churn" -> ConnectionChurn.run(ctx, Integer.getInteger("churn.sockets", 2000));
                             case "day" -> DayInTheLife.run(ctx, DayInTheLife.Settings.fromProperties("day."));
                             case "stored-start" -> StartupWithData.run(mode, Integer.getInteger("startup.messages", 1_000_000));
+                            case "service-start" -> ServiceStarts.run(mode, topology, Integer.getInteger("servicestart.rounds", 3));
                             case "change-to-nats" -> "microservices".equals(mode)
                                     ? ChangeToNatsLatency.run(ctx, Integer.getInteger("streamhub.paced", 500),
                                     Integer.getInteger("streamhub.burst", 5000)) : List.of();

@@ -19,12 +19,13 @@ import com.mongodb.client.MongoCollection;
 import org.bson.Document;
 
 /**
- * Scenario {@code stored-start} (all-in-one only, not in the default list): start to ready of the all-in-one on its
- * embedded store holding N messages ({@code startup.messages}, 1,000,000) in 200 rooms. The store is filled through
- * its own process first; then the all-in-one starts twice on it: the first start builds the message indexes over
- * what is stored, the second is an ordinary restart (the store's indexes live in memory and are rebuilt from the
- * documents when it opens). {@code startup.data} names a directory to fill once and keep: a later run on it measures
- * the starts only.
+ * Scenario {@code stored-start} (all-in-one only): start to ready of the all-in-one on its embedded store holding N
+ * messages ({@code startup.messages}, 1,000,000) in 200 rooms. The store is filled through its own process first;
+ * then the all-in-one starts three times on it. The first start finds no index snapshot (it is deleted, as after a
+ * crash) and builds the indexes from every document; the second is an ordinary restart, which loads the indexes the
+ * first saved at its clean stop; the third is the same restart with the class data sharing archive the container
+ * image makes. {@code startup.data} names a directory to fill once and keep: a later run on it measures the starts
+ * only.
  */
 public final class StartupWithData {
 
@@ -51,10 +52,16 @@ public final class StartupWithData {
                 result.put("fill_s", (System.nanoTime() - fillStarted) / 1e9);
             }
             result.put("data_file_mib", Files.size(data.resolve("caravan-mongo.mv")) / 1048576.0);
+            // as after a crash: no snapshot of the indexes, which are built from the documents
+            Files.deleteIfExists(data.resolve("caravan-mongo.indexes"));
             long[] first = startOnce(data, logs, "first");
             result.put("first_start_ready_ms", first[0]).put("first_start_ready_cpu_ms", first[1]);
             long[] again = startOnce(data, logs, "restart");
             result.put("restart_ready_ms", again[0]).put("restart_ready_cpu_ms", again[1]);
+            // as the container image starts: with the class data sharing archive of docker/cds-archive.sh
+            long[] shared = startOnce(data, logs, "restart-cds",
+                    "-XX:SharedArchiveFile=" + ServiceStarts.archiveOf("all-in-one"));
+            result.put("restart_cds_ready_ms", shared[0]).put("restart_cds_ready_cpu_ms", shared[1]);
         } catch (RuntimeException failed) {
             // a start that failed is a figure too; its log is kept beside the results, the other scenarios go on
             Path kept = Topology.repoDir().resolve("benchmarks/results/stored-start-failed-" + System.currentTimeMillis());
@@ -104,10 +111,11 @@ public final class StartupWithData {
     }
 
     /** Starts the all-in-one on {@code data} until ready; returns {wall ms, CPU ms}. */
-    private static long[] startOnce(Path data, Path logs, String name) {
+    private static long[] startOnce(Path data, Path logs, String name, String... jvmOptions) {
         int port = Ports.free();
         Path jar = Topology.jarOf("all-in-one");
         List<String> command = new ArrayList<>(List.of(Topology.java(), "-Xmx2g", "-XX:+UseG1GC"));
+        command.addAll(List.of(jvmOptions));
         if (Boolean.getBoolean("startup.profile")) {
             // -Dstartup.profile=true: a Java Flight Recording of each start, in benchmarks/results
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + Topology.repoDir()

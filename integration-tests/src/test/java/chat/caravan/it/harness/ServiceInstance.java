@@ -20,6 +20,8 @@ public final class ServiceInstance {
     private long startedNanos;
     private volatile Duration readyAfter;
     private volatile Duration readyCpu;
+    /** JVM options added to the topology's for the next starts (a benchmark's variant), none by default. */
+    private List<String> extraJvmOptions = List.of();
 
     ServiceInstance(String service, int index, int port, Map<String, String> env, Topology topology) {
         this.service = service;
@@ -34,6 +36,7 @@ public final class ServiceInstance {
         List<String> command = new java.util.ArrayList<>();
         command.add(Topology.java());
         command.addAll(topology.jvmOptionsOf(service));
+        command.addAll(extraJvmOptions);
         command.add("-jar");
         command.add(Topology.jarOf(service).toString());
         writeRestartScript(command);
@@ -111,6 +114,12 @@ public final class ServiceInstance {
         stop();
         start();
         awaitReady();
+    }
+
+    /** As {@link #restart()}, this start and the later ones with {@code jvmOptions} added to the topology's. */
+    public void restart(List<String> jvmOptions) {
+        extraJvmOptions = List.copyOf(jvmOptions);
+        restart();
     }
 
     /** Starts again without waiting for readiness. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 import chat.caravan.common.CaravanProperties;
+import chat.caravan.common.StartupChecks;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Picks the bus from TRANSPORTER: NATS when set, the in-process bus for an all-in-one without it. */
 @Configuration(proxyBeanMethods = false)
@@ -26,10 +28,12 @@ public class BusConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    NatsConnectionHolder natsConnectionHolder(CaravanProperties properties) throws InterruptedException {
+    NatsConnectionHolder natsConnectionHolder(CaravanProperties properties, Environment environment)
+            throws InterruptedException {
         String transporter = properties.getTransporter().trim();
         if (transporter.isEmpty()) {
-            if (!properties.isAllInOne()) {
+            // a training run for class data sharing (docker/cds-archive.sh) starts a single service on the in-process bus
+            if (!properties.isAllInOne() && !StartupChecks.isTrainingRun(environment)) {
                 throw new IllegalStateException("TRANSPORTER is not set. The " + properties.getService()
                         + " service talks to the other services over NATS: set TRANSPORTER=nats://host:4222."
                         + " Only the all-in-one runs without it, on its in-process bus.");
