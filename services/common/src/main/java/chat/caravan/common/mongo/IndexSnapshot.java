@@ -129,13 +129,19 @@ final class IndexSnapshot {
 
     /**
      * Writes the indexes of {@code collections} to {@code file} and puts its token in {@code store}, whose close then
-     * commits it. Called at a clean stop, when no command runs any more. Returns false, leaving no token, when a write
-     * happened while it was taken or the file could not be written.
+     * commits it. Called at a clean stop, when no command runs any more. {@code writeStamp} counts the writes begun,
+     * -1 while one runs. Returns false, leaving no token, when a write ran or began while it was taken or the file could
+     * not be written.
      */
-    static boolean save(MVStore store, Path file, List<ScanReportingCollection> collections) {
+    static boolean save(MVStore store, Path file, List<ScanReportingCollection> collections,
+                        java.util.function.LongSupplier writeStamp) {
         long started = System.nanoTime();
+        long writes = writeStamp.getAsLong();
+        if (writes < 0) {
+            LOG.warn("Embedded store: a write was still running at the stop; the next start rebuilds the indexes");
+            return false;
+        }
         store.commit();
-        long version = store.getCurrentVersion();
         String token = UUID.randomUUID().toString();
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         int saved = 0;
@@ -180,8 +186,9 @@ final class IndexSnapshot {
             deleteQuietly(partial);
             return false;
         }
-        if (store.hasUnsavedChanges() || store.getCurrentVersion() != version) {
-            // a write raced the snapshot: it may be missing from it
+        if (writeStamp.getAsLong() != writes) {
+            // a write raced the snapshot: it may be missing from it (the store's own compaction, which changes no
+            // data, may commit meanwhile: the writes are counted, not the store's versions)
             LOG.warn("Embedded store: a write arrived while the index snapshot was taken; the next start rebuilds the indexes");
             deleteQuietly(partial);
             return false;

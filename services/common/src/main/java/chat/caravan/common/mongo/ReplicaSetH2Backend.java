@@ -54,6 +54,9 @@ public class ReplicaSetH2Backend extends H2Backend {
     private final GroupCommit commits;
     /** Where the indexes are saved at a clean stop (see {@link IndexSnapshot}). */
     private Path snapshotFile;
+    /** Commands that may write: how many began, and how many are running (the snapshot is taken only between them). */
+    private final java.util.concurrent.atomic.AtomicLong writesBegun = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger writesRunning = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * A store in {@code fileName} whose oplog keeps the newest {@code oplogEntries} changes, {@code oplogBytes} at
@@ -103,6 +106,11 @@ public class ReplicaSetH2Backend extends H2Backend {
                 snapshot != null ? snapshot : IndexSnapshot.empty());
     }
 
+    /** The count of writes begun, or -1 while one runs: equal before and after a snapshot when none came between. */
+    private long writeStamp() {
+        return writesRunning.get() > 0 ? -1 : writesBegun.get();
+    }
+
     /** How many indexes the databases opened with came from the snapshot of the last clean stop. */
     int restoredIndexes() {
         int restored = 0;
@@ -124,7 +132,7 @@ public class ReplicaSetH2Backend extends H2Backend {
                     collections.addAll(database.collections());
                 }
             }
-            IndexSnapshot.save(getMvStore(), snapshotFile, collections);
+            IndexSnapshot.save(getMvStore(), snapshotFile, collections, this::writeStamp);
         }
         super.close();
     }
@@ -152,9 +160,17 @@ public class ReplicaSetH2Backend extends H2Backend {
             return done;
         }
         Document reply;
+        boolean writing = !handshake && mayWrite(command, query);
+        if (writing) {
+            writesBegun.incrementAndGet();
+            writesRunning.incrementAndGet();
+        }
         try {
             reply = super.handleCommand(channel, database, handshake ? "isMaster" : command, query);
         } finally {
+            if (writing) {
+                writesRunning.decrementAndGet();
+            }
             // a write that failed half-way (a duplicate key in a batch) still acknowledges the part it applied;
             // one sent with {j: false} is acknowledged applied, and synced by the next commit (or fsync) after it
             if (!handshake && mayWrite(command, query) && !unjournaled(query)) {
