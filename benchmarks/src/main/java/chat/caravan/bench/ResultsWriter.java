@@ -25,6 +25,14 @@ public final class ResultsWriter {
     private ResultsWriter() {
     }
 
+    /** Draws a run's plot again from its results.json: {@code ResultsWriter benchmarks/results/<time>}. */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        List<Result> results = new ObjectMapper().readValue(dir.resolve("results.json").toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<List<Result>>() { });
+        plot(dir.resolve("latency-vs-load.png"), results);
+    }
+
     public static void write(Path dir, List<Result> results) throws IOException {
         Files.createDirectories(dir);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), results);
@@ -46,20 +54,27 @@ public final class ResultsWriter {
     /** p50 and p99 latency against posting rate, one line per mode, from the throughput steps. */
     static void plot(Path file, List<Result> results) throws IOException {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
+        // a baseline (raw NATS, the bare relay) runs beside each topology: one line per topology it ran beside
+        String topology = "";
         for (Result r : results) {
+            if (r.mode().equals("all-in-one") || r.mode().equals("microservices")) {
+                topology = r.mode();
+            }
             if (!"throughput".equals(r.scenario()) || !r.figures().containsKey("latency_p99_ms")) {
                 continue;
             }
+            String name = r.mode().equals(topology) ? r.mode() : r.mode() + " (" + topology + " run)";
             double rate = Double.parseDouble(r.load().split(" ")[0]);
-            series.computeIfAbsent(r.mode() + " p99", k -> new ArrayList<>()).add(new double[] {rate, r.figures().get("latency_p99_ms")});
-            series.computeIfAbsent(r.mode() + " p50", k -> new ArrayList<>()).add(new double[] {rate, r.figures().get("latency_p50_ms")});
+            series.computeIfAbsent(name + " p99", k -> new ArrayList<>()).add(new double[] {rate, r.figures().get("latency_p99_ms")});
+            series.computeIfAbsent(name + " p50", k -> new ArrayList<>()).add(new double[] {rate, r.figures().get("latency_p50_ms")});
         }
-        int width = 900;
+        series.values().forEach(points -> points.sort(java.util.Comparator.comparingDouble(point -> point[0])));
+        int width = 1000;
         int height = 560;
         int left = 80;
         int bottom = 60;
         int top = 40;
-        int right = 220;
+        int right = 320;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -94,7 +109,8 @@ public final class ResultsWriter {
         }
         g.drawString("messages posted per second (log scale)", left + plotW / 2 - 100, height - 15);
         Color[] palette = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-                new Color(0x9467bd), new Color(0x8c564b)};
+                new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+                new Color(0xbcbd22), new Color(0x17becf), new Color(0x393b79), new Color(0xad494a)};
         int index = 0;
         for (Map.Entry<String, List<double[]>> entry : series.entrySet()) {
             Color color = palette[index % palette.length];
