@@ -10,10 +10,12 @@ jar="$1"
 archive="$2"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-# the ADMIN_* variables are cleared: the training run makes no account that could end up in an image layer
+# the ADMIN_* variables are cleared: the training run makes no account that could end up in an image layer.
+# -Xmx1g after JAVA_OPTS: a heap under 32 GiB, whatever the build machine's memory, keeps compressed pointers on as in
+# a pod of ordinary size (an archive is used only by a JVM with the same pointer layout)
 env -u MONGO_URL -u TRANSPORTER -u ADMIN_USERNAME -u ADMIN_PASS -u ADMIN_EMAIL \
     CARAVAN_DATA_DIR="$scratch/data" PORT=0 \
-    java ${JAVA_OPTS:-} -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
+    java ${JAVA_OPTS:-} -Xmx1g -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
     -Dspring.context.exit=onRefresh -jar "$jar" > "$scratch/training.log" 2>&1 || {
         echo "cds-archive: the training run failed; its log:" >&2
         tail -n 40 "$scratch/training.log" >&2
