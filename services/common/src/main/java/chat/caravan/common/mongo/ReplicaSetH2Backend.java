@@ -108,18 +108,14 @@ public class ReplicaSetH2Backend extends H2Backend {
 
     /** The count of writes begun, or -1 while one runs: equal before and after a snapshot when none came between. */
     private long writeStamp() {
-        return writesRunning.get() > 0 ? -1 : writesBegun.get();
+        // the count first: a write that begins between the two reads is either counted or seen running
+        long begun = writesBegun.get();
+        return writesRunning.get() > 0 ? -1 : begun;
     }
 
     /** How many indexes the databases opened with came from the snapshot of the last clean stop. */
     int restoredIndexes() {
-        int restored = 0;
-        for (String name : listDatabaseNames()) {
-            if (resolveDatabase(name) instanceof IndexedH2Database database) {
-                restored += database.restoredIndexes();
-            }
-        }
-        return restored;
+        return indexedDatabases().stream().mapToInt(IndexedH2Database::restoredIndexes).sum();
     }
 
     /** A clean stop: the indexes are saved for the next open (see {@link IndexSnapshot}), then the store closes. */
@@ -127,14 +123,20 @@ public class ReplicaSetH2Backend extends H2Backend {
     public void close() {
         if (snapshotFile != null && !getMvStore().isClosed()) {
             java.util.List<ScanReportingCollection> collections = new java.util.ArrayList<>();
-            for (String name : listDatabaseNames()) {
-                if (resolveDatabase(name) instanceof IndexedH2Database database) {
-                    collections.addAll(database.collections());
-                }
-            }
+            indexedDatabases().forEach(database -> collections.addAll(database.collections()));
             IndexSnapshot.save(getMvStore(), snapshotFile, collections, this::writeStamp);
         }
         super.close();
+    }
+
+    private java.util.List<IndexedH2Database> indexedDatabases() {
+        java.util.List<IndexedH2Database> databases = new java.util.ArrayList<>();
+        for (String name : listDatabaseNames()) {
+            if (resolveDatabase(name) instanceof IndexedH2Database database) {
+                databases.add(database);
+            }
+        }
+        return databases;
     }
 
     /** Change events shaped like MongoDB's, from a capped oplog kept in its own map (see {@link MongoShapedOplog}). */
@@ -173,7 +175,7 @@ public class ReplicaSetH2Backend extends H2Backend {
             }
             // a write that failed half-way (a duplicate key in a batch) still acknowledges the part it applied;
             // one sent with {j: false} is acknowledged applied, and synced by the next commit (or fsync) after it
-            if (!handshake && mayWrite(command, query) && !unjournaled(query)) {
+            if (writing && !unjournaled(query)) {
                 commits.awaitDurable();
             }
         }
