@@ -74,6 +74,11 @@ public class CaravanProperties {
         private int trustedProxies;
         /** Largest WebSocket message (a DDP frame) a client may send; a larger one closes the socket with 1009. */
         private int maxWebsocketMessageBytes = 1024 * 1024;
+        /**
+         * Threads that run REST requests (Vert.x's worker pool). A request spends most of its time waiting for the
+         * store and the bus, so more run at once than there are cores; when all are busy, requests queue.
+         */
+        private int workerThreads = 64;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
@@ -85,6 +90,8 @@ public class CaravanProperties {
         public void setTrustedProxies(int trustedProxies) { this.trustedProxies = trustedProxies; }
         public int getMaxWebsocketMessageBytes() { return maxWebsocketMessageBytes; }
         public void setMaxWebsocketMessageBytes(int maxWebsocketMessageBytes) { this.maxWebsocketMessageBytes = maxWebsocketMessageBytes; }
+        public int getWorkerThreads() { return workerThreads; }
+        public void setWorkerThreads(int workerThreads) { this.workerThreads = workerThreads; }
     }
 
     public static class Bus {

@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
 public class HttpServerConfiguration {
 
     @Bean(destroyMethod = "close")
-    Vertx vertx() {
-        return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx(CaravanProperties properties) {
+        return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setWorkerPoolSize(Math.max(1, properties.getHttp().getWorkerThreads())));
     }
 
     @Bean
