@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import chat.caravan.common.testing.DdpTestClient;
+import chat.caravan.it.harness.Eventually;
 import chat.caravan.it.harness.RestClient;
 import chat.caravan.it.harness.Topology;
 import chat.caravan.it.harness.Users;
@@ -135,17 +136,15 @@ class PresenceAcrossInstancesIT {
         return admin.get("/api/v1/users.getStatus?userId=" + user.userId()).json().path("status").asText();
     }
 
+    /** Waits until {@code user}'s status reads {@code expected}; a timeout names the status it last read. */
     private static void awaitStatus(RestClient user, String expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = status(user);
-            if (expected.equals(last)) {
-                return;
+        Eventually.holds(user.username() + " to be " + expected, Duration.ofSeconds(60), () -> {
+            String now = status(user);
+            if (!expected.equals(now)) {
+                throw new AssertionError(user.username() + " is " + now);
             }
-            sleep(200);
-        }
-        throw new AssertionError(user.username() + " should be " + expected + " but is " + last);
+            return true;
+        });
     }
 
     private static void sleep(long millis) {
