@@ -169,41 +169,36 @@ final class IndexSnapshot {
             out.writeLong(crc.getValue());
             out.flush();
         } catch (Unkeepable unkeepable) {
-            LOG.info("Embedded store: the index snapshot was not saved, the next start rebuilds the indexes ({})",
-                    unkeepable.getMessage());
-            deleteQuietly(partial);
-            return false;
+            return notSaved(partial, unkeepable.getMessage());
         } catch (IOException | RuntimeException failed) {
-            LOG.warn("Embedded store: the index snapshot was not saved ({}); the next start rebuilds the indexes",
-                    failed.toString());
-            deleteQuietly(partial);
-            return false;
+            return notSaved(partial, failed.toString());
         }
         try (var channel = java.nio.channels.FileChannel.open(partial, StandardOpenOption.WRITE)) {
             channel.force(true);
         } catch (IOException failed) {
-            LOG.warn("Embedded store: the index snapshot was not saved ({})", failed.toString());
-            deleteQuietly(partial);
-            return false;
+            return notSaved(partial, failed.toString());
         }
         if (writeStamp.getAsLong() != writes) {
             // a write raced the snapshot: it may be missing from it (the store's own compaction, which changes no
             // data, may commit meanwhile: the writes are counted, not the store's versions)
-            LOG.warn("Embedded store: a write arrived while the index snapshot was taken; the next start rebuilds the indexes");
-            deleteQuietly(partial);
-            return false;
+            return notSaved(partial, "a write arrived while it was taken");
         }
         try {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException failed) {
-            LOG.warn("Embedded store: the index snapshot was not saved ({})", failed.toString());
-            deleteQuietly(partial);
-            return false;
+            return notSaved(partial, failed.toString());
         }
         store.<String, String>openMap(TOKEN_MAP).put(TOKEN_KEY, token);
         LOG.info("Embedded store: indexes of {} collections saved to {} in {} ms", saved, file.getFileName(),
                 (System.nanoTime() - started) / 1_000_000);
         return true;
+    }
+
+    /** Says why no snapshot was saved and removes what was written of it; false, for {@link #save} to return. */
+    private static boolean notSaved(Path partial, String why) {
+        LOG.warn("Embedded store: the index snapshot was not saved ({}); the next start rebuilds the indexes", why);
+        deleteQuietly(partial);
+        return false;
     }
 
     /** A collection's section, unless it has no index to keep. */

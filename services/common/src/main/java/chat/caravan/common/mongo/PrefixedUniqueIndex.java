@@ -1,7 +1,10 @@
 package chat.caravan.common.mongo;
 
+import java.util.Map;
+
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 
@@ -104,15 +107,19 @@ final class PrefixedUniqueIndex extends Index<Object> implements IndexSnapshot.S
         prefix.writeTo(out);
     }
 
-    /** What {@link #writeTo} wrote: {the unique index's contents, the prefix's}. */
-    static Object[] readFrom(IndexSnapshot.In in) throws java.io.IOException {
-        return new Object[] {MemoryUniqueIndex.readFrom(in), SecondaryIndex.readFrom(in)};
+    /** What a snapshot holds of it: the unique index's contents and the prefix's. */
+    record Contents(Map<KeyValue, Object> unique, SecondaryIndex.Contents prefix) {
+    }
+
+    /** What {@link #writeTo} wrote. */
+    static Contents readFrom(IndexSnapshot.In in) throws java.io.IOException {
+        return new Contents(MemoryUniqueIndex.readFrom(in), SecondaryIndex.readFrom(in));
     }
 
     @Override
     public synchronized void restore(Object contents) {
-        Object[] read = (Object[]) contents;
-        unique.restore(read[0]);
-        prefix.restore(read[1]);
+        Contents read = (Contents) contents;
+        unique.restore(read.unique());
+        prefix.restore(read.prefix());
     }
 }

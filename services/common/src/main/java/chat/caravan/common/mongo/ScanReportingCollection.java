@@ -88,22 +88,20 @@ final class ScanReportingCollection extends H2Collection {
                 indexes.add(index);
             }
         }
-        if (indexes.isEmpty()) {
-            all.forEach(super::addIndex);
-            return all.size();
-        }
-        try {
-            readingOneVersion(() -> {
-                streamAllDocumentsWithPosition().forEach(stored -> {
-                    for (Index<Object> index : indexes) {
-                        index.checkAdd(stored.getDocument(), this);
-                        index.add(stored.getDocument(), stored.getPosition(), this);
-                    }
+        if (!indexes.isEmpty()) {
+            try {
+                readingOneVersion(() -> {
+                    streamAllDocumentsWithPosition().forEach(stored -> {
+                        for (Index<Object> index : indexes) {
+                            index.checkAdd(stored.getDocument(), this);
+                            index.add(stored.getDocument(), stored.getPosition(), this);
+                        }
+                    });
+                    return null;
                 });
-                return null;
-            });
-        } catch (MongoServerError e) {
-            throw new IndexBuildFailedException(e, this);
+            } catch (MongoServerError e) {
+                throw new IndexBuildFailedException(e, this);
+            }
         }
         all.forEach(super::addIndex);
         return all.size() - indexes.size();

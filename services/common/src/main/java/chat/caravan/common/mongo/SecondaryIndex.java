@@ -222,8 +222,12 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         }
     }
 
-    /** What {@link #writeTo} wrote: {count, byKey}. */
-    static Object[] readFrom(IndexSnapshot.In in) throws java.io.IOException {
+    /** What a snapshot holds of a secondary index: its document count and its positions by key. */
+    record Contents(long count, Map<KeyValue, Set<Object>> byKey) {
+    }
+
+    /** What {@link #writeTo} wrote. */
+    static Contents readFrom(IndexSnapshot.In in) throws java.io.IOException {
         long count = in.readLong();
         int keys = in.readInt();
         Map<KeyValue, Set<Object>> byKey = new HashMap<>(Math.max(16, keys * 4 / 3 + 1));
@@ -236,15 +240,14 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
             }
             byKey.put(key, positions);
         }
-        return new Object[] {count, byKey};
+        return new Contents(count, byKey);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public synchronized void restore(Object contents) {
-        Object[] read = (Object[]) contents;
-        count = (Long) read[0];
-        byKey = (Map<KeyValue, Set<Object>>) read[1];
+        Contents read = (Contents) contents;
+        count = read.count();
+        byKey = read.byKey();
         byFirst = new HashMap<>();
         if (compound) {
             byKey.forEach((key, positions) -> byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).addAll(positions));
