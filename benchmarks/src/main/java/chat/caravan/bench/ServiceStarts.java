@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import chat.caravan.it.harness.ServiceInstance;
 import chat.caravan.it.harness.Topology;
@@ -63,21 +62,12 @@ public final class ServiceStarts {
     static synchronized Path archiveOf(String module) {
         return ARCHIVES.computeIfAbsent(module, name -> {
             try {
-                Path archive = Files.createTempDirectory("caravan-cds").resolve(name + ".jsa");
-                Path script = Topology.repoDir().resolve("docker/cds-archive.sh");
-                Process training = new ProcessBuilder("sh", script.toString(), Topology.jarOf(name).toString(),
-                        archive.toString()).redirectErrorStream(true).start();
-                byte[] output = training.getInputStream().readAllBytes();
-                if (!training.waitFor(5, TimeUnit.MINUTES) || training.exitValue() != 0 || !Files.exists(archive)) {
-                    throw new IllegalStateException("the class data sharing archive of " + name + " was not made: "
-                            + new String(output));
-                }
+                Path dir = Files.createTempDirectory("caravan-cds");
+                Path archive = dir.resolve(name + ".jsa");
+                Topology.cdsArchive(name, archive, Map.of(), dir.resolve(name + "-training.log"));
                 return archive;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         });
     }

@@ -377,6 +377,31 @@ public final class Topology implements AutoCloseable {
     }
 
     /** A tool of this JVM's own JDK ({@code java}, {@code jcmd}), by name. */
+    /**
+     * Writes the class data sharing archive of {@code module}'s jar with the script the container image runs
+     * ({@code docker/cds-archive.sh}), its output in {@code log}, with {@code env} added to the environment; fails with
+     * that output unless the script ends by itself, succeeds and leaves the archive.
+     */
+    public static void cdsArchive(String module, Path archive, Map<String, String> env, Path log) {
+        ProcessBuilder script = new ProcessBuilder("sh", repoDir().resolve("docker/cds-archive.sh").toString(),
+                jarOf(module).toString(), archive.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        script.environment().putAll(env);
+        try {
+            Process training = script.start();
+            boolean ended = training.waitFor(5, java.util.concurrent.TimeUnit.MINUTES);
+            if (!ended || training.exitValue() != 0 || !Files.exists(archive)) {
+                training.destroyForcibly();
+                throw new IllegalStateException("the class data sharing archive of " + module + " was not made"
+                        + (ended ? "" : " within 5 minutes") + ":\n" + Files.readString(log));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String jdkTool(String name) {
         return Path.of(System.getProperty("java.home"), "bin", name).toString();
     }
