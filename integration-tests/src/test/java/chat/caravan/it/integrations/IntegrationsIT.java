@@ -216,7 +216,7 @@ class IntegrationsIT {
                 - route:
                     id: audit-with-a-typo
                     from:
-                      uri: "seda:message.saved?multipleConsumers=true"
+                      uri: "topic:message.saved"
                       steps:
                         - to: "fiel:/tmp/audit"
                 """);

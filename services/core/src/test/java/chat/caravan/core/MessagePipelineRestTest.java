@@ -4,10 +4,15 @@ import static chat.caravan.core.MessageLimitsRestTest.ddpResult;
 import static chat.caravan.core.MessageLimitsRestTest.methodCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -134,5 +139,59 @@ class MessagePipelineRestTest extends CoreRestTestBase {
 
         Reply history = alice.get("/api/v1/channels.messages?roomId=" + rid);
         assertThat(history.body()).doesNotContain("evil.example").doesNotContain("spam-check");
+    }
+
+    @Test
+    void listenersGetEverySavedAndDeletedMessageInTheOrderTheyWereSaved() throws Exception {
+        Client alice = newUser("listen");
+        String rid = channel(alice);
+        List<String> quick = new CopyOnWriteArrayList<>();
+        List<String> slow = new CopyOnWriteArrayList<>();
+        List<String> deleted = new CopyOnWriteArrayList<>();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("topic:message.saved").routeId("test-listener-quick")
+                        .filter(simple("${body[rid]} == '" + rid + "'"))
+                        .process(exchange -> quick.add((String) exchange.getIn().getBody(Map.class).get("msg")));
+                from("topic:message.saved").routeId("test-listener-slow")
+                        .filter(simple("${body[rid]} == '" + rid + "'"))
+                        .process(exchange -> {
+                            Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+                            // a listener's copy is its own: changing it changes nothing for the others
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> message = exchange.getIn().getBody(Map.class);
+                            slow.add((String) message.put("msg", "changed by the slow listener"));
+                        });
+                from("topic:message.deleted").routeId("test-listener-deleted")
+                        .filter(simple("${body[rid]} == '" + rid + "'"))
+                        .process(exchange -> deleted.add((String) exchange.getIn().getBody(Map.class).get("_id")));
+            }
+        });
+        try {
+            List<String> sent = new ArrayList<>();
+            String firstId = null;
+            for (int i = 0; i < 30; i++) {
+                String text = "in order " + i;
+                Reply posted = alice.post("/api/v1/chat.postMessage", Map.of("roomId", rid, "text", text));
+                assertThat(posted.status()).as(posted.toString()).isEqualTo(200);
+                firstId = firstId == null ? posted.json().path("message").path("_id").asText() : firstId;
+                sent.add(text);
+            }
+            Reply removed = alice.post("/api/v1/chat.delete", Map.of("roomId", rid, "msgId", firstId));
+            assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while ((quick.size() < 30 || slow.size() < 30 || deleted.isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(quick).isEqualTo(sent);
+            assertThat(slow).isEqualTo(sent);
+            assertThat(deleted).containsExactly(firstId);
+        } finally {
+            for (String route : List.of("test-listener-quick", "test-listener-slow", "test-listener-deleted")) {
+                camel.getRouteController().stopRoute(route);
+                camel.removeRoute(route);
+            }
+        }
     }
 }
