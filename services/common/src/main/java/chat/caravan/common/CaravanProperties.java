@@ -79,6 +79,11 @@ public class CaravanProperties {
          * store and the bus, so more run at once than there are cores; when all are busy, requests queue.
          */
         private int workerThreads = 64;
+        /**
+         * REST requests that may wait for a worker thread or run on one at once; the next is answered 503 at once
+         * (error-server-busy, Retry-After: 1) rather than queued. 0: no limit.
+         */
+        private int maxPendingRequests = 1000;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
@@ -92,6 +97,8 @@ public class CaravanProperties {
         public void setMaxWebsocketMessageBytes(int maxWebsocketMessageBytes) { this.maxWebsocketMessageBytes = maxWebsocketMessageBytes; }
         public int getWorkerThreads() { return workerThreads; }
         public void setWorkerThreads(int workerThreads) { this.workerThreads = workerThreads; }
+        public int getMaxPendingRequests() { return maxPendingRequests; }
+        public void setMaxPendingRequests(int maxPendingRequests) { this.maxPendingRequests = maxPendingRequests; }
     }
 
     public static class Bus {

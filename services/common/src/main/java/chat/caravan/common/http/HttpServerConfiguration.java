@@ -1,9 +1,13 @@
 package chat.caravan.common.http;
 
+import java.util.List;
+
 import chat.caravan.common.CaravanProperties;
+import chat.caravan.common.health.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
@@ -36,6 +40,17 @@ public class HttpServerConfiguration {
                 properties.getDataDir().resolve("upload-tmp").toAbsolutePath().toString());
         configuration.getBodyHandler().setDeleteUploadedFilesOnEnd(true);
         return new CaravanHttpServer(configuration, properties.getHttp().getMaxWebsocketMessageBytes());
+    }
+
+    /**
+     * platform-http's engine (found by this name), with Caravan's handler between a request's body and the worker
+     * pool: the bound on pending requests.
+     */
+    @Bean(name = "platform-http-engine")
+    VertxPlatformHttpEngine platformHttpEngine(CaravanProperties properties, Metrics metrics) {
+        VertxPlatformHttpEngine engine = new VertxPlatformHttpEngine();
+        engine.setHandlers(List.of(new PendingRequestLimit(properties.getHttp().getMaxPendingRequests(), metrics)));
+        return engine;
     }
 
     /** Starts the server before any route, answers unknown API paths with a JSON 404, and serves the web client at /. */
