@@ -69,22 +69,27 @@ public final class Throughput {
         List<DdpSession> sessions = FanoutLatency.join(opening);
         List<Result> results = new ArrayList<>();
         AtomicLong sequence = new AtomicLong();
+        // posts answered 503 (the server's bound on pending requests shed them) and those that failed otherwise
+        AtomicLong refused = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
         // a warm-up at the first rate, not measured: on 2 cores the JIT compiles the write path for minutes after a
         // start, and its compiler threads otherwise count as the first steps' cost per message
         int warmup = Integer.getInteger("throughput.warmup.seconds", 60);
         if (warmup > 0 && rates.length > 0) {
-            pace(rates[0], seq -> post(ctx, roomMembers, rids, seq, "warmup-"), sequence, warmup);
+            pace(rates[0], seq -> post(ctx, roomMembers, rids, seq, "warmup-", refused, failed), sequence, warmup);
             Thread.sleep(2000);
         }
         for (int rate : rates) {
             latencies.clear();
             stampDelays.clear();
             delivered.set(0);
+            refused.set(0);
+            failed.set(0);
             ProcessCpu.Snapshot cpuBefore = ctx.serverCpu().snapshot();
             long posted = pace(rate, seq -> {
                 sentAt.put((int) seq, System.nanoTime());
                 postedAt.put((int) seq, System.currentTimeMillis());
-                post(ctx, roomMembers, rids, seq, "bench-");
+                post(ctx, roomMembers, rids, seq, "bench-", refused, failed);
             }, sequence, STEP_SECONDS);
             Thread.sleep(2000);
             ProcessCpu.Usage cpu = ProcessCpu.between(cpuBefore, ctx.serverCpu().snapshot());
@@ -93,6 +98,8 @@ public final class Throughput {
             Result result = Result.of("throughput", ctx.mode(), rate + " msg/s x" + members)
                     .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
                     .put("delivered_ratio", delivered.get() / expected).put("latency", stats)
+                    // answers that came in during the step and the 2 s after it
+                    .put("posts_refused_busy", refused.get()).put("posts_failed", failed.get())
                     .put("stamped_after", Stats.of(stampDelays.stream().mapToDouble(Double::doubleValue).toArray()))
                     // what the server processes spent per message posted, and their share of one core over the step
                     .put("server_cpu_ms_per_msg", cpuMillisPerMessage(cpu.serverTotalPct(), cpu.seconds(), posted))
@@ -314,9 +321,16 @@ public final class Throughput {
 
     /** Message {@code seq} ({@code prefix + seq}), posted over REST by the first member of room {@code seq % rooms}. */
     private static void post(BenchContext ctx, List<List<Fixtures.BenchUser>> roomMembers, List<String> rids, long seq,
-            String prefix) {
+            String prefix, AtomicLong refused, AtomicLong failed) {
         int room = (int) (seq % rids.size());
-        ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), prefix + seq);
+        ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), prefix + seq)
+                .whenComplete((status, failure) -> {
+                    if (failure == null && status == 503) {
+                        refused.incrementAndGet();
+                    } else if (failure != null || status != 200) {
+                        failed.incrementAndGet();
+                    }
+                });
     }
 
     /** Runs {@code post} at {@code rate} per second for one step; returns how many were posted. */
