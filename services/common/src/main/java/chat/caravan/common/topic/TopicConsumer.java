@@ -92,6 +92,9 @@ final class TopicConsumer extends DefaultConsumer implements ShutdownAware, Susp
             }
             busy = true;
             try {
+                // as any consumer's exchange: it came from this endpoint, into this route
+                exchange.getExchangeExtension().setFromEndpoint(getEndpoint());
+                exchange.getExchangeExtension().setFromRouteId(getRouteId());
                 getProcessor().process(exchange);
             } catch (Exception e) {
                 exchange.setException(e);
