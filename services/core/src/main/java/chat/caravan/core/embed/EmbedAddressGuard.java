@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
  * <li>Whatever the settings: unspecified, link-local (169.254.0.0/16, where cloud metadata services live; fe80::/10),
  * multicast and reserved addresses are refused, and only http and https are fetched.
  * </ul>
- * The fetcher checks every redirect's target here too. The HTTP client resolves the name again when it connects; the
- * JVM's address cache ({@code networkaddress.cache.ttl}, 30 s by default) answers it with the addresses checked.
+ * The fetcher checks every redirect's target here too, and connects only to the addresses this check returns: the
+ * name is resolved once, so a name that answers differently a moment later (DNS rebinding) changes nothing.
  */
 @Component
 public class EmbedAddressGuard {
@@ -80,8 +80,11 @@ public class EmbedAddressGuard {
                 settings.string("API_EmbedSafePorts", DEFAULT_SAFE_PORTS));
     }
 
-    /** Checks {@code uri} under {@code rules}: its scheme, port, host name and every address the name has. */
-    public void check(URI uri, Rules rules) throws Refused {
+    /**
+     * Checks {@code uri} under {@code rules}: its scheme, port, host name and every address the name has. Returns
+     * those addresses: the only ones a fetch of {@code uri} may connect to.
+     */
+    public InetAddress[] check(URI uri, Rules rules) throws Refused {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new Refused("not http or https");
@@ -97,7 +100,6 @@ public class EmbedAddressGuard {
         if (rules.names().contains(host) || (rules.guardsLoopback() && (host.equals("localhost") || host.endsWith(".localhost")))) {
             throw new Refused("host " + host + " is in API_EmbedIgnoredHosts");
         }
-        // the name exactly as the HTTP client will look it up, so that its lookup hits the same cache entry
         String lookup = uri.getHost().startsWith("[") ? host : uri.getHost();
         InetAddress[] addresses;
         try {
@@ -115,6 +117,7 @@ public class EmbedAddressGuard {
                 throw new Refused(host + " is " + address.getHostAddress() + ", " + why);
             }
         }
+        return addresses.clone();
     }
 
     /** Why {@code address} may not be fetched, or null when it may. */
@@ -159,10 +162,11 @@ public class EmbedAddressGuard {
 
     /** The URL's host name, lower case, without IPv6 brackets or a trailing dot. */
     static String host(URI uri) {
-        String host = uri.getHost();
-        if (host == null) {
-            return null;
-        }
+        return uri.getHost() == null ? null : normalized(uri.getHost());
+    }
+
+    /** A host name as it is compared: lower case, without an IPv6 literal's brackets or a trailing dot. */
+    static String normalized(String host) {
         host = host.toLowerCase(Locale.ROOT);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);

@@ -1,22 +1,29 @@
 package chat.caravan.core.embed;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import jakarta.annotation.PreDestroy;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,8 +31,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Fetches a page for a link preview over HTTP/1.1: every URL, the first and each redirect's target (followed by hand,
- * a few at most), passes {@link EmbedAddressGuard} first; the whole exchange has a deadline; of a text body (HTML,
- * JSON) at most a bounded number of bytes is read, of any other type (an image, a video) none.
+ * a few at most), passes {@link EmbedAddressGuard} first, and the connection goes to the addresses the guard checked,
+ * never to a second lookup of the name; the whole exchange has a deadline; of a text body (HTML, JSON) at most a
+ * bounded number of bytes is read, of any other type (an image, a video) none. Each fetch has a connection of its own.
  */
 @Component
 public class PageFetcher {
@@ -40,8 +48,15 @@ public class PageFetcher {
     public record Request(String userAgent, String language) {
     }
 
+    /** The addresses the guard checked for the fetch this thread is making: all the client's lookups may answer. */
+    private static final ThreadLocal<Checked> CHECKED = new ThreadLocal<>();
+
+    private record Checked(String host, InetAddress[] addresses) {
+    }
+
     private final EmbedAddressGuard guard;
-    private final HttpClient client;
+    private final CloseableHttpClient client;
+    private final ScheduledExecutorService deadlines;
     private final Duration timeout;
     private final int maxBytes;
     private final int maxRedirects;
@@ -53,8 +68,28 @@ public class PageFetcher {
         this.timeout = timeout;
         this.maxBytes = maxBytes;
         this.maxRedirects = maxRedirects;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new CheckedAddresses())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(connectTimeout))
+                                .setSocketTimeout(Timeout.of(timeout)).build())
+                        .setMaxConnTotal(64).setMaxConnPerRoute(8).build())
+                // never a pooled connection: it was made to the addresses of an earlier check
+                .setConnectionReuseStrategy((request, response, context) -> false)
+                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement().disableAuthCaching()
+                // no proxy (a proxy would look the name up itself) and no decompression (bodies are read as sent)
+                .disableContentCompression().build();
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "link-preview-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void close() throws java.io.IOException {
+        deadlines.shutdownNow();
+        client.close();
     }
 
     /**
@@ -66,37 +101,35 @@ public class PageFetcher {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI current = url;
         for (int hop = 0; hop <= maxRedirects; hop++) {
+            InetAddress[] addresses;
             try {
-                guard.check(current, rules);
+                addresses = guard.check(current, rules);
             } catch (EmbedAddressGuard.Refused refused) {
                 LOG.info("Link preview of {} not fetched: {}", url, refused.getMessage());
                 return Optional.empty();
             }
-            HttpResponse<byte[]> response;
+            Answer answer;
             try {
-                response = send(current, request, deadline);
-            } catch (TimeoutException e) {
-                LOG.info("Link preview of {} not fetched: no answer within {}", url, timeout);
-                return Optional.empty();
+                answer = send(current, addresses, request, deadline);
             } catch (Exception e) {
-                LOG.info("Link preview of {} not fetched: {}", url, e.toString());
+                if (System.nanoTime() - deadline >= 0) {
+                    LOG.info("Link preview of {} not fetched: no answer within {}", url, timeout);
+                } else {
+                    LOG.info("Link preview of {} not fetched: {}", url, e.toString());
+                }
                 return Optional.empty();
             }
-            int status = response.statusCode();
-            Optional<String> location = response.headers().firstValue("Location");
-            if (status >= 300 && status < 400 && status != 304 && location.isPresent()) {
+            if (answer.status() >= 300 && answer.status() < 400 && answer.status() != 304 && answer.location() != null) {
                 try {
-                    current = current.resolve(location.get().trim());
+                    current = current.resolve(answer.location().trim());
                 } catch (IllegalArgumentException e) {
                     LOG.info("Link preview of {} not fetched: a redirect to a bad URL", url);
                     return Optional.empty();
                 }
                 continue;
             }
-            String contentType = response.headers().firstValue("Content-Type").orElse(null);
-            Long length = response.headers().firstValueAsLong("Content-Length").stream().boxed().findFirst().orElse(null);
-            String body = LinkMetadata.decode(response.body(), contentType);
-            return Optional.of(new Page(current, status, contentType, length, body));
+            String body = LinkMetadata.decode(answer.body(), answer.contentType());
+            return Optional.of(new Page(current, answer.status(), answer.contentType(), answer.contentLength(), body));
         }
         LOG.info("Link preview of {} not fetched: more than {} redirects", url, maxRedirects);
         return Optional.empty();
@@ -113,90 +146,92 @@ public class PageFetcher {
         }
     }
 
-    private HttpResponse<byte[]> send(URI uri, Request request, long deadline) throws Exception {
+    /** One hop's answer: its status, the headers a preview reads, and the text read of its body. */
+    private record Answer(int status, String location, String contentType, Long contentLength, byte[] body) {
+    }
+
+    private Answer send(URI uri, InetAddress[] addresses, Request request, long deadline) throws Exception {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new TimeoutException();
+            throw new java.util.concurrent.TimeoutException();
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofNanos(left))
-                .header("Accept", "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8")
-                .header("Accept-Language", request.language() == null || request.language().isBlank() ? "en" : request.language());
+        HttpGet get = new HttpGet(uri);
+        get.setHeader("Accept", "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8");
+        get.setHeader("Accept-Language", request.language() == null || request.language().isBlank() ? "en" : request.language());
         if (request.userAgent() != null && !request.userAgent().isBlank()) {
-            builder.header("User-Agent", request.userAgent());
+            get.setHeader("User-Agent", request.userAgent());
         }
-        CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(builder.build(), this::bodyOf);
+        // the deadline covers the connection, the headers and the body: past it the exchange is aborted
+        ScheduledFuture<?> cutoff = deadlines.schedule(get::cancel, left, TimeUnit.NANOSECONDS);
+        CHECKED.set(new Checked(EmbedAddressGuard.host(uri), addresses));
+        ClassicHttpResponse response = null;
         try {
-            return answer.get(left, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            response = client.executeOpen(null, get, null);
+            int status = response.getCode();
+            String contentType = value(response.getFirstHeader("Content-Type"));
+            Long length = null;
+            try {
+                String declared = value(response.getFirstHeader("Content-Length"));
+                length = declared == null ? null : Long.valueOf(declared.trim());
+            } catch (NumberFormatException e) {
+                // no length, as when none is sent
+            }
+            byte[] body = bodyOf(status, contentType, response.getEntity());
+            return new Answer(status, value(response.getFirstHeader("Location")), contentType, length, body);
+        } finally {
+            CHECKED.remove();
+            cutoff.cancel(false);
+            // whatever is left of the body is not read: the connection is closed, not drained
+            get.cancel();
+            if (response != null) {
+                try {
+                    response.close();
+                } catch (java.io.IOException e) {
+                    // closed by the cancel already
+                }
+            }
         }
     }
 
     /** A text body is read up to the bound; any other (an image, a video, a download) is not read at all. */
-    private HttpResponse.BodySubscriber<byte[]> bodyOf(HttpResponse.ResponseInfo info) {
-        String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        boolean text = info.statusCode() == 200 && (type.isEmpty() || type.startsWith("text/") || type.contains("html")
+    private byte[] bodyOf(int status, String contentType, HttpEntity entity) throws java.io.IOException {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        boolean text = status == 200 && (type.isEmpty() || type.startsWith("text/") || type.contains("html")
                 || type.contains("xml") || type.contains("json"));
-        return new BoundedBody(text ? maxBytes : 0);
+        if (!text || entity == null || maxBytes <= 0) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        InputStream in = entity.getContent();
+        while (bytes.size() < maxBytes) {
+            int read = in.read(buffer, 0, Math.min(buffer.length, maxBytes - bytes.size()));
+            if (read < 0) {
+                break;
+            }
+            bytes.write(buffer, 0, read);
+        }
+        return bytes.toByteArray();
     }
 
-    /** Collects at most {@code limit} bytes of a body, then stops the transfer (the connection is closed, not drained). */
-    static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int limit;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
+    private static String value(Header header) {
+        return header == null ? null : header.getValue();
+    }
 
-        BoundedBody(int limit) {
-            this.limit = limit;
-        }
-
+    /** The client's only lookup: the addresses the guard checked for this thread's fetch, for that name alone. */
+    private static final class CheckedAddresses implements DnsResolver {
         @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            if (limit <= 0) {
-                subscription.cancel();
-                result.complete(new byte[0]);
-                return;
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            Checked checked = CHECKED.get();
+            if (checked == null || !checked.host().equals(EmbedAddressGuard.normalized(host))) {
+                throw new UnknownHostException(host + " was not checked by the link preview address guard");
             }
-            subscription.request(1);
+            return checked.addresses().clone();
         }
 
         @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer buffer : buffers) {
-                int take = Math.min(buffer.remaining(), limit - bytes.size());
-                byte[] chunk = new byte[take];
-                buffer.get(chunk);
-                bytes.write(chunk, 0, take);
-            }
-            if (bytes.size() >= limit) {
-                subscription.cancel();
-                result.complete(bytes.toByteArray());
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            result.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toByteArray());
+        public String resolveCanonicalHostname(String host) {
+            return host;
         }
     }
 }

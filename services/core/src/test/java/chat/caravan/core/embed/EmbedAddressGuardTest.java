@@ -225,4 +225,39 @@ class EmbedAddressGuardTest {
         assertThat(fetch(fetcher, "/slow")).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
     }
+
+    @Test
+    void theConnectionGoesToTheAddressesTheGuardCheckedNeverToASecondLookup() throws Exception {
+        // a name whose first answer is allowed and every later one is not (DNS rebinding); the JVM's own resolver
+        // does not know it at all, so only the checked answer can have been used
+        AtomicInteger lookups = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> hostHeader = new java.util.concurrent.atomic.AtomicReference<>();
+        server.createContext("/seen", exchange -> {
+            hostHeader.set(exchange.getRequestHeaders().getFirst("Host"));
+            answer(exchange, 200, "text/html", "<title>Seen</title>".getBytes(StandardCharsets.UTF_8), Map.of());
+        });
+        EmbedAddressGuard rebinding = new EmbedAddressGuard(null, host -> {
+            if (!host.equals("rebind.example")) {
+                throw new UnknownHostException(host);
+            }
+            String address = lookups.getAndIncrement() == 0 ? "127.0.0.1" : "10.9.9.9";
+            return new InetAddress[] {InetAddress.getByAddress(host, InetAddress.getByName(address).getAddress())};
+        }) {
+            @Override
+            public Rules rules() {
+                return Rules.of("10.0.0.0/8", "80, " + server.getAddress().getPort());
+            }
+        };
+        PageFetcher fetcher = new PageFetcher(rebinding, Duration.ofSeconds(1), Duration.ofSeconds(2), 1024, 3);
+        try {
+            URI url = URI.create("http://rebind.example:" + server.getAddress().getPort() + "/seen");
+            assertThat(fetcher.fetch(url, new PageFetcher.Request("test", "en"))).get()
+                    .extracting(PageFetcher.Page::body).isEqualTo("<title>Seen</title>");
+            assertThat(lookups).as("one lookup, the guard's").hasValue(1);
+            assertThat(hostHeader.get()).as("the request still names the host").isEqualTo("rebind.example:" + server.getAddress().getPort());
+            assertThat(fetcher.fetch(url, new PageFetcher.Request("test", "en"))).as("the next answer is private: refused").isEmpty();
+        } finally {
+            fetcher.close();
+        }
+    }
 }
