@@ -81,9 +81,9 @@ public class CaravanProperties {
         private int workerThreads = 64;
         /**
          * REST requests that may wait for a worker thread or run on one at once; the next is answered 503 at once
-         * (error-server-busy, Retry-After: 1) rather than queued. 0: no limit.
+         * (error-server-busy, Retry-After: 1) rather than queued. Negative: four per worker thread. 0: no limit.
          */
-        private int maxPendingRequests = 1000;
+        private int maxPendingRequests = -1;
 
         public int getPort() { return port; }
         public void setPort(int port) { this.port = port; }
@@ -97,7 +97,7 @@ public class CaravanProperties {
         public void setMaxWebsocketMessageBytes(int maxWebsocketMessageBytes) { this.maxWebsocketMessageBytes = maxWebsocketMessageBytes; }
         public int getWorkerThreads() { return workerThreads; }
         public void setWorkerThreads(int workerThreads) { this.workerThreads = workerThreads; }
-        public int getMaxPendingRequests() { return maxPendingRequests; }
+        public int getMaxPendingRequests() { return maxPendingRequests < 0 ? 4 * Math.max(1, workerThreads) : maxPendingRequests; }
         public void setMaxPendingRequests(int maxPendingRequests) { this.maxPendingRequests = maxPendingRequests; }
     }
 
