@@ -20,6 +20,7 @@ final class Topic {
     private static final Logger LOG = LoggerFactory.getLogger(Topic.class);
 
     private final String name;
+    private final Metrics metrics;
     private final List<TopicConsumer> listeners = new CopyOnWriteArrayList<>();
     private final Counter dropped;
     private final AtomicLong droppedSinceLogged = new AtomicLong();
@@ -27,6 +28,7 @@ final class Topic {
 
     Topic(String name, Metrics metrics) {
         this.name = name;
+        this.metrics = metrics;
         this.dropped = metrics == null ? null
                 : metrics.counter("caravan_topic_dropped", "Exchanges a topic: listener missed because its queue was full",
                         "topic", name);
@@ -34,6 +36,11 @@ final class Topic {
 
     String name() {
         return name;
+    }
+
+    /** Where a listener shows how many exchanges it has waiting, or null without metrics. */
+    Metrics metrics() {
+        return metrics;
     }
 
     void subscribe(TopicConsumer listener) {

@@ -5,6 +5,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Gauge;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
@@ -27,6 +28,7 @@ final class TopicConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private volatile boolean running;
     private volatile boolean busy;
     private ExecutorService thread;
+    private Gauge queuedGauge;
 
     TopicConsumer(TopicEndpoint endpoint, Processor processor, Topic topic, int size) {
         super(endpoint, processor);
@@ -49,6 +51,11 @@ final class TopicConsumer extends DefaultConsumer implements ShutdownAware, Susp
         thread = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "topic:" + topic.name() + " " + getRouteId());
         thread.execute(this::drain);
+        if (topic.metrics() != null) {
+            queuedGauge = Gauge.builder("caravan_topic_queued", queue, BlockingQueue::size)
+                    .description("Exchanges a topic: listener has waiting").tags("topic", topic.name(), "route", String.valueOf(getRouteId()))
+                    .register(topic.metrics().registry());
+        }
         topic.subscribe(this);
     }
 
@@ -69,6 +76,10 @@ final class TopicConsumer extends DefaultConsumer implements ShutdownAware, Susp
         if (thread != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(thread);
             thread = null;
+        }
+        if (queuedGauge != null) {
+            topic.metrics().registry().remove(queuedGauge);
+            queuedGauge = null;
         }
         int left = queue.size();
         queue.clear();

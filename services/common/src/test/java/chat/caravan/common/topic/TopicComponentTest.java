@@ -135,6 +135,8 @@ class TopicComponentTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the publisher never waited for the stuck listener")
                 .isLessThan(Duration.ofSeconds(20));
         await(() -> other.size() == 100);
+        assertThat(metrics.registry().get("caravan_topic_queued").tags("topic", "events", "route", "stuck").gauge().value())
+                .as("what the stuck listener has waiting").isEqualTo(5);
         release.countDown();
         // the stuck one holds the exchange it was running and the five queued behind it; the rest were missed
         await(() -> stuck.size() == 6);
