@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import chat.caravan.common.health.Metrics;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Handler;
@@ -23,8 +24,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class PendingRequestLimit implements Handler<RoutingContext> {
 
-    static final String BUSY_BODY =
-            "{\"success\":false,\"error\":\"The server is busy, try again in a moment [error-server-busy]\",\"errorType\":\"error-server-busy\"}";
+    /** Rocket.Chat's error shape, as CaravanException.coded words it. */
+    static final String BUSY_BODY = JsonNodeFactory.instance.objectNode().put("success", false)
+            .put("error", "The server is busy, try again in a moment [error-server-busy]")
+            .put("errorType", "error-server-busy").toString();
 
     private final int limit;
     private final AtomicInteger pending = new AtomicInteger();

@@ -77,7 +77,11 @@ class PendingRequestLimitTest {
         HttpResponse<String> busy = http.send(get("/api/v1/test.quick"), HttpResponse.BodyHandlers.ofString());
         assertThat(busy.statusCode()).isEqualTo(503);
         assertThat(busy.headers().firstValue("Retry-After")).contains("1");
-        assertThat(busy.body()).isEqualTo(PendingRequestLimit.BUSY_BODY);
+        com.fasterxml.jackson.databind.JsonNode error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(busy.body());
+        assertThat(error.path("success").asBoolean(true)).isFalse();
+        assertThat(error.path("errorType").asText()).isEqualTo("error-server-busy");
+        assertThat(error.path("error").asText()).isEqualTo("The server is busy, try again in a moment [error-server-busy]");
+        assertThat(busy.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(http.send(get("/health/live"), HttpResponse.BodyHandlers.ofString()).statusCode())
                 .as("health is never refused").isEqualTo(200);
         assertThat(metrics.registry().get("caravan_http_refused_busy").counter().count()).isEqualTo(1);
