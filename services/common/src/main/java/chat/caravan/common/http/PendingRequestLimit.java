@@ -36,13 +36,10 @@ public final class PendingRequestLimit implements Handler<RoutingContext> {
     /** @param limit requests waiting for or holding a worker beyond which the next is refused; 0 or less: no limit */
     public PendingRequestLimit(int limit, Metrics metrics) {
         this.limit = limit;
-        this.refused = metrics == null ? null
-                : metrics.counter("caravan_http_refused_busy", "REST requests answered 503 because too many were pending");
-        if (metrics != null) {
-            Gauge.builder("caravan_http_pending_requests", pending, AtomicInteger::get)
-                    .description("REST requests waiting for a worker thread or running on one")
-                    .register(metrics.registry());
-        }
+        this.refused = metrics.counter("caravan_http_refused_busy", "REST requests answered 503 because too many were pending");
+        Gauge.builder("caravan_http_pending_requests", pending, AtomicInteger::get)
+                .description("REST requests waiting for a worker thread or running on one")
+                .register(metrics.registry());
     }
 
     @Override
@@ -51,19 +48,15 @@ public final class PendingRequestLimit implements Handler<RoutingContext> {
             context.next();
             return;
         }
-        if (limit > 0 && pending.incrementAndGet() > limit) {
+        int waitingOrRunning = pending.incrementAndGet();
+        if (limit > 0 && waitingOrRunning > limit) {
             pending.decrementAndGet();
-            if (refused != null) {
-                refused.increment();
-            }
+            refused.increment();
             context.response().setStatusCode(503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.RETRY_AFTER, "1")
                     .end(BUSY_BODY);
             return;
-        }
-        if (limit <= 0) {
-            pending.incrementAndGet();
         }
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
@@ -74,10 +67,6 @@ public final class PendingRequestLimit implements Handler<RoutingContext> {
         context.addHeadersEndHandler(ignored -> release.run());
         context.addEndHandler(ignored -> release.run());
         context.next();
-    }
-
-    int pending() {
-        return pending.get();
     }
 
     private static boolean exempt(String path) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import chat.caravan.common.health.Metrics;
 import io.micrometer.core.instrument.Counter;
@@ -23,22 +22,22 @@ final class Topic {
     private final Metrics metrics;
     private final List<TopicConsumer> listeners = new CopyOnWriteArrayList<>();
     private final Counter dropped;
-    private final AtomicLong droppedSinceLogged = new AtomicLong();
-    private volatile long lastDropLogged;
+    /** Misses since the last warning, and when that was: only touched while publishing, under the topic's lock. */
+    private long droppedSinceLogged;
+    private long lastDropLogged;
 
     Topic(String name, Metrics metrics) {
         this.name = name;
         this.metrics = metrics;
-        this.dropped = metrics == null ? null
-                : metrics.counter("caravan_topic_dropped", "Exchanges a topic: listener missed because its queue was full",
-                        "topic", name);
+        this.dropped = metrics.counter("caravan_topic_dropped",
+                "Exchanges a topic: listener missed because its queue was full", "topic", name);
     }
 
     String name() {
         return name;
     }
 
-    /** Where a listener shows how many exchanges it has waiting, or null without metrics. */
+    /** Where a listener shows how many exchanges it has waiting. */
     Metrics metrics() {
         return metrics;
     }
@@ -49,10 +48,6 @@ final class Topic {
 
     void unsubscribe(TopicConsumer listener) {
         listeners.remove(listener);
-    }
-
-    int listenerCount() {
-        return listeners.size();
     }
 
     /**
@@ -73,17 +68,15 @@ final class Topic {
     }
 
     private void droppedOne(TopicConsumer listener) {
-        if (dropped != null) {
-            dropped.increment();
-        }
-        long missed = droppedSinceLogged.incrementAndGet();
+        dropped.increment();
+        droppedSinceLogged++;
         long now = System.nanoTime();
         // one line a minute at most, however fast a stuck listener misses
         if (lastDropLogged == 0 || now - lastDropLogged > 60_000_000_000L) {
-            lastDropLogged = now;
-            droppedSinceLogged.set(0);
             LOG.warn("topic:{} listener {} is {} exchanges behind and missed {} since the last warning", name,
-                    listener.getRouteId(), listener.queued(), missed);
+                    listener.getRouteId(), listener.queued(), droppedSinceLogged);
+            lastDropLogged = now;
+            droppedSinceLogged = 0;
         }
     }
 
@@ -94,7 +87,6 @@ final class Topic {
         return copy;
     }
 
-    @SuppressWarnings("unchecked")
     static Object deepCopy(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));

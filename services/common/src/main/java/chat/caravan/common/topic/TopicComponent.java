@@ -27,7 +27,7 @@ public class TopicComponent extends DefaultComponent {
     private final ConcurrentMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final Metrics metrics;
 
-    /** @param metrics where dropped exchanges are counted, or null */
+    /** @param metrics where each topic counts what its listeners missed and shows what they have waiting */
     public TopicComponent(Metrics metrics) {
         this.metrics = metrics;
     }
@@ -38,7 +38,7 @@ public class TopicComponent extends DefaultComponent {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("topic endpoint without a name, e.g. topic:message.saved: " + uri);
         }
-        TopicEndpoint endpoint = new TopicEndpoint(uri, this, topics.computeIfAbsent(name, n -> new Topic(n, metrics)));
+        TopicEndpoint endpoint = new TopicEndpoint(uri, this, topic(name));
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -51,11 +51,9 @@ final class TopicConsumer extends DefaultConsumer implements ShutdownAware, Susp
         thread = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "topic:" + topic.name() + " " + getRouteId());
         thread.execute(this::drain);
-        if (topic.metrics() != null) {
-            queuedGauge = Gauge.builder("caravan_topic_queued", queue, BlockingQueue::size)
-                    .description("Exchanges a topic: listener has waiting").tags("topic", topic.name(), "route", String.valueOf(getRouteId()))
-                    .register(topic.metrics().registry());
-        }
+        queuedGauge = Gauge.builder("caravan_topic_queued", queue, BlockingQueue::size)
+                .description("Exchanges a topic: listener has waiting").tags("topic", topic.name(), "route", String.valueOf(getRouteId()))
+                .register(topic.metrics().registry());
         topic.subscribe(this);
     }
 

@@ -100,6 +100,7 @@ public class EmbedAddressGuard {
         if (rules.names().contains(host) || (rules.guardsLoopback() && (host.equals("localhost") || host.endsWith(".localhost")))) {
             throw new Refused("host " + host + " is in API_EmbedIgnoredHosts");
         }
+        // the name as written (a trailing dot keeps it absolute), an IPv6 literal without its brackets
         String lookup = uri.getHost().startsWith("[") ? host : uri.getHost();
         InetAddress[] addresses;
         try {

@@ -1,7 +1,5 @@
 package chat.caravan.core.embed;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -201,17 +199,7 @@ public class PageFetcher {
         if (!text || entity == null || maxBytes <= 0) {
             return new byte[0];
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        InputStream in = entity.getContent();
-        while (bytes.size() < maxBytes) {
-            int read = in.read(buffer, 0, Math.min(buffer.length, maxBytes - bytes.size()));
-            if (read < 0) {
-                break;
-            }
-            bytes.write(buffer, 0, read);
-        }
-        return bytes.toByteArray();
+        return entity.getContent().readNBytes(maxBytes);
     }
 
     private static String value(Header header) {
