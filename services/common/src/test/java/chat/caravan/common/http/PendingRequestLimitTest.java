@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import chat.caravan.common.health.Metrics;
+import chat.caravan.common.testing.Await;
 import chat.caravan.common.testing.CommonTestApplication;
 import chat.caravan.common.testing.NatsServerProcess;
 import org.apache.camel.CamelContext;
@@ -72,7 +72,7 @@ class PendingRequestLimitTest {
         for (int i = 0; i < 2; i++) {
             held.add(http.sendAsync(get("/api/v1/test.hold"), HttpResponse.BodyHandlers.ofString()));
         }
-        await(() -> pending() == 2);
+        Await.until(() -> pending() == 2);
 
         HttpResponse<String> busy = http.send(get("/api/v1/test.quick"), HttpResponse.BodyHandlers.ofString());
         assertThat(busy.statusCode()).isEqualTo(503);
@@ -90,7 +90,7 @@ class PendingRequestLimitTest {
         for (CompletableFuture<HttpResponse<String>> reply : held) {
             assertThat(reply.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
-        await(() -> pending() == 0);
+        Await.until(() -> pending() == 0);
         assertThat(http.send(get("/api/v1/test.quick"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 
@@ -114,11 +114,11 @@ class PendingRequestLimitTest {
                 out.flush();
                 clients.add(socket);
             }
-            await(() -> pending() == 2);
+            Await.until(() -> pending() == 2);
             for (Socket socket : clients) {
                 socket.close();
             }
-            await(() -> pending() == 0);
+            Await.until(() -> pending() == 0);
         } finally {
             release.countDown();
         }
@@ -141,15 +141,5 @@ class PendingRequestLimitTest {
 
     private static HttpRequest get(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path)).timeout(java.time.Duration.ofSeconds(30)).build();
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }

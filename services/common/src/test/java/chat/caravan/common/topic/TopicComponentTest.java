@@ -12,9 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import chat.caravan.common.health.Metrics;
+import chat.caravan.common.testing.Await;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -62,7 +62,7 @@ class TopicComponentTest {
         for (int i = 0; i < 300; i++) {
             producer.sendBody("topic:numbers", i);
         }
-        await(() -> slow.size() == 300 && fast.size() == 300);
+        Await.until(() -> slow.size() == 300 && fast.size() == 300);
         List<Integer> published = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             published.add(i);
@@ -99,7 +99,7 @@ class TopicComponentTest {
         for (Thread publisher : publishers) {
             publisher.join();
         }
-        await(() -> first.size() == 1000 && second.size() == 1000);
+        Await.until(() -> first.size() == 1000 && second.size() == 1000);
         assertThat(second).as("both listeners saw one order").isEqualTo(first);
         for (int p = 0; p < 4; p++) {
             String prefix = p + ":";
@@ -134,16 +134,16 @@ class TopicComponentTest {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the publisher never waited for the stuck listener")
                 .isLessThan(Duration.ofSeconds(20));
-        await(() -> other.size() == 100);
+        Await.until(() -> other.size() == 100);
         assertThat(metrics.registry().get("caravan_topic_queued").tags("topic", "events", "route", "stuck").gauge().value())
                 .as("what the stuck listener has waiting").isEqualTo(5);
         release.countDown();
         // the stuck one holds the exchange it was running and the five queued behind it; the rest were missed
-        await(() -> stuck.size() == 6);
+        Await.until(() -> stuck.size() == 6);
         assertThat(stuck).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(metrics.registry().get("caravan_topic_dropped").tag("topic", "events").counter().count()).isEqualTo(94);
         producer.sendBody("topic:events", 100);
-        await(() -> stuck.size() == 7);
+        Await.until(() -> stuck.size() == 7);
         assertThat(stuck.get(6)).isEqualTo(100);
     }
 
@@ -171,7 +171,7 @@ class TopicComponentTest {
         });
         Map<String, Object> message = new HashMap<>(Map.of("msg", "hello", "u", new HashMap<>(Map.of("username", "ann"))));
         producer.sendBody("topic:messages", message);
-        await(() -> seen.size() == 1);
+        Await.until(() -> seen.size() == 1);
         assertThat(seen.get(0)).isEqualTo(Map.of("msg", "hello", "u", Map.of("username", "ann")));
         assertThat(message).as("the publisher's own").isEqualTo(Map.of("msg", "hello", "u", Map.of("username", "ann")));
     }
@@ -187,7 +187,7 @@ class TopicComponentTest {
             }
         });
         producer.sendBody("topic:later", "after");
-        await(() -> seen.size() == 1);
+        Await.until(() -> seen.size() == 1);
         assertThat(seen).containsExactly("after");
     }
 
@@ -208,7 +208,7 @@ class TopicComponentTest {
         });
         producer.sendBody("topic:fragile", "bad");
         producer.sendBody("topic:fragile", "good");
-        await(() -> seen.size() == 1);
+        Await.until(() -> seen.size() == 1);
         assertThat(seen).containsExactly("good");
     }
 
@@ -232,7 +232,7 @@ class TopicComponentTest {
         producer.sendBody("topic:backlog", 100);
         camel.getRouteController().startRoute("backlog");
         producer.sendBody("topic:backlog", 101);
-        await(() -> seen.size() == 101);
+        Await.until(() -> seen.size() == 101);
         assertThat(seen.get(100)).as("a stopped route listens to nothing").isEqualTo(101);
     }
 
@@ -240,15 +240,5 @@ class TopicComponentTest {
     void aTopicNeedsANameAndASensibleSize() {
         assertThatThrownBy(() -> camel.getEndpoint("topic:")).isInstanceOf(org.apache.camel.ResolveEndpointFailedException.class);
         assertThatThrownBy(() -> camel.getEndpoint("topic:x?size=0")).hasRootCauseMessage("topic:x size must be at least 1, not 0");
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }
