@@ -35,6 +35,12 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
     /** Frames longer than this are never heartbeats (DDP's ping with an id is some 40 characters). */
     private static final int HEARTBEAT_MAX_CHARS = 200;
     private volatile HeartbeatFrames heartbeats;
+    /**
+     * Frames one connection may have waiting or running before its socket is paused: a client that sends faster than
+     * its frames are handled is held back by TCP rather than queued in the heap. Reading resumes at half.
+     */
+    static final int MAX_QUEUED_FRAMES = 128;
+    private final java.util.concurrent.ConcurrentHashMap<String, Backlog> backlogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SharedServerWebsocketComponent(
             java.util.function.Function<org.apache.camel.CamelContext, io.vertx.ext.web.Router> platformRouter) {
@@ -83,6 +89,10 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
             return new VertxWebsocketEndpointConfigurer();
         }
 
+        io.vertx.core.http.ServerWebSocket socket(String connectionKey) {
+            return findPeerForConnectionKey(connectionKey);
+        }
+
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
             if (configuration.isConsumeAsClient()) {
@@ -122,6 +132,11 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
                 releaseExchange(exchange, false);
                 return;
             }
+            // on the connection's event loop: frames of one connection are counted in arrival order
+            Backlog backlog = backlogs.computeIfAbsent(key, k -> new Backlog());
+            if (backlog.queued.incrementAndGet() >= MAX_QUEUED_FRAMES && !backlog.paused) {
+                backlog.pause(((OrderedEndpoint) getEndpoint()).socket(key));
+            }
             lanes.execute(key, () -> {
                 try {
                     createUoW(exchange);
@@ -134,8 +149,54 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
                     }
                     doneUoW(exchange);
                     releaseExchange(exchange, false);
+                    int left = backlog.queued.decrementAndGet();
+                    if (left == MAX_QUEUED_FRAMES / 2) {
+                        backlog.resume();
+                    } else if (left == 0) {
+                        backlogs.remove(key, backlog);
+                    }
                 }
             });
+        }
+    }
+
+    /** Frames waiting or running, over all connections. */
+    public int queuedFrames() {
+        return backlogs.values().stream().mapToInt(backlog -> backlog.queued.get()).sum();
+    }
+
+    /**
+     * One connection's frames waiting or running. Pausing and resuming its socket both run on the connection's event
+     * loop, so they never cross.
+     */
+    private static final class Backlog {
+        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+        /** On the event loop only. */
+        boolean paused;
+        private volatile io.vertx.core.http.ServerWebSocket socket;
+        private volatile io.vertx.core.Context context;
+
+        /** On the event loop, once the connection has too many frames queued. */
+        void pause(io.vertx.core.http.ServerWebSocket found) {
+            if (found != null) {
+                socket = found;
+                context = io.vertx.core.Vertx.currentContext();
+                found.pause();
+                paused = true;
+            }
+        }
+
+        /** From a worker, once half the frames are handled: resumes on the event loop. */
+        void resume() {
+            io.vertx.core.Context loop = context;
+            if (loop != null) {
+                loop.runOnContext(ignored -> {
+                    if (paused) {
+                        paused = false;
+                        socket.resume();
+                    }
+                });
+            }
         }
     }
 
