@@ -1,8 +1,13 @@
 package chat.caravan.common.http;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Consumer;
@@ -40,7 +45,7 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
      * its frames are handled is held back by TCP rather than queued in the heap. Reading resumes at half.
      */
     static final int MAX_QUEUED_FRAMES = 128;
-    private final java.util.concurrent.ConcurrentHashMap<String, Backlog> backlogs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Backlog> backlogs = new ConcurrentHashMap<>();
 
     public SharedServerWebsocketComponent(
             java.util.function.Function<org.apache.camel.CamelContext, io.vertx.ext.web.Router> platformRouter) {
@@ -89,7 +94,7 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
             return new VertxWebsocketEndpointConfigurer();
         }
 
-        io.vertx.core.http.ServerWebSocket socket(String connectionKey) {
+        ServerWebSocket socket(String connectionKey) {
             return findPeerForConnectionKey(connectionKey);
         }
 
@@ -170,17 +175,17 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
      * loop, so they never cross.
      */
     private static final class Backlog {
-        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger queued = new AtomicInteger();
         /** On the event loop only. */
         boolean paused;
-        private volatile io.vertx.core.http.ServerWebSocket socket;
-        private volatile io.vertx.core.Context context;
+        private volatile ServerWebSocket socket;
+        private volatile Context context;
 
         /** On the event loop, once the connection has too many frames queued. */
-        void pause(io.vertx.core.http.ServerWebSocket found) {
+        void pause(ServerWebSocket found) {
             if (found != null) {
                 socket = found;
-                context = io.vertx.core.Vertx.currentContext();
+                context = Vertx.currentContext();
                 found.pause();
                 paused = true;
             }
@@ -188,7 +193,7 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
 
         /** From a worker, once half the frames are handled: resumes on the event loop. */
         void resume() {
-            io.vertx.core.Context loop = context;
+            Context loop = context;
             if (loop != null) {
                 loop.runOnContext(ignored -> {
                     if (paused) {
