@@ -4,6 +4,8 @@ import java.util.List;
 
 import chat.caravan.common.CaravanProperties;
 import chat.caravan.common.health.Metrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
@@ -80,10 +82,16 @@ public class HttpServerConfiguration {
 
     /** ddp-streamer's WebSocket routes, mounted on the same server. */
     @Bean(name = "vertx-websocket")
-    SharedServerWebsocketComponent vertxWebsocketComponent(Vertx vertx, VertxPlatformHttpServer server) {
+    SharedServerWebsocketComponent vertxWebsocketComponent(Vertx vertx, VertxPlatformHttpServer server, Metrics metrics) {
         SharedServerWebsocketComponent component =
                 new SharedServerWebsocketComponent(camelContext -> platformRouter(camelContext, server));
         component.setVertx(vertx);
+        Gauge.builder("caravan_websocket_frames_queued", component, SharedServerWebsocketComponent::queuedFrames)
+                .description("WebSocket frames waiting for a frame thread or running on one, over all connections")
+                .register(metrics.registry());
+        FunctionCounter.builder("caravan_websocket_paused", component, SharedServerWebsocketComponent::pauses)
+                .description("Times a connection's socket stopped being read because it had too many frames waiting")
+                .register(metrics.registry());
         return component;
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -46,6 +47,7 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
      */
     static final int MAX_QUEUED_FRAMES = 128;
     private final ConcurrentHashMap<String, Backlog> backlogs = new ConcurrentHashMap<>();
+    private final LongAdder pauses = new LongAdder();
 
     public SharedServerWebsocketComponent(
             java.util.function.Function<org.apache.camel.CamelContext, io.vertx.ext.web.Router> platformRouter) {
@@ -170,11 +172,16 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
         return backlogs.values().stream().mapToInt(backlog -> backlog.queued.get()).sum();
     }
 
+    /** Times a connection's socket was paused for its backlog. */
+    public long pauses() {
+        return pauses.sum();
+    }
+
     /**
      * One connection's frames waiting or running. Pausing and resuming its socket both run on the connection's event
      * loop, so they never cross.
      */
-    private static final class Backlog {
+    private final class Backlog {
         final AtomicInteger queued = new AtomicInteger();
         /** On the event loop only. */
         boolean paused;
@@ -188,6 +195,7 @@ public class SharedServerWebsocketComponent extends VertxWebsocketComponent {
                 context = Vertx.currentContext();
                 found.pause();
                 paused = true;
+                pauses.increment();
             }
         }
 

@@ -99,6 +99,7 @@ class WebSocketBacklogTest {
         assertThat(sender).isNotDone();
         assertThat(sent.get()).isLessThan(FRAMES);
         assertThat(mostQueued.get()).isEqualTo(SharedServerWebsocketComponent.MAX_QUEUED_FRAMES);
+        assertThat(component.pauses()).isPositive();
 
         release.countDown();
         sender.get(2, TimeUnit.MINUTES);
