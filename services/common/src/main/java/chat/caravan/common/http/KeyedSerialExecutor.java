@@ -52,10 +52,11 @@ public final class KeyedSerialExecutor {
         public void run() {
             while (true) {
                 Runnable task = tasks.poll();
-                if (task == null && retired()) {
-                    return;
-                }
                 if (task == null) {
+                    if (retired()) {
+                        return;
+                    }
+                    // a task came while retiring: take it
                     continue;
                 }
                 try {
