@@ -16,7 +16,7 @@ import chat.caravan.it.harness.Topology;
  * prints every figure and writes results under benchmarks/results/. Figures, never pass/fail.
  *
  * <p>System properties: {@code modes} (all-in-one,microservices), {@code scenarios}
- * (fanout,throughput,capacity,login,churn,change-to-nats,stored-start,service-start), {@code fanout.subscribers} (1000),
+ * (fanout,throughput,floor,capacity,login,churn,change-to-nats,stored-start,service-start), {@code fanout.subscribers} (1000),
  * {@code fanout.messages} (30), {@code fanout.gaps} (1000,100: ms between measured messages, each a run),
  * {@code throughput.rooms} (40), {@code throughput.members} (25), {@code throughput.rates}
  * (50,100,200,400,800,1600), {@code throughput.allSteps} (false: stop at the knee), {@code throughput.baselines} (true: false leaves out the
@@ -26,6 +26,9 @@ import chat.caravan.it.harness.Topology;
  * (1,000,000) messages; {@code startup.data}: a directory to fill once and keep, whose later runs only start) runs with the all-in-one only.
  * {@code service-start} ({@link ServiceStarts}: each deployable restarted alone, without and with the class data
  * sharing archive of the container image, {@code servicestart.rounds} (3) times each).
+ * {@code floor}: the throughput steps with each message written straight into the store instead of posted
+ * ({@link StoreWrites}): what a message costs on this store and event path with no REST side; mode {@code store-floor}
+ * in the results, the same {@code throughput.*} properties.
  * Not in the default list, as it takes several minutes per mode: {@code day} ({@link DayInTheLife}: {@code day.users}
  * (5000), {@code day.rooms} (500), {@code day.rates} (0,5,10,20,40,80,160), {@code day.step.seconds} (25),
  * {@code day.warmup.seconds} (5), {@code day.zipf} (1.0), {@code day.ddp.share} (0.5), {@code day.mention.share}
@@ -40,7 +43,7 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         List<String> modes = list("modes", "all-in-one,microservices");
-        List<String> scenarios = list("scenarios", "fanout,throughput,capacity,login,churn,change-to-nats,stored-start,service-start");
+        List<String> scenarios = list("scenarios", "fanout,throughput,floor,capacity,login,churn,change-to-nats,stored-start,service-start");
         List<Result> results = new ArrayList<>();
         Path dir = Topology.repoDir().resolve("benchmarks/results")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -66,6 +69,8 @@ public final class BenchmarkSuite {
                                 yield each;
                             }
                             case "throughput" -> Throughput.run(ctx, Integer.getInteger("throughput.rooms", 40),
+                                    Integer.getInteger("throughput.members", 25), ints("throughput.rates", "50,100,200,400,800,1600"));
+                            case "floor" -> Throughput.floor(ctx, Integer.getInteger("throughput.rooms", 40),
                                     Integer.getInteger("throughput.members", 25), ints("throughput.rates", "50,100,200,400,800,1600"));
                             case "capacity" -> ConnectionCapacity.run(ctx, capacityTarget(mode), 100);
                             case "login" -> LoginStorm.run(ctx, Integer.getInteger("login.users", 2000), 50);

@@ -39,6 +39,45 @@ public final class Throughput {
     }
 
     public static List<Result> run(BenchContext ctx, int rooms, int members, int[] rates) throws Exception {
+        // posts answered 503 (the server's bound on pending requests shed them) and those that failed otherwise
+        AtomicLong refused = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Result> results = caravan(ctx, ctx.mode(), rooms, members, rates, refused, failed,
+                (sender, rid, text) -> post(ctx, sender, rid, text, refused, failed));
+        // -Dthroughput.baselines=false skips the raw NATS and relay baselines (a profile or an A/B of Caravan alone)
+        if ("false".equals(System.getProperty("throughput.baselines"))) {
+            return results;
+        }
+        List<Result> baseline = baseline(ctx, rooms, members, rates);
+        results.addAll(baseline);
+        List<Result> relay = relayBaseline(ctx, rooms, members, rates);
+        results.addAll(relay);
+        Result summary = summary(ctx.mode(), members, results, baseline);
+        relayKnee(summary, relay);
+        results.add(summary);
+        return results;
+    }
+
+    /**
+     * Scenario {@code floor}: the same rooms, sessions and steps, each message entering as its writes straight into
+     * the store ({@link StoreWrites}) instead of a REST post; mode {@code store-floor} in the results.
+     */
+    public static List<Result> floor(BenchContext ctx, int rooms, int members, int[] rates) throws Exception {
+        AtomicLong failed = new AtomicLong();
+        try (StoreWrites store = new StoreWrites(ctx.mongoUrl())) {
+            return caravan(ctx, "store-floor", rooms, members, rates, new AtomicLong(), failed,
+                    (sender, rid, text) -> store.post(sender, rid, text, failed));
+        }
+    }
+
+    /** How a step's messages enter the server. */
+    private interface Poster {
+        void post(Fixtures.BenchUser sender, String rid, String text);
+    }
+
+    /** Caravan's steps: M sessions in each of R rooms, each step's messages entering through {@code poster}. */
+    private static List<Result> caravan(BenchContext ctx, String label, int rooms, int members, int[] rates,
+            AtomicLong refused, AtomicLong failed, Poster poster) throws Exception {
         List<List<Fixtures.BenchUser>> roomMembers = new ArrayList<>();
         List<String> rids = new ArrayList<>();
         Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
@@ -48,8 +87,8 @@ public final class Throughput {
         ConcurrentLinkedQueue<Double> stampDelays = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<DdpSession>> opening = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
-            List<Fixtures.BenchUser> users = ctx.fixtures().users("tp" + ctx.mode().charAt(0) + r, members);
-            String rid = ctx.fixtures().room("tp-" + ctx.mode() + "-" + r, users);
+            List<Fixtures.BenchUser> users = ctx.fixtures().users("tp" + label.charAt(0) + r, members);
+            String rid = ctx.fixtures().room("tp-" + label + "-" + r, users);
             roomMembers.add(users);
             rids.add(rid);
             for (Fixtures.BenchUser user : users) {
@@ -69,14 +108,17 @@ public final class Throughput {
         List<DdpSession> sessions = FanoutLatency.join(opening);
         List<Result> results = new ArrayList<>();
         AtomicLong sequence = new AtomicLong();
-        // posts answered 503 (the server's bound on pending requests shed them) and those that failed otherwise
-        AtomicLong refused = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
+        // message seq (text: prefix + seq) is sent by the first member of room seq % R
+        java.util.function.Function<String, java.util.function.LongConsumer> posting = prefix -> seq -> {
+            int room = (int) (seq % rids.size());
+            poster.post(roomMembers.get(room).get(0), rids.get(room), prefix + seq);
+        };
+        java.util.function.LongConsumer post = posting.apply("bench-");
         // a warm-up at the first rate, not measured: on 2 cores the JIT compiles the write path for minutes after a
         // start, and its compiler threads otherwise count as the first steps' cost per message
         int warmup = Integer.getInteger("throughput.warmup.seconds", 60);
         if (warmup > 0 && rates.length > 0) {
-            pace(rates[0], seq -> post(ctx, roomMembers, rids, seq, "warmup-", refused, failed), sequence, warmup);
+            pace(rates[0], posting.apply("warmup-"), sequence, warmup);
             Thread.sleep(2000);
         }
         for (int rate : rates) {
@@ -89,13 +131,13 @@ public final class Throughput {
             long posted = pace(rate, seq -> {
                 sentAt.put((int) seq, System.nanoTime());
                 postedAt.put((int) seq, System.currentTimeMillis());
-                post(ctx, roomMembers, rids, seq, "bench-", refused, failed);
+                post.accept(seq);
             }, sequence, STEP_SECONDS);
             Thread.sleep(2000);
             ProcessCpu.Usage cpu = ProcessCpu.between(cpuBefore, ctx.serverCpu().snapshot());
             Stats stats = Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
             double expected = posted * (double) members;
-            Result result = Result.of("throughput", ctx.mode(), rate + " msg/s x" + members)
+            Result result = Result.of("throughput", label, rate + " msg/s x" + members)
                     .put("delivered_per_s", delivered.get() / (double) STEP_SECONDS)
                     .put("delivered_ratio", delivered.get() / expected).put("latency", stats)
                     // answers that came in during the step and the 2 s after it
@@ -116,17 +158,6 @@ public final class Throughput {
             }
         }
         sessions.forEach(DdpSession::close);
-        // -Dthroughput.baselines=false skips the raw NATS and relay baselines (a profile or an A/B of Caravan alone)
-        if ("false".equals(System.getProperty("throughput.baselines"))) {
-            return results;
-        }
-        List<Result> baseline = baseline(ctx, rooms, members, rates);
-        results.addAll(baseline);
-        List<Result> relay = relayBaseline(ctx, rooms, members, rates);
-        results.addAll(relay);
-        Result summary = summary(ctx.mode(), members, results, baseline);
-        relayKnee(summary, relay);
-        results.add(summary);
         return results;
     }
 
@@ -319,11 +350,10 @@ public final class Throughput {
         }
     }
 
-    /** Message {@code seq} ({@code prefix + seq}), posted over REST by the first member of room {@code seq % rooms}. */
-    private static void post(BenchContext ctx, List<List<Fixtures.BenchUser>> roomMembers, List<String> rids, long seq,
-            String prefix, AtomicLong refused, AtomicLong failed) {
-        int room = (int) (seq % rids.size());
-        ctx.clients().postMessage(ctx.clientUrl(), roomMembers.get(room).get(0), rids.get(room), prefix + seq)
+    /** Message {@code text}, posted over REST by {@code sender}; counts the posts refused (503) and failed. */
+    private static void post(BenchContext ctx, Fixtures.BenchUser sender, String rid, String text, AtomicLong refused,
+            AtomicLong failed) {
+        ctx.clients().postMessage(ctx.clientUrl(), sender, rid, text)
                 .whenComplete((status, failure) -> {
                     if (failure == null && status == 503) {
                         refused.incrementAndGet();
