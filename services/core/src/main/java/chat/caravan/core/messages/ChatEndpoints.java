@@ -70,7 +70,7 @@ public class ChatEndpoints {
 
     /** Bots' favourite: to a room id, {@code #channel} (auto-joined) or {@code @user} (DM created as needed). */
     public void postMessage(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
+        Caller caller = Caller.authenticated(exchange, auth, database);
         Params params = Params.of(exchange);
         JsonNode body = params.body();
         String target = params.text("roomId");
@@ -101,7 +101,7 @@ public class ChatEndpoints {
     }
 
     public void sendMessage(Exchange exchange) {
-        Caller caller = Caller.of(exchange, auth, database);
+        Caller caller = Caller.authenticated(exchange, auth, database);
         Params params = Params.of(exchange);
         JsonNode message = params.node("message");
         if (message == null || !message.isObject()) {

@@ -24,7 +24,10 @@ import chat.caravan.core.pipeline.PipelineHeaders;
 import chat.caravan.core.rooms.RoomStore;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -240,30 +243,33 @@ public class MessageWriter {
         Set<String> excluded = new LinkedHashSet<>(mentioned);
         excluded.add(senderId);
         Bson notNamed = Filters.and(inRoom, Filters.nin(SubscriptionFields.USER_ID, excluded));
+        // every membership write of the message in one ordered bulk: one round trip to the store, not two to five
+        List<WriteModel<Document>> writes = new ArrayList<>(5);
         if (!mentioned.isEmpty()) {
             boolean counts = alwaysCountsMentions(type) || Set.of(ALL_MESSAGES, USER_MENTIONS_ONLY, USER_AND_GROUP_MENTIONS_ONLY)
                     .contains(unreadCount);
-            deferredSubscriptions.updateMany(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)),
-                    alerted(now, Updates.inc(SubscriptionFields.UNREAD, counts ? 1 : 0), Updates.inc(SubscriptionFields.USER_MENTIONS, 1)));
+            writes.add(new UpdateManyModel<>(Filters.and(inRoom, Filters.in(SubscriptionFields.USER_ID, mentioned)),
+                    alerted(now, Updates.inc(SubscriptionFields.UNREAD, counts ? 1 : 0), Updates.inc(SubscriptionFields.USER_MENTIONS, 1))));
         }
         if (everyone) {
             boolean counts = alwaysCountsMentions(type) || Set.of(ALL_MESSAGES, GROUP_MENTIONS_ONLY, USER_AND_GROUP_MENTIONS_ONLY)
                     .contains(unreadCount);
-            deferredSubscriptions.updateMany(notNamed,
-                    alerted(now, Updates.inc(SubscriptionFields.UNREAD, counts ? 1 : 0), Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1)));
+            writes.add(new UpdateManyModel<>(notNamed,
+                    alerted(now, Updates.inc(SubscriptionFields.UNREAD, counts ? 1 : 0), Updates.inc(SubscriptionFields.GROUP_MENTIONS, 1))));
         }
         if (!everyone && ALL_MESSAGES.equals(unreadCount)) {
-            deferredSubscriptions.updateMany(notNamed, alerted(now, Updates.inc(SubscriptionFields.UNREAD, 1)));
+            writes.add(new UpdateManyModel<>(notNamed, alerted(now, Updates.inc(SubscriptionFields.UNREAD, 1))));
         }
         // the rest are alerted and see the room again, written only where that changes something
-        deferredSubscriptions.updateMany(Filters.and(others, Filters.or(Filters.ne(SubscriptionFields.ALERT, true),
-                Filters.ne(SubscriptionFields.OPEN, true))), alerted(now));
+        writes.add(new UpdateManyModel<>(Filters.and(others, Filters.or(Filters.ne(SubscriptionFields.ALERT, true),
+                Filters.ne(SubscriptionFields.OPEN, true))), alerted(now)));
         // the sender has seen the room up to their own message
-        deferredSubscriptions.updateOne(Filters.and(inRoom, Filters.eq(SubscriptionFields.USER_ID, senderId)), Updates.combine(
+        writes.add(new UpdateOneModel<>(Filters.and(inRoom, Filters.eq(SubscriptionFields.USER_ID, senderId)), Updates.combine(
                 Updates.set(SubscriptionFields.OPEN, true), Updates.set(SubscriptionFields.ALERT, false),
                 Updates.set(SubscriptionFields.UNREAD, 0), Updates.set(SubscriptionFields.USER_MENTIONS, 0),
                 Updates.set(SubscriptionFields.GROUP_MENTIONS, 0), Updates.set(SubscriptionFields.LAST_SEEN, now),
-                Updates.set(SubscriptionFields.UPDATED_AT, now)));
+                Updates.set(SubscriptionFields.UPDATED_AT, now))));
+        deferredSubscriptions.bulkWrite(writes);
     }
 
     private static Bson alerted(Date now, Bson... more) {
