@@ -1,6 +1,5 @@
 package chat.caravan.bench;
 
-import java.security.SecureRandom;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import chat.caravan.common.model.Ids;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -31,8 +31,10 @@ import org.bson.Document;
  */
 final class StoreWrites implements AutoCloseable {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ID_CHARS = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
+    /**
+     * As WriteDurability defers a post's writes on the embedded store; WriteDurability itself is not used here, as it
+     * asks the store through MongoConfiguration, which brings Spring and Micrometer onto the generator's classpath.
+     */
     private static final WriteConcern DEFERRED = WriteConcern.W1.withJournal(false);
 
     private final MongoClient client;
@@ -56,7 +58,7 @@ final class StoreWrites implements AutoCloseable {
         writers.execute(() -> {
             try {
                 Date now = new Date();
-                Document message = new Document("_id", id()).append("rid", rid).append("msg", text).append("ts", now)
+                Document message = new Document("_id", Ids.random()).append("rid", rid).append("msg", text).append("ts", now)
                         .append("u", new Document("_id", sender.id()).append("username", sender.username())
                                 .append("name", sender.username()))
                         .append("_updatedAt", now).append("mentions", List.of()).append("channels", List.of())
@@ -75,14 +77,6 @@ final class StoreWrites implements AutoCloseable {
                 failed.incrementAndGet();
             }
         });
-    }
-
-    private static String id() {
-        char[] id = new char[17];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
-        }
-        return new String(id);
     }
 
     @Override
