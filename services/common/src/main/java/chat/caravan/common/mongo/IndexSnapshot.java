@@ -238,6 +238,7 @@ final class IndexSnapshot {
             Map<String, Section> sections = new HashMap<>();
             In reader = new In(in);
             while (in.readBoolean()) {
+                reader.newSection();
                 String namespace = in.readUTF();
                 long documents = in.readLong();
                 int count = in.readInt();
@@ -381,9 +382,28 @@ final class IndexSnapshot {
     static final class In {
         private final DataInputStream in;
         private byte[] buffer = new byte[256];
+        /** The positions read in the current collection's section, each kept once however many indexes name it. */
+        private Map<Object, Object> positions = new HashMap<>();
 
         In(DataInputStream in) {
             this.in = in;
+        }
+
+        /** A new collection's section begins: its positions are its own. */
+        void newSection() {
+            positions = new HashMap<>();
+        }
+
+        /**
+         * The one instance of {@code position} in this section: a collection's indexes name the same documents, and
+         * read back apart each would hold its own copy of every id (with a million messages, 64 MB per index).
+         */
+        Object position(Object position) {
+            if (position == null) {
+                return null;
+            }
+            Object known = positions.putIfAbsent(position, position);
+            return known != null ? known : position;
         }
 
         int readInt() throws IOException {
@@ -395,6 +415,11 @@ final class IndexSnapshot {
         }
 
         KeyValue readKey() throws IOException {
+            return readKey(null);
+        }
+
+        /** A key; with {@code firstValues}, a compound key's first value is the one instance of it those hold. */
+        KeyValue readKey(Map<Object, Object> firstValues) throws IOException {
             int size = in.readInt();
             if (size == 1) {
                 return new KeyValue(readValue());
@@ -402,6 +427,13 @@ final class IndexSnapshot {
             List<Object> values = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 values.add(readValue());
+            }
+            if (firstValues != null && values.get(0) != null) {
+                Object first = values.get(0);
+                Object known = firstValues.putIfAbsent(first, first);
+                if (known != null) {
+                    values.set(0, known);
+                }
             }
             return new KeyValue(values);
         }

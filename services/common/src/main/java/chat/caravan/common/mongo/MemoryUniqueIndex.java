@@ -1,5 +1,6 @@
 package chat.caravan.common.mongo;
 
+import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,26 @@ import de.bwaldvogel.mongo.bson.Document;
  * <p>It also serves a query that names more fields than its keys ({@code {_id: x, rid: r}}): the keys find the
  * document, the other conditions are checked on it. mongo-java-server's unique indexes serve only a query of exactly
  * their keys, so such a query read the whole collection.
+ *
+ * <p>A single-field index keys its map by the value itself rather than by a one-value {@link KeyValue} (which wraps it
+ * in a list): with a million messages that is 64 MB less of the heap, and the {@code _id} index's key and position are
+ * then one object.
  */
 final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements IndexSnapshot.Snapshotted {
 
-    /** Replaced only while the store opens, by contents a snapshot holds. */
-    private Map<KeyValue, Object> positions = new ConcurrentHashMap<>();
+    /** Stands for a null key value, which the map cannot hold. */
+    private static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    /**
+     * Positions by key: the key's only value for a single-field index (see {@link #mapKey}), else the key. Replaced
+     * only while the store opens, by contents a snapshot holds.
+     */
+    private Map<Object, Object> positions = new ConcurrentHashMap<>();
 
     MemoryUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
@@ -55,24 +71,45 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
         return keyed;
     }
 
+    /** What the map is keyed by: a one-value key's value (the same equality: a one-element list's), else the key. */
+    private static Object mapKey(KeyValue key) {
+        if (key.size() != 1) {
+            return key;
+        }
+        Object value = key.get(0);
+        return value == null ? NULL : value;
+    }
+
+    /** The key a map key stands for. */
+    private static KeyValue keyOf(Object mapKey) {
+        if (mapKey instanceof KeyValue key) {
+            return key;
+        }
+        return new KeyValue(java.util.Collections.singletonList(mapKey == NULL ? null : mapKey));
+    }
+
     @Override
     protected Object removeDocument(KeyValue key) {
-        return positions.remove(key);
+        return positions.remove(mapKey(key));
     }
 
     @Override
     protected boolean putKeyPosition(KeyValue key, Object position) {
-        return positions.putIfAbsent(key, position) == null;
+        Object mapKey = mapKey(key);
+        // the _id index's position is its key's value: one object, not two equal ones
+        return positions.putIfAbsent(mapKey, mapKey.equals(position) ? mapKey : position) == null;
     }
 
     @Override
     protected Iterable<Map.Entry<KeyValue, Object>> getIterable() {
-        return positions.entrySet();
+        return () -> positions.entrySet().stream()
+                .<Map.Entry<KeyValue, Object>>map(entry -> new AbstractMap.SimpleImmutableEntry<>(keyOf(entry.getKey()), entry.getValue()))
+                .iterator();
     }
 
     @Override
     protected Object getPosition(KeyValue key) {
-        return positions.get(key);
+        return positions.get(mapKey(key));
     }
 
     @Override
@@ -99,11 +136,12 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
     @Override
     public void writeTo(IndexSnapshot.Out out) throws java.io.IOException {
         out.writeInt(positions.size());
-        for (Map.Entry<KeyValue, Object> entry : positions.entrySet()) {
-            KeyValue key = entry.getKey();
+        for (Map.Entry<Object, Object> entry : positions.entrySet()) {
+            KeyValue key = keyOf(entry.getKey());
             out.writeKey(key);
             Object position = entry.getValue();
-            boolean same = key.size() == 1 && position.equals(key.get(0)) && position.getClass() == key.get(0).getClass();
+            boolean same = key.size() == 1 && key.get(0) != null && position.equals(key.get(0))
+                    && position.getClass() == key.get(0).getClass();
             out.writeInt(same ? 1 : 0);
             if (!same) {
                 out.writeValue(position);
@@ -111,13 +149,21 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
         }
     }
 
-    static Map<KeyValue, Object> readFrom(IndexSnapshot.In in) throws java.io.IOException {
+    /** What {@link #writeTo} wrote, keyed as {@link #positions} is; positions are shared with the collection's other indexes. */
+    static Map<Object, Object> readFrom(IndexSnapshot.In in) throws java.io.IOException {
         int size = in.readInt();
-        Map<KeyValue, Object> positions = new ConcurrentHashMap<>(Math.max(16, size * 4 / 3 + 1));
+        Map<Object, Object> positions = new ConcurrentHashMap<>(Math.max(16, size * 4 / 3 + 1));
         for (int i = 0; i < size; i++) {
-            KeyValue key = in.readKey();
-            Object position = in.readInt() == 1 ? key.get(0) : in.readValue();
-            positions.put(key, position);
+            Object mapKey = mapKey(in.readKey());
+            Object position;
+            if (in.readInt() == 1) {
+                // the position is the key's value: one object for both, and the one the other indexes share
+                position = in.position(mapKey);
+                mapKey = position;
+            } else {
+                position = in.position(in.readValue());
+            }
+            positions.put(mapKey, position);
         }
         return positions;
     }
@@ -125,6 +171,6 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
     @Override
     @SuppressWarnings("unchecked")
     public void restore(Object contents) {
-        positions = (Map<KeyValue, Object>) contents;
+        positions = (Map<Object, Object>) contents;
     }
 }

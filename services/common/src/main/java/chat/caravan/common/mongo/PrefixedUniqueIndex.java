@@ -4,7 +4,6 @@ import java.util.Map;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
-import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 
@@ -108,7 +107,7 @@ final class PrefixedUniqueIndex extends Index<Object> implements IndexSnapshot.S
     }
 
     /** What a snapshot holds of it: the unique index's contents and the prefix's. */
-    record Contents(Map<KeyValue, Object> unique, SecondaryIndex.Contents prefix) {
+    record Contents(Map<Object, Object> unique, SecondaryIndex.Contents prefix) {
     }
 
     /** What {@link #writeTo} wrote. */

@@ -32,9 +32,31 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     private static final String ID = "_id";
 
     private final boolean compound;
-    private Map<KeyValue, Set<Object>> byKey = new HashMap<>();
-    private Map<Object, Set<Object>> byFirst = new HashMap<>();
+    /**
+     * Positions by key: the position itself while one document has the key (with a million messages, nearly every
+     * (room, ts) key), a {@link Positions} set once several do.
+     */
+    private Map<KeyValue, Object> byKey = new HashMap<>();
+    /** A compound index's positions by the value of its first field; the keys share that value's one instance. */
+    private Map<Object, First> byFirst = new HashMap<>();
     private long count;
+
+    /** The positions of a key that several documents have (a class of its own: a position is never one). */
+    private static final class Positions extends HashSet<Object> {
+        Positions() {
+            super(4);
+        }
+    }
+
+    /** One value of a compound index's first field: the instance its keys share, and its documents' positions. */
+    private static final class First {
+        final Object value;
+        final Set<Object> positions = new HashSet<>();
+
+        First(Object value) {
+            this.value = value;
+        }
+    }
 
     SecondaryIndex(String name, List<IndexKey> keys) {
         // declared sparse: a document the index has nothing for is no inconsistency to the store
@@ -60,11 +82,34 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
 
     private void link(Document document, Object position) {
         for (KeyValue key : getKeyValues(document)) {
-            byKey.computeIfAbsent(key, k -> new HashSet<>()).add(position);
             if (compound) {
-                byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).add(position);
+                First first = byFirst.computeIfAbsent(key.get(0), First::new);
+                first.positions.add(position);
+                key = sharingFirst(key, first.value);
+            }
+            Object current = byKey.get(key);
+            if (current == null) {
+                byKey.put(key, position);
+            } else if (current instanceof Positions positions) {
+                positions.add(position);
+            } else if (!current.equals(position)) {
+                Positions positions = new Positions();
+                positions.add(current);
+                positions.add(position);
+                byKey.put(key, positions);
             }
         }
+    }
+
+    /** {@code key} with {@code first} (an equal value) as its first value, so that a room's keys hold one room id. */
+    private static KeyValue sharingFirst(KeyValue key, Object first) {
+        if (key.get(0) == first) {
+            return key;
+        }
+        List<Object> values = new ArrayList<>(key.size());
+        key.forEach(values::add);
+        values.set(0, first);
+        return new KeyValue(values);
     }
 
     @Override
@@ -80,17 +125,29 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
 
     private void unlink(Document document, Object position) {
         for (KeyValue key : getKeyValues(document)) {
-            drop(byKey, key, position);
+            Object current = byKey.get(key);
+            if (current instanceof Positions positions) {
+                if (positions.remove(position) && positions.size() == 1) {
+                    byKey.put(key, positions.iterator().next());
+                }
+            } else if (current != null && current.equals(position)) {
+                byKey.remove(key);
+            }
             if (compound) {
-                drop(byFirst, key.get(0), position);
+                First first = byFirst.get(key.get(0));
+                if (first != null && first.positions.remove(position) && first.positions.isEmpty()) {
+                    byFirst.remove(key.get(0));
+                }
             }
         }
     }
 
-    private static <K> void drop(Map<K, Set<Object>> map, K key, Object position) {
-        Set<Object> positions = map.get(key);
-        if (positions != null && positions.remove(position) && positions.isEmpty()) {
-            map.remove(key);
+    /** Adds the positions {@code entry} (a {@link #byKey} value, or null) stands for to {@code into}. */
+    private static void collect(Object entry, Set<Object> into) {
+        if (entry instanceof Positions positions) {
+            into.addAll(positions);
+        } else if (entry != null) {
+            into.add(entry);
         }
     }
 
@@ -115,11 +172,14 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         Set<Object> positions = new LinkedHashSet<>();
         if (full) {
             for (List<Object> combination : combinations(values)) {
-                positions.addAll(byKey.getOrDefault(new KeyValue(combination).normalized(), Set.of()));
+                collect(byKey.get(new KeyValue(combination).normalized()), positions);
             }
         } else {
             for (Object value : values.get(0)) {
-                positions.addAll(byFirst.getOrDefault(new KeyValue(value).normalized().get(0), Set.of()));
+                First first = byFirst.get(new KeyValue(value).normalized().get(0));
+                if (first != null) {
+                    positions.addAll(first.positions);
+                }
             }
         }
         List<Object> ordered = new ArrayList<>(positions);
@@ -213,32 +273,45 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     public synchronized void writeTo(IndexSnapshot.Out out) throws java.io.IOException {
         out.writeLong(count);
         out.writeInt(byKey.size());
-        for (Map.Entry<KeyValue, Set<Object>> entry : byKey.entrySet()) {
+        for (Map.Entry<KeyValue, Object> entry : byKey.entrySet()) {
             out.writeKey(entry.getKey());
-            out.writeInt(entry.getValue().size());
-            for (Object position : entry.getValue()) {
-                out.writeValue(position);
+            if (entry.getValue() instanceof Positions positions) {
+                out.writeInt(positions.size());
+                for (Object position : positions) {
+                    out.writeValue(position);
+                }
+            } else {
+                out.writeInt(1);
+                out.writeValue(entry.getValue());
             }
         }
     }
 
-    /** What a snapshot holds of a secondary index: its document count and its positions by key. */
-    record Contents(long count, Map<KeyValue, Set<Object>> byKey) {
+    /** What a snapshot holds of a secondary index: its document count and its positions by key, as {@link #byKey} holds them. */
+    record Contents(long count, Map<KeyValue, Object> byKey) {
     }
 
-    /** What {@link #writeTo} wrote. */
+    /**
+     * What {@link #writeTo} wrote. Positions are the instances the collection's other indexes share, and the keys of a
+     * compound index share one instance of each first value.
+     */
     static Contents readFrom(IndexSnapshot.In in) throws java.io.IOException {
         long count = in.readLong();
         int keys = in.readInt();
-        Map<KeyValue, Set<Object>> byKey = new HashMap<>(Math.max(16, keys * 4 / 3 + 1));
+        Map<KeyValue, Object> byKey = new HashMap<>(Math.max(16, keys * 4 / 3 + 1));
+        Map<Object, Object> firstValues = new HashMap<>();
         for (int i = 0; i < keys; i++) {
-            KeyValue key = in.readKey();
+            KeyValue key = in.readKey(firstValues);
             int size = in.readInt();
-            Set<Object> positions = new HashSet<>(Math.max(2, size * 4 / 3 + 1));
-            for (int p = 0; p < size; p++) {
-                positions.add(in.readValue());
+            if (size == 1) {
+                byKey.put(key, in.position(in.readValue()));
+            } else {
+                Positions positions = new Positions();
+                for (int p = 0; p < size; p++) {
+                    positions.add(in.position(in.readValue()));
+                }
+                byKey.put(key, positions);
             }
-            byKey.put(key, positions);
         }
         return new Contents(count, byKey);
     }
@@ -250,7 +323,7 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         byKey = read.byKey();
         byFirst = new HashMap<>();
         if (compound) {
-            byKey.forEach((key, positions) -> byFirst.computeIfAbsent(key.get(0), k -> new HashSet<>()).addAll(positions));
+            byKey.forEach((key, positions) -> collect(positions, byFirst.computeIfAbsent(key.get(0), First::new).positions));
         }
     }
 }
