@@ -56,16 +56,28 @@ final class IndexSnapshot {
     static final String TOKEN_MAP = "caravan.indexSnapshot";
     private static final String TOKEN_KEY = "token";
     private static final int MAGIC = 0x43_49_44_58;
-    private static final int FORMAT = 1;
+    /** 2: the oplog's entry sizes follow the collections. */
+    private static final int FORMAT = 2;
 
     /** Index contents by collection namespace, then by index signature; empty when nothing was loaded. */
     private final Map<String, Section> sections;
+    /** The sizes of the oplog's entries on disk at the stop, or null when nothing was loaded. */
+    private final MongoShapedOplog.Sizes oplogSizes;
 
     private record Section(long documents, Map<String, Object> indexes) {
     }
 
-    private IndexSnapshot(Map<String, Section> sections) {
+    private record Contents(Map<String, Section> sections, MongoShapedOplog.Sizes oplogSizes) {
+    }
+
+    private IndexSnapshot(Map<String, Section> sections, MongoShapedOplog.Sizes oplogSizes) {
         this.sections = sections;
+        this.oplogSizes = oplogSizes;
+    }
+
+    /** The sizes of the oplog's entries as the store holds them, or null when the snapshot has none. */
+    MongoShapedOplog.Sizes oplogSizes() {
+        return oplogSizes;
     }
 
     /** The file beside the store file {@code dataFile} that holds its snapshot. */
@@ -81,22 +93,21 @@ final class IndexSnapshot {
     static IndexSnapshot load(MVStore store, Path file) {
         MVMap<String, String> tokens = store.openMap(TOKEN_MAP);
         String token = tokens.remove(TOKEN_KEY);
-        Map<String, Section> sections = Map.of();
+        Contents contents = null;
         if (token != null && Files.isRegularFile(file)) {
             long started = System.nanoTime();
             try {
-                sections = read(file, token);
-                if (sections != null) {
-                    LOG.info("Embedded store: indexes of {} collections loaded from {} in {} ms", sections.size(),
-                            file.getFileName(), (System.nanoTime() - started) / 1_000_000);
+                contents = read(file, token);
+                if (contents != null) {
+                    LOG.info("Embedded store: indexes of {} collections loaded from {} in {} ms",
+                            contents.sections().size(), file.getFileName(), (System.nanoTime() - started) / 1_000_000);
                 } else {
                     LOG.info("Embedded store: {} was taken from other data; the indexes are rebuilt", file.getFileName());
-                    sections = Map.of();
                 }
             } catch (IOException | RuntimeException unreadable) {
                 LOG.warn("Embedded store: {} cannot be read ({}); the indexes are rebuilt", file.getFileName(),
                         unreadable.toString());
-                sections = Map.of();
+                contents = null;
             }
         } else if (Files.exists(file)) {
             LOG.info("Embedded store: {} does not match the data (the store was not stopped cleanly after it was taken);"
@@ -108,11 +119,11 @@ final class IndexSnapshot {
             LOG.warn("Embedded store: cannot delete {} ({}); its token is gone from the store, so it will not be used",
                     file, e.toString());
         }
-        return new IndexSnapshot(sections);
+        return contents == null ? empty() : new IndexSnapshot(contents.sections(), contents.oplogSizes());
     }
 
     static IndexSnapshot empty() {
-        return new IndexSnapshot(Map.of());
+        return new IndexSnapshot(Map.of(), null);
     }
 
     /**
@@ -129,11 +140,12 @@ final class IndexSnapshot {
 
     /**
      * Writes the indexes of {@code collections} to {@code file} and puts its token in {@code store}, whose close then
-     * commits it. Called at a clean stop, when no command runs any more. {@code writeStamp} counts the writes begun,
-     * -1 while one runs. Returns false, leaving no token, when a write ran or began while it was taken or the file could
-     * not be written.
+     * commits it, with the sizes of the oplog's entries. Called at a clean stop, when no command runs any more.
+     * {@code writeStamp} counts the writes begun, -1 while one runs. Returns false, leaving no token, when a write ran or
+     * began while it was taken or the file could not be written.
      */
     static boolean save(MVStore store, Path file, List<ScanReportingCollection> collections,
+                        java.util.function.Supplier<MongoShapedOplog.Sizes> oplogSizes,
                         java.util.function.LongSupplier writeStamp) {
         long started = System.nanoTime();
         long writes = writeStamp.getAsLong();
@@ -165,6 +177,13 @@ final class IndexSnapshot {
                 }
             }
             out.writeBoolean(false);
+            // -1: no oplog ran, so its entries' sizes are not known (the next open reads them back)
+            MongoShapedOplog.Sizes sizes = oplogSizes.get();
+            out.writeInt(sizes == null ? -1 : sizes.positions().length);
+            for (int i = 0; sizes != null && i < sizes.positions().length; i++) {
+                out.writeLong(sizes.positions()[i]);
+                out.writeInt(sizes.bytes()[i]);
+            }
             out.flush();
             out.writeLong(crc.getValue());
             out.flush();
@@ -224,7 +243,7 @@ final class IndexSnapshot {
         return true;
     }
 
-    private static Map<String, Section> read(Path file, String token) throws IOException {
+    private static Contents read(Path file, String token) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             CRC32 crc = new CRC32();
             CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 20), crc);
@@ -249,11 +268,18 @@ final class IndexSnapshot {
                 }
                 sections.put(namespace, new Section(documents, indexes));
             }
+            int entries = in.readInt();
+            long[] positions = new long[Math.max(entries, 0)];
+            int[] bytes = new int[positions.length];
+            for (int i = 0; i < entries; i++) {
+                positions[i] = in.readLong();
+                bytes[i] = in.readInt();
+            }
             long computed = crc.getValue();
             if (in.readLong() != computed) {
                 throw new IOException("checksum mismatch");
             }
-            return sections;
+            return new Contents(sections, entries < 0 ? null : new MongoShapedOplog.Sizes(positions, bytes));
         }
     }
 

@@ -54,6 +54,8 @@ public class ReplicaSetH2Backend extends H2Backend {
     private final GroupCommit commits;
     /** Where the indexes are saved at a clean stop (see {@link IndexSnapshot}). */
     private Path snapshotFile;
+    /** The snapshot the store opened with: the oplog takes its entries' sizes from it. */
+    private IndexSnapshot openedWith = IndexSnapshot.empty();
     /** Commands that may write: how many began, and how many are running (the snapshot is taken only between them). */
     private final java.util.concurrent.atomic.AtomicLong writesBegun = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger writesRunning = new java.util.concurrent.atomic.AtomicInteger();
@@ -67,10 +69,12 @@ public class ReplicaSetH2Backend extends H2Backend {
                                     StoreCredentials credentials) {
         MVStore store = open(fileName);
         Path snapshotFile = IndexSnapshot.fileFor(Path.of(fileName));
-        SNAPSHOT.set(IndexSnapshot.load(store, snapshotFile));
+        IndexSnapshot snapshot = IndexSnapshot.load(store, snapshotFile);
+        SNAPSHOT.set(snapshot);
         try {
             ReplicaSetH2Backend backend = new ReplicaSetH2Backend(store, oplogEntries, oplogBytes, oplogMemory, credentials);
             backend.snapshotFile = snapshotFile;
+            backend.openedWith = snapshot;
             return backend;
         } catch (RuntimeException failed) {
             store.closeImmediately();
@@ -124,7 +128,8 @@ public class ReplicaSetH2Backend extends H2Backend {
         if (snapshotFile != null && !getMvStore().isClosed()) {
             java.util.List<ScanReportingCollection> collections = new java.util.ArrayList<>();
             indexedDatabases().forEach(database -> collections.addAll(database.collections()));
-            IndexSnapshot.save(getMvStore(), snapshotFile, collections, this::writeStamp);
+            IndexSnapshot.save(getMvStore(), snapshotFile, collections, () -> oplog != null ? oplog.sizes() : null,
+                    this::writeStamp);
         }
         super.close();
     }
@@ -143,7 +148,10 @@ public class ReplicaSetH2Backend extends H2Backend {
     @Override
     protected Oplog createOplog() {
         MVMap<Long, Object> stored = getMvStore().openMap(OPLOG_MAP);
-        oplog = new MongoShapedOplog(this, stored, getCursorRegistry(), oplogEntries, oplogBytes, oplogMemory);
+        // the sizes a snapshot kept describe the oplog only as the store opened, before any write
+        MongoShapedOplog.Sizes known = openedWith.oplogSizes();
+        openedWith = IndexSnapshot.empty();
+        oplog = new MongoShapedOplog(this, stored, getCursorRegistry(), oplogEntries, oplogBytes, oplogMemory, known);
         return oplog;
     }
 

@@ -131,6 +131,16 @@ class EmbeddedChangeStreamTest {
 
     @Test
     void aStreamResumesAcrossARestartOfTheStore() {
+        resumesAcrossARestart(false);
+    }
+
+    @Test
+    void aStreamResumesAcrossARestartWithoutTheIndexSnapshot() {
+        // as after a crash: the oplog's entries are read back instead of their sizes coming with the snapshot
+        resumesAcrossARestart(true);
+    }
+
+    private void resumesAcrossARestart(boolean withoutSnapshot) {
         BsonDocument resumeToken;
         try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> stream = rooms.watch().cursor()) {
             rooms.insertOne(new Document("_id", "before"));
@@ -140,6 +150,13 @@ class EmbeddedChangeStreamTest {
         rooms.insertOne(new Document("_id", "missed-2"));
         client.close();
         server.close();
+        if (withoutSnapshot) {
+            try {
+                java.nio.file.Files.delete(IndexSnapshot.fileFor(dataDir.resolve(EmbeddedMongoServer.DATA_FILE)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         server = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0);
         client = MongoClients.create(server.connectionString());
         rooms = client.getDatabase("rocketchat").getCollection("rocketchat_room");

@@ -122,11 +122,11 @@ class EmbeddedIndexSnapshotTest {
         org.h2.mvstore.MVStore store = org.h2.mvstore.MVStore.open(null);
         try {
             java.util.Iterator<Long> stamps = List.of(7L, 8L).iterator();
-            assertThat(IndexSnapshot.save(store, file, List.of(), stamps::next)).as("a write began meanwhile").isFalse();
+            assertThat(IndexSnapshot.save(store, file, List.of(), () -> null, stamps::next)).as("a write began meanwhile").isFalse();
             assertThat(file).doesNotExist();
-            assertThat(IndexSnapshot.save(store, file, List.of(), () -> -1)).as("a write is running").isFalse();
+            assertThat(IndexSnapshot.save(store, file, List.of(), () -> null, () -> -1)).as("a write is running").isFalse();
             assertThat(store.<String, String>openMap(IndexSnapshot.TOKEN_MAP)).as("no token").isEmpty();
-            assertThat(IndexSnapshot.save(store, file, List.of(), () -> 8)).as("quiet").isTrue();
+            assertThat(IndexSnapshot.save(store, file, List.of(), () -> null, () -> 8)).as("quiet").isTrue();
             assertThat(file).exists();
             assertThat(store.<String, String>openMap(IndexSnapshot.TOKEN_MAP)).hasSize(1);
         } finally {
