@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -86,6 +87,40 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
             return key;
         }
         return new KeyValue(java.util.Collections.singletonList(mapKey == NULL ? null : mapKey));
+    }
+
+    /** A plain key (see {@link IndexKeys}) without mongo-java-server's general extraction. */
+    @Override
+    public java.util.Set<KeyValue> getKeyValues(Document document) {
+        java.util.Set<KeyValue> plain = IndexKeys.plain(keys(), document);
+        return plain != null ? plain : super.getKeyValues(document);
+    }
+
+    @Override
+    public synchronized void checkAdd(Document document, MongoCollection<Object> collection) {
+        java.util.Set<KeyValue> plain = IndexKeys.plain(keys(), document);
+        if (plain == null || plain.stream().anyMatch(key -> positions.containsKey(mapKey(key)))) {
+            // mongo-java-server's check, which words the duplicate key error as it always has
+            super.checkAdd(document, collection);
+        }
+    }
+
+    /**
+     * Adds a document with a plain key in one extraction, the check and the insert being one {@code putIfAbsent}
+     * (mongo-java-server extracted the keys three times per document: twice to check, once to add).
+     */
+    @Override
+    public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
+        java.util.Set<KeyValue> plain = IndexKeys.plain(keys(), document);
+        if (plain == null) {
+            super.add(document, position, collection);
+            return;
+        }
+        Object mapKey = mapKey(plain.iterator().next());
+        if (positions.putIfAbsent(mapKey, mapKey.equals(position) ? mapKey : position) != null) {
+            super.checkAdd(document, collection);
+            throw new IllegalStateException("duplicate key in index " + getName() + " not reported by its check");
+        }
     }
 
     @Override

@@ -93,7 +93,10 @@ final class ScanReportingCollection extends H2Collection {
                 readingOneVersion(() -> {
                     streamAllDocumentsWithPosition().forEach(stored -> {
                         for (Index<Object> index : indexes) {
-                            index.checkAdd(stored.getDocument(), this);
+                            // the store's own indexes refuse a duplicate in add itself
+                            if (!(index instanceof IndexSnapshot.Snapshotted)) {
+                                index.checkAdd(stored.getDocument(), this);
+                            }
                             index.add(stored.getDocument(), stored.getPosition(), this);
                         }
                     });

@@ -69,6 +69,13 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         return null;
     }
 
+    /** A plain key (see {@link IndexKeys}) without mongo-java-server's general extraction. */
+    @Override
+    public Set<KeyValue> getKeyValues(Document document) {
+        Set<KeyValue> plain = IndexKeys.plain(keys(), document);
+        return plain != null ? plain : super.getKeyValues(document);
+    }
+
     @Override
     public void checkAdd(Document document, MongoCollection<Object> collection) {
         // never a constraint

@@ -243,9 +243,14 @@ class EmbeddedSecondaryIndexTest {
                     .extracting(d -> d.get("_id")).isEqualTo(id);
         }
         assertThat(scans("big")).as("every query above was served by an index").isEqualTo(scansBefore);
-        // the unique index still refuses a duplicate
+        // the unique indexes still refuse a duplicate, with MongoDB's code and the key in the message
         assertThatThrownBy(() -> big.insertOne(new Document("_id", "dup").append("key", "k7")))
-                .isInstanceOf(MongoWriteException.class);
+                .isInstanceOfSatisfying(MongoWriteException.class, e -> assertThat(e.getCode()).isEqualTo(11000))
+                .hasMessageContaining("k7");
+        assertThatThrownBy(() -> big.insertOne(new Document("_id", "m000001").append("key", "fresh")))
+                .isInstanceOfSatisfying(MongoWriteException.class, e -> assertThat(e.getCode()).isEqualTo(11000))
+                .hasMessageContaining("m000001");
+        assertThat(big.find(Filters.eq("key", "fresh")).first()).as("nothing of the refused document is kept").isNull();
     }
 
     private static long scans(String collection) {
