@@ -21,8 +21,12 @@ public class PasswordHashing {
 
     static final int COST = 10;
 
-    /** Compared against when a login names nobody (or a user without a password), so every failure costs one bcrypt. */
-    private final String dummyHash = BCrypt.hashpw(sha256Hex("caravan-no-such-user"), BCrypt.gensalt("$2b", COST));
+    /**
+     * Compared against when a login names nobody (or a user without a password), so every failure costs one bcrypt:
+     * a hash of cost {@link #COST} of a random digest that was thrown away, fixed here rather than hashed at every start
+     * (a bcrypt on the start's critical path). A match with it never logs anyone in.
+     */
+    private final String dummyHash = "$2b$10$I2uZ6wufZue7xC08rRU/U.pYx/CzcaaEDQy.UA/ujYvwLG106xgQW";
     private final LongAdder verifications = new LongAdder();
 
     /** The bcrypt hash to store for a plain password. */

@@ -50,6 +50,10 @@ public class MongoConfiguration {
                 .build());
         if (embedded.server() == null) {
             requireReplicaSet(client, connection);
+        } else {
+            // one connection logs in before the services open theirs together: the client keeps the keys it derived,
+            // so the others do not each derive them again at the same time
+            client.getDatabase("admin").runCommand(new Document("ping", 1));
         }
         return client;
     }
