@@ -99,7 +99,7 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
     @Override
     public synchronized void checkAdd(Document document, MongoCollection<Object> collection) {
         java.util.Set<KeyValue> plain = IndexKeys.plain(keys(), document);
-        if (plain == null || plain.stream().anyMatch(key -> positions.containsKey(mapKey(key)))) {
+        if (plain == null || positions.containsKey(mapKey(plain.iterator().next()))) {
             // mongo-java-server's check, which words the duplicate key error as it always has
             super.checkAdd(document, collection);
         }
