@@ -116,8 +116,7 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
             super.add(document, position, collection);
             return;
         }
-        Object mapKey = mapKey(plain.iterator().next());
-        if (positions.putIfAbsent(mapKey, mapKey.equals(position) ? mapKey : position) != null) {
+        if (!put(mapKey(plain.iterator().next()), position)) {
             super.checkAdd(document, collection);
             throw new IllegalStateException("duplicate key in index " + getName() + " not reported by its check");
         }
@@ -130,9 +129,18 @@ final class MemoryUniqueIndex extends AbstractUniqueIndex<Object> implements Ind
 
     @Override
     protected boolean putKeyPosition(KeyValue key, Object position) {
-        Object mapKey = mapKey(key);
-        // the _id index's position is its key's value: one object, not two equal ones
-        return positions.putIfAbsent(mapKey, mapKey.equals(position) ? mapKey : position) == null;
+        return put(mapKey(key), position);
+    }
+
+    /**
+     * Maps {@code mapKey} to {@code position} unless it is mapped; false if it was. The {@code _id} index's key is its
+     * position: the position's instance stands for both, the one the collection's other indexes hold too.
+     */
+    private boolean put(Object mapKey, Object position) {
+        if (mapKey.equals(position) && mapKey.getClass() == position.getClass()) {
+            return positions.putIfAbsent(position, position) == null;
+        }
+        return positions.putIfAbsent(mapKey, position) == null;
     }
 
     @Override
