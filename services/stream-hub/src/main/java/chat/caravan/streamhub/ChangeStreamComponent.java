@@ -27,6 +27,8 @@ public class ChangeStreamComponent extends DefaultComponent {
     private final ChangeEvents events;
     private final BusClient bus;
     private final ChangeStreamMetrics metrics;
+    /** The consumers following a collection now. */
+    private final java.util.Set<ChangeStreamConsumer> following = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ChangeStreamComponent(MongoDatabase database, StreamPositions positions, PublisherLease lease,
             ChangeEvents events, BusClient bus, ChangeStreamMetrics metrics) {
@@ -50,7 +52,7 @@ public class ChangeStreamComponent extends DefaultComponent {
             @Override
             public Consumer createConsumer(Processor processor) {
                 return new ChangeStreamConsumer(this, processor, database.getCollection(collection), positions, lease,
-                        events, bus, metrics);
+                        events, bus, metrics, following);
             }
         };
     }

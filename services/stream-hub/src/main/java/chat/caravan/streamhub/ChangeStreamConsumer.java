@@ -2,6 +2,7 @@ package chat.caravan.streamhub;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import chat.caravan.common.bus.BusClient;
@@ -50,12 +51,15 @@ class ChangeStreamConsumer extends DefaultConsumer {
     private final ChangeStreamMetrics metrics;
     private volatile boolean running;
     private Thread thread;
+    /** Every consumer of the component following a collection, this one too while it runs. */
+    private final Set<ChangeStreamConsumer> following;
 
     ChangeStreamConsumer(Endpoint endpoint, Processor processor, MongoCollection<Document> collection,
             StreamPositions positions, PublisherLease lease, ChangeEvents events, BusClient bus,
-            ChangeStreamMetrics metrics) {
+            ChangeStreamMetrics metrics, Set<ChangeStreamConsumer> following) {
         super(endpoint, processor);
         this.metrics = metrics;
+        this.following = following;
         this.collection = collection;
         this.positions = positions;
         this.lease = lease;
@@ -69,17 +73,32 @@ class ChangeStreamConsumer extends DefaultConsumer {
         running = true;
         thread = new Thread(this::follow, "change-stream-" + collection.getNamespace().getCollectionName());
         thread.setDaemon(true);
+        following.add(this);
         thread.start();
     }
 
     @Override
     protected void doStop() throws Exception {
-        running = false;
+        if (getEndpoint().getCamelContext().isStopping()) {
+            // the whole application stops: every follower winds down now, so that their waits for the next change
+            // (up to half a second each, which an interrupt does not cut short) end together, not one after another
+            following.forEach(ChangeStreamConsumer::windDown);
+        }
+        windDown();
         if (thread != null) {
-            thread.interrupt();
             thread.join(TimeUnit.SECONDS.toMillis(10));
         }
+        following.remove(this);
         super.doStop();
+    }
+
+    /** Stops following: the thread ends after the event it is publishing or its wait for the next one. */
+    private void windDown() {
+        running = false;
+        Thread following = thread;
+        if (following != null) {
+            following.interrupt();
+        }
     }
 
     private void follow() {
