@@ -95,9 +95,9 @@ class ChangeStreamConsumer extends DefaultConsumer {
     /** Stops following: the thread ends after the event it is publishing or its wait for the next one. */
     private void windDown() {
         running = false;
-        Thread following = thread;
-        if (following != null) {
-            following.interrupt();
+        Thread follower = thread;
+        if (follower != null) {
+            follower.interrupt();
         }
     }
 

@@ -425,11 +425,16 @@ final class IndexSnapshot {
          * read back apart each would hold its own copy of every id (with a million messages, 64 MB per index).
          */
         Object position(Object position) {
-            if (position == null) {
+            return intern(positions, position);
+        }
+
+        /** The instance of {@code value} that {@code seen} holds, {@code value} itself when it is the first. */
+        private static Object intern(Map<Object, Object> seen, Object value) {
+            if (value == null) {
                 return null;
             }
-            Object known = positions.putIfAbsent(position, position);
-            return known != null ? known : position;
+            Object known = seen.putIfAbsent(value, value);
+            return known != null ? known : value;
         }
 
         int readInt() throws IOException {
@@ -454,12 +459,8 @@ final class IndexSnapshot {
             for (int i = 0; i < size; i++) {
                 values.add(readValue());
             }
-            if (firstValues != null && values.get(0) != null) {
-                Object first = values.get(0);
-                Object known = firstValues.putIfAbsent(first, first);
-                if (known != null) {
-                    values.set(0, known);
-                }
+            if (firstValues != null) {
+                values.set(0, intern(firstValues, values.get(0)));
             }
             return new KeyValue(values);
         }

@@ -121,6 +121,10 @@ public class MongoShapedOplog implements Oplog {
         } else {
             load();
         }
+        last = sizes.isEmpty() ? 0 : sizes.lastKey();
+        loadedLast = last;
+        trimmedBefore = sizes.isEmpty() ? 0 : sizes.firstKey();
+        trim();
     }
 
     /** The sizes of the entries on disk, oldest first (what a snapshot keeps of the oplog). */
@@ -148,14 +152,15 @@ public class MongoShapedOplog implements Oplog {
      */
     private void loadSizes(Sizes known) {
         for (int i = 0; i < known.positions().length; i++) {
-            sizes.put(known.positions()[i], known.bytes()[i]);
-            kept++;
-            keptBytes += known.bytes()[i];
+            keepSize(known.positions()[i], known.bytes()[i]);
         }
-        last = sizes.isEmpty() ? 0 : sizes.lastKey();
-        loadedLast = last;
-        trimmedBefore = sizes.isEmpty() ? 0 : sizes.firstKey();
-        trim();
+    }
+
+    /** Counts an entry found on disk at open. */
+    private void keepSize(long position, int bytes) {
+        sizes.put(position, bytes);
+        kept++;
+        keptBytes += bytes;
     }
 
     /** Reads the kept entries back: their sizes all, the newest of them into memory (only those are decoded). */
@@ -169,9 +174,7 @@ public class MongoShapedOplog implements Oplog {
             if (bson == null) {
                 continue;
             }
-            sizes.put(key, bson.length);
-            kept++;
-            keptBytes += bson.length;
+            keepSize(key, bson.length);
             if (!memoryFull) {
                 Entry entry = new Entry(namespaceOf(bson), bson);
                 if (memoryUsed + entry.heapBytes() <= memoryBytes || entries.isEmpty()) {
@@ -182,10 +185,6 @@ public class MongoShapedOplog implements Oplog {
                 }
             }
         }
-        last = sizes.isEmpty() ? 0 : sizes.lastKey();
-        loadedLast = last;
-        trimmedBefore = sizes.isEmpty() ? 0 : sizes.firstKey();
-        trim();
     }
 
     /** A stored value as an entry: BSON bytes as written now, or a document as older stores kept it. */

@@ -54,8 +54,8 @@ public class ReplicaSetH2Backend extends H2Backend {
     private final GroupCommit commits;
     /** Where the indexes are saved at a clean stop (see {@link IndexSnapshot}). */
     private Path snapshotFile;
-    /** The snapshot the store opened with: the oplog takes its entries' sizes from it. */
-    private IndexSnapshot openedWith = IndexSnapshot.empty();
+    /** The sizes of the oplog's entries the snapshot the store opened with kept, until the oplog takes them; or null. */
+    private MongoShapedOplog.Sizes oplogSizesAtOpen;
     /** Commands that may write: how many began, and how many are running (the snapshot is taken only between them). */
     private final java.util.concurrent.atomic.AtomicLong writesBegun = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger writesRunning = new java.util.concurrent.atomic.AtomicInteger();
@@ -74,7 +74,7 @@ public class ReplicaSetH2Backend extends H2Backend {
         try {
             ReplicaSetH2Backend backend = new ReplicaSetH2Backend(store, oplogEntries, oplogBytes, oplogMemory, credentials);
             backend.snapshotFile = snapshotFile;
-            backend.openedWith = snapshot;
+            backend.oplogSizesAtOpen = snapshot.oplogSizes();
             return backend;
         } catch (RuntimeException failed) {
             store.closeImmediately();
@@ -149,8 +149,8 @@ public class ReplicaSetH2Backend extends H2Backend {
     protected Oplog createOplog() {
         MVMap<Long, Object> stored = getMvStore().openMap(OPLOG_MAP);
         // the sizes a snapshot kept describe the oplog only as the store opened, before any write
-        MongoShapedOplog.Sizes known = openedWith.oplogSizes();
-        openedWith = IndexSnapshot.empty();
+        MongoShapedOplog.Sizes known = oplogSizesAtOpen;
+        oplogSizesAtOpen = null;
         oplog = new MongoShapedOplog(this, stored, getCursorRegistry(), oplogEntries, oplogBytes, oplogMemory, known);
         return oplog;
     }

@@ -93,10 +93,7 @@ final class ScanReportingCollection extends H2Collection {
                 readingOneVersion(() -> {
                     streamAllDocumentsWithPosition().forEach(stored -> {
                         for (Index<Object> index : indexes) {
-                            // the store's own indexes refuse a duplicate in add itself
-                            if (!(index instanceof IndexSnapshot.Snapshotted)) {
-                                index.checkAdd(stored.getDocument(), this);
-                            }
+                            index.checkAdd(stored.getDocument(), this);
                             index.add(stored.getDocument(), stored.getPosition(), this);
                         }
                     });

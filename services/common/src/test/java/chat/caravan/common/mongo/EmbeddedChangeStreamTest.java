@@ -151,11 +151,7 @@ class EmbeddedChangeStreamTest {
         client.close();
         server.close();
         if (withoutSnapshot) {
-            try {
-                java.nio.file.Files.delete(IndexSnapshot.fileFor(dataDir.resolve(EmbeddedMongoServer.DATA_FILE)));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            StoreFiles.deleteIndexSnapshot(dataDir);
         }
         server = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0);
         client = MongoClients.create(server.connectionString());

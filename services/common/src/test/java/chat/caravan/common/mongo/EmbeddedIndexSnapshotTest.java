@@ -135,7 +135,7 @@ class EmbeddedIndexSnapshotTest {
     }
 
     private static Path snapshot(Path dir) {
-        return IndexSnapshot.fileFor(dir.resolve(EmbeddedMongoServer.DATA_FILE));
+        return StoreFiles.indexSnapshot(dir);
     }
 
     private static Document message(int i, String rid) {

@@ -131,11 +131,7 @@ class EmbeddedOplogBoundsTest {
         // reopened after a clean stop (the entries' sizes come with the index snapshot), then as after a crash (read back)
         for (boolean crash : new boolean[] {false, true}) {
             if (crash) {
-                try {
-                    java.nio.file.Files.delete(IndexSnapshot.fileFor(dataDir.resolve(EmbeddedMongoServer.DATA_FILE)));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                StoreFiles.deleteIndexSnapshot(dataDir);
             }
             EmbeddedMongoServer reopened = EmbeddedMongoServer.start(dataDir, "127.0.0.1", 0, 50_000, DISK, MEMORY);
             try {

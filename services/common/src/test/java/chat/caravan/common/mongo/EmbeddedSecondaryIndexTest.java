@@ -77,11 +77,7 @@ class EmbeddedSecondaryIndexTest {
         assertSameAnswers();
         client.close();
         server.close();
-        try {
-            java.nio.file.Files.delete(IndexSnapshot.fileFor(dataDir.resolve(EmbeddedMongoServer.DATA_FILE)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        StoreFiles.deleteIndexSnapshot(dataDir);
         open();
         // rebuilt from the documents
         assertSameAnswers();
@@ -218,11 +214,7 @@ class EmbeddedSecondaryIndexTest {
             client.close();
             server.close();
             if (!fromSnapshot) {
-                try {
-                    java.nio.file.Files.delete(IndexSnapshot.fileFor(dataDir.resolve(EmbeddedMongoServer.DATA_FILE)));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                StoreFiles.deleteIndexSnapshot(dataDir);
             }
             open();
             assertThat(server.restoredIndexes() > 0).as("indexes loaded from the snapshot").isEqualTo(fromSnapshot);
