@@ -38,6 +38,8 @@ final class ScanReportingCollection extends H2Collection {
     private static final Logger LOG = LoggerFactory.getLogger(ScanReportingCollection.class);
     /** Below this many documents a scan is as cheap as an index and is not reported. */
     static final int REPORTED_FROM = 1000;
+    /** From this many documents, rebuilding a collection's indexes at open is logged with its time (a slow start's cause). */
+    private static final int LOGGED_BUILD_FROM = 20_000;
     /** Scans by collection, for the metric. */
     static final Map<String, LongAdder> SCANS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
@@ -90,6 +92,7 @@ final class ScanReportingCollection extends H2Collection {
         }
         if (!indexes.isEmpty()) {
             try {
+                long began = System.nanoTime();
                 readingOneVersion(() -> {
                     streamAllDocumentsWithPosition().forEach(stored -> {
                         for (Index<Object> index : indexes) {
@@ -99,6 +102,10 @@ final class ScanReportingCollection extends H2Collection {
                     });
                     return null;
                 });
+                if (documents >= LOGGED_BUILD_FROM) {
+                    LOG.info("Embedded store: {} index(es) of {} built from its {} documents in {} ms", indexes.size(),
+                            getCollectionName(), documents, (System.nanoTime() - began) / 1_000_000);
+                }
             } catch (MongoServerError e) {
                 throw new IndexBuildFailedException(e, this);
             }
