@@ -40,6 +40,8 @@ final class ScanReportingCollection extends H2Collection {
     static final int REPORTED_FROM = 1000;
     /** From this many documents, rebuilding a collection's indexes at open is logged with its time (a slow start's cause). */
     private static final int LOGGED_BUILD_FROM = 20_000;
+    /** Queries read in an index's order up to their limit (see {@link #queryDocuments}). */
+    static final LongAdder ORDERED = new LongAdder();
     /** Scans by collection, for the metric. */
     static final Map<String, LongAdder> SCANS = new ConcurrentHashMap<>();
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
@@ -162,7 +164,43 @@ final class ScanReportingCollection extends H2Collection {
     @Override
     protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
             Document fieldSelector) {
-        return super.queryDocuments(flattened(query), orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        Document flat = flattened(query);
+        List<Object> ordered = limit > 0 ? inIndexOrder(flat, orderBy) : null;
+        if (ordered != null) {
+            ORDERED.increment();
+            // read in the sort's order until the limit is reached, instead of reading every document found and sorting
+            return matchDocumentsFromStream(flat, ordered.stream().map(this::getDocument).filter(java.util.Objects::nonNull),
+                    numberToSkip, limit, batchSize, null, fieldSelector);
+        }
+        return super.queryDocuments(flat, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /**
+     * The positions of the documents {@code query} may match in the order of {@code orderBy}, when a non-unique index
+     * that serves the query can give that order (see {@link SecondaryIndex#inKeyOrder}); else null. A query a unique
+     * index serves (by {@code _id}) finds its few documents there, as before.
+     */
+    private List<Object> inIndexOrder(Document query, Document orderBy) {
+        if (orderBy == null || orderBy.size() != 1) {
+            return null;
+        }
+        String field = orderBy.keySet().iterator().next();
+        if (!(orderBy.get(field) instanceof Number direction) || direction.intValue() == 0) {
+            return null;
+        }
+        for (Index<Object> index : getIndexes()) {
+            if (!index.canHandle(query)) {
+                continue;
+            }
+            if (!(index instanceof SecondaryIndex secondary)) {
+                return null;
+            }
+            List<Object> positions = secondary.inKeyOrder(query, field, direction.intValue() < 0);
+            if (positions != null) {
+                return positions;
+            }
+        }
+        return null;
     }
 
     /** {@code query} with its top-level {@code $and} (nested ones too) merged into it where the fields allow. */

@@ -26,6 +26,10 @@ import de.bwaldvogel.mongo.bson.Document;
  * <p>It serves a query whose first indexed field is matched by a value or an {@code $in} (a compound index by its
  * first field alone, like MongoDB's index prefix, or by all its fields); the store then applies the whole query to the
  * documents found. Positions come back in the store's natural order, as a collection scan would return them.
+ *
+ * <p>A two-field index also gives one value's documents in the order of its second field ({@link #inKeyOrder}), so
+ * that a query sorted by that field with a limit (a room's latest messages: {@code {rid: r}} sorted by {@code ts},
+ * limit 50) reads the documents it returns instead of all the room's.
  */
 final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapshotted {
 
@@ -33,25 +37,36 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
 
     private final boolean compound;
     /**
-     * Positions by key: the position itself while one document has the key (with a million messages, nearly every
-     * (room, ts) key), a {@link Positions} set once several do.
+     * A single-field index's positions by key: the position itself while one document has the key, a
+     * {@link Positions} set once several do. Empty for a compound index, whose keys are in {@link #byFirst}.
      */
     private Map<KeyValue, Object> byKey = new HashMap<>();
-    /** A compound index's positions by the value of its first field; the keys share that value's one instance. */
+    /** A compound index's keys by the value of their first field, which they share one instance of. */
     private Map<Object, First> byFirst = new HashMap<>();
     private long count;
 
     /** The positions of a key that several documents have (a class of its own: a position is never one). */
+    /** A first value's order while one of its documents has several keys (an array in the second field). */
+    private static final Object[][] UNORDERED = new Object[0][];
+
     private static final class Positions extends HashSet<Object> {
         Positions() {
             super(4);
         }
     }
 
-    /** One value of a compound index's first field: the instance its keys share, and its documents' positions. */
+    /**
+     * One value of a compound index's first field: the instance its keys share, and their positions by key (as in
+     * {@link #byKey}; with a million messages nearly every (room, ts) key has one).
+     */
     private static final class First {
         final Object value;
-        final Set<Object> positions = new HashSet<>();
+        final Map<KeyValue, Object> byKey = new HashMap<>();
+        /**
+         * The positions by key in the keys' order, each key's in natural order; null until asked after a change, and
+         * {@link #UNORDERED} while a document has several keys here.
+         */
+        Object[][] ordered;
 
         First(Object value) {
             this.value = value;
@@ -91,20 +106,38 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         for (KeyValue key : getKeyValues(document)) {
             if (compound) {
                 First first = byFirst.computeIfAbsent(key.get(0), First::new);
-                first.positions.add(position);
-                key = sharingFirst(key, first.value);
+                put(first.byKey, sharingFirst(key, first.value), position);
+                first.ordered = null;
+            } else {
+                put(byKey, key, position);
             }
-            Object current = byKey.get(key);
-            if (current == null) {
-                byKey.put(key, position);
-            } else if (current instanceof Positions positions) {
-                positions.add(position);
-            } else if (!current.equals(position)) {
-                Positions positions = new Positions();
-                positions.add(current);
-                positions.add(position);
-                byKey.put(key, positions);
+        }
+    }
+
+    /** Adds {@code position} to the positions {@code map} holds for {@code key}. */
+    private static void put(Map<KeyValue, Object> map, KeyValue key, Object position) {
+        Object current = map.get(key);
+        if (current == null) {
+            map.put(key, position);
+        } else if (current instanceof Positions positions) {
+            positions.add(position);
+        } else if (!current.equals(position)) {
+            Positions positions = new Positions();
+            positions.add(current);
+            positions.add(position);
+            map.put(key, positions);
+        }
+    }
+
+    /** Removes {@code position} from the positions {@code map} holds for {@code key}. */
+    private static void take(Map<KeyValue, Object> map, KeyValue key, Object position) {
+        Object current = map.get(key);
+        if (current instanceof Positions positions) {
+            if (positions.remove(position) && positions.size() == 1) {
+                map.put(key, positions.iterator().next());
             }
+        } else if (current != null && current.equals(position)) {
+            map.remove(key);
         }
     }
 
@@ -132,19 +165,17 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
 
     private void unlink(Document document, Object position) {
         for (KeyValue key : getKeyValues(document)) {
-            Object current = byKey.get(key);
-            if (current instanceof Positions positions) {
-                if (positions.remove(position) && positions.size() == 1) {
-                    byKey.put(key, positions.iterator().next());
-                }
-            } else if (current != null && current.equals(position)) {
-                byKey.remove(key);
-            }
             if (compound) {
                 First first = byFirst.get(key.get(0));
-                if (first != null && first.positions.remove(position) && first.positions.isEmpty()) {
-                    byFirst.remove(key.get(0));
+                if (first != null) {
+                    take(first.byKey, key, position);
+                    first.ordered = null;
+                    if (first.byKey.isEmpty()) {
+                        byFirst.remove(key.get(0));
+                    }
                 }
+            } else {
+                take(byKey, key, position);
             }
         }
     }
@@ -179,18 +210,80 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         Set<Object> positions = new LinkedHashSet<>();
         if (full) {
             for (List<Object> combination : combinations(values)) {
-                collect(byKey.get(new KeyValue(combination).normalized()), positions);
+                KeyValue key = new KeyValue(combination).normalized();
+                if (compound) {
+                    First first = byFirst.get(key.get(0));
+                    collect(first == null ? null : first.byKey.get(key), positions);
+                } else {
+                    collect(byKey.get(key), positions);
+                }
             }
         } else {
             for (Object value : values.get(0)) {
                 First first = byFirst.get(new KeyValue(value).normalized().get(0));
                 if (first != null) {
-                    positions.addAll(first.positions);
+                    first.byKey.values().forEach(entry -> collect(entry, positions));
                 }
             }
         }
         List<Object> ordered = new ArrayList<>(positions);
         ordered.sort(ValueComparator.asc());
+        return ordered;
+    }
+
+    /**
+     * For a query on a two-field index's first field by one value, and a sort by its second field: the positions of
+     * that value's documents in the sort's order, documents with equal keys in natural order (as a stable sort of a
+     * natural-order read leaves them). Null when this index cannot give that order: another query or sort, or a
+     * document with several keys here (an array), whose sort value MongoDB takes otherwise.
+     */
+    synchronized List<Object> inKeyOrder(Document query, String sortField, boolean descending) {
+        List<String> fields = keys();
+        if (fields.size() != 2 || !fields.get(1).equals(sortField)) {
+            return null;
+        }
+        List<Object> values = lookupValues(query.get(fields.get(0)), query.containsKey(fields.get(0)));
+        if (values == null || values.size() != 1) {
+            return null;
+        }
+        First first = byFirst.get(new KeyValue(values.get(0)).normalized().get(0));
+        if (first == null) {
+            return List.of();
+        }
+        if (first.ordered == null) {
+            first.ordered = ordered(first);
+        }
+        if (first.ordered == UNORDERED) {
+            return null;
+        }
+        List<Object> positions = new ArrayList<>(first.ordered.length);
+        for (int i = 0; i < first.ordered.length; i++) {
+            java.util.Collections.addAll(positions, first.ordered[descending ? first.ordered.length - 1 - i : i]);
+        }
+        return positions;
+    }
+
+    /** {@code first}'s positions by key in the keys' order, or {@link #UNORDERED} when a document has several keys. */
+    private static Object[][] ordered(First first) {
+        List<Map.Entry<KeyValue, Object>> entries = new ArrayList<>(first.byKey.entrySet());
+        entries.sort((a, b) -> ValueComparator.asc().compare(a.getKey().get(1), b.getKey().get(1)));
+        Object[][] ordered = new Object[entries.size()][];
+        Set<Object> seen = new HashSet<>();
+        for (int i = 0; i < ordered.length; i++) {
+            Object entry = entries.get(i).getValue();
+            if (entry instanceof Positions positions) {
+                Object[] group = positions.toArray();
+                java.util.Arrays.sort(group, ValueComparator.asc());
+                ordered[i] = group;
+            } else {
+                ordered[i] = new Object[] {entry};
+            }
+            for (Object position : ordered[i]) {
+                if (!seen.add(position)) {
+                    return UNORDERED;
+                }
+            }
+        }
         return ordered;
     }
 
@@ -275,12 +368,19 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         return "secondary";
     }
 
-    /** Its document count, then each key with its positions (the first-field map is derived from them). */
+    /** Its document count, then each key with its positions (a compound index's first-field map is derived from them). */
     @Override
     public synchronized void writeTo(IndexSnapshot.Out out) throws java.io.IOException {
         out.writeLong(count);
-        out.writeInt(byKey.size());
-        for (Map.Entry<KeyValue, Object> entry : byKey.entrySet()) {
+        List<Map<KeyValue, Object>> maps = new ArrayList<>();
+        if (compound) {
+            byFirst.values().forEach(first -> maps.add(first.byKey));
+        } else {
+            maps.add(byKey);
+        }
+        out.writeInt(maps.stream().mapToInt(Map::size).sum());
+        for (Map.Entry<KeyValue, Object> entry : (Iterable<Map.Entry<KeyValue, Object>>)
+                () -> maps.stream().flatMap(map -> map.entrySet().stream()).iterator()) {
             out.writeKey(entry.getKey());
             if (entry.getValue() instanceof Positions positions) {
                 out.writeInt(positions.size());
@@ -294,7 +394,7 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         }
     }
 
-    /** What a snapshot holds of a secondary index: its document count and its positions by key, as {@link #byKey} holds them. */
+    /** What a snapshot holds of a secondary index: its document count and its positions by key. */
     record Contents(long count, Map<KeyValue, Object> byKey) {
     }
 
@@ -327,10 +427,13 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     public synchronized void restore(Object contents) {
         Contents read = (Contents) contents;
         count = read.count();
-        byKey = read.byKey();
         byFirst = new HashMap<>();
         if (compound) {
-            byKey.forEach((key, positions) -> collect(positions, byFirst.computeIfAbsent(key.get(0), First::new).positions));
+            // the keys read share one instance of each first value
+            read.byKey().forEach((key, positions) -> byFirst.computeIfAbsent(key.get(0), First::new).byKey.put(key, positions));
+            byKey = new HashMap<>();
+        } else {
+            byKey = read.byKey();
         }
     }
 }

@@ -120,6 +120,108 @@ class EmbeddedSecondaryIndexTest {
     }
 
     @Test
+    void sortedQueriesWithALimitAreReadInTheIndexOrderAndAnswerAsASortWould() {
+        indexed.createIndex(Indexes.ascending("rid", "ts"));
+        Random random = new Random(7);
+        for (int i = 0; i < 600; i++) {
+            both(timed(random, "t" + i));
+        }
+        assertSameSortedAnswers(true);
+        for (int step = 0; step < 3; step++) {
+            for (int i = 0; i < 200; i++) {
+                String id = "t" + random.nextInt(600);
+                switch (random.nextInt(4)) {
+                    case 0 -> {
+                        // a message edited: its time moves, or it moves to another room
+                        Bson change = random.nextBoolean() ? Updates.set("ts", new java.util.Date(random.nextInt(50)))
+                                : Updates.set("rid", "r" + random.nextInt(4));
+                        indexed.updateOne(Filters.eq("_id", id), change);
+                        plain.updateOne(Filters.eq("_id", id), change);
+                    }
+                    case 1 -> {
+                        indexed.deleteOne(Filters.eq("_id", id));
+                        plain.deleteOne(Filters.eq("_id", id));
+                    }
+                    default -> {
+                        if (plain.find(Filters.eq("_id", id)).first() == null) {
+                            both(timed(random, id));
+                        }
+                    }
+                }
+            }
+            assertSameSortedAnswers(true);
+            client.close();
+            server.close();
+            if (step == 1) {
+                StoreFiles.deleteIndexSnapshot(dataDir);
+            }
+            // from the snapshot, then rebuilt from the documents, then from the snapshot again
+            open();
+            assertSameSortedAnswers(true);
+        }
+        // a document with an array of times in one room: MongoDB sorts it by one of them, so that room is sorted as
+        // before (every document read), the others still in the index's order
+        both(new Document("_id", "array").append("rid", "r1").append("ts", List.of(new java.util.Date(3), new java.util.Date(40))));
+        long ordered = ScanReportingCollection.ORDERED.sum();
+        Bson room1 = Filters.eq("rid", "r1");
+        assertThat(indexed.find(room1).sort(new Document("ts", -1)).limit(5).into(new ArrayList<>()))
+                .isEqualTo(plain.find(room1).sort(new Document("ts", -1)).limit(5).into(new ArrayList<>()));
+        assertThat(ScanReportingCollection.ORDERED.sum()).as("room r1 not read in the index's order").isEqualTo(ordered);
+        assertSameSortedAnswers(false);
+    }
+
+    /**
+     * The sorted, limited queries a room's history makes give the same documents in the same order from both
+     * collections; {@code everyRoom}: each of them was read in the (rid, ts) index's order.
+     */
+    private void assertSameSortedAnswers(boolean everyRoom) {
+        List<Bson> queries = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            queries.add(Filters.eq("rid", "r" + r));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.lt("ts", new java.util.Date(25))));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.gte("ts", new java.util.Date(10)),
+                    Filters.ne("u._id", "u1")));
+        }
+        long ordered = ScanReportingCollection.ORDERED.sum();
+        int served = 0;
+        for (Bson query : queries) {
+            for (int direction : new int[] {1, -1}) {
+                for (int[] skipAndLimit : new int[][] {{0, 1}, {0, 7}, {3, 20}, {0, 500}}) {
+                    Document sort = new Document("ts", direction);
+                    assertThat(indexed.find(query).sort(sort).skip(skipAndLimit[0]).limit(skipAndLimit[1])
+                            .projection(new Document("ts", 1)).into(new ArrayList<>()))
+                            .as(query + " " + sort + " skip " + skipAndLimit[0] + " limit " + skipAndLimit[1])
+                            .isEqualTo(plain.find(query).sort(sort).skip(skipAndLimit[0]).limit(skipAndLimit[1])
+                                    .projection(new Document("ts", 1)).into(new ArrayList<>()));
+                    served++;
+                }
+            }
+        }
+        if (everyRoom) {
+            assertThat(ScanReportingCollection.ORDERED.sum() - ordered).isEqualTo(served);
+        }
+        // without a limit, or sorted by another field, the documents are read and sorted as before
+        Bson room = Filters.eq("rid", "r2");
+        assertThat(indexed.find(room).sort(new Document("ts", -1)).into(new ArrayList<>()))
+                .isEqualTo(plain.find(room).sort(new Document("ts", -1)).into(new ArrayList<>()));
+        assertThat(indexed.find(room).sort(new Document("n", 1)).limit(5).into(new ArrayList<>()))
+                .isEqualTo(plain.find(room).sort(new Document("n", 1)).limit(5).into(new ArrayList<>()));
+    }
+
+    /** A message in one of four rooms, at one of 50 times (so that many share one), a few without a time or with null. */
+    private static Document timed(Random random, String id) {
+        Document document = new Document("_id", id).append("rid", "r" + random.nextInt(4)).append("n", random.nextInt(5))
+                .append("u", new Document("_id", "u" + random.nextInt(3)));
+        int kind = random.nextInt(20);
+        if (kind == 0) {
+            document.append("ts", null);
+        } else if (kind > 1) {
+            document.append("ts", new java.util.Date(random.nextInt(50)));
+        }
+        return document;
+    }
+
+    @Test
     void aCompoundUniqueIndexServesItsFirstFieldAndStaysUniqueAcrossARestart() {
         MongoCollection<Document> subs = client.getDatabase("rocketchat").getCollection("subs");
         MongoCollection<Document> twin = client.getDatabase("rocketchat").getCollection("subs_plain");
