@@ -287,7 +287,7 @@ final class IndexSnapshot {
         String kind = signature.substring(0, signature.indexOf(' '));
         return switch (kind) {
             case "unique" -> MemoryUniqueIndex.readFrom(in);
-            case "secondary" -> SecondaryIndex.readFrom(in);
+            case "secondary", "sparse" -> SecondaryIndex.readFrom(in);
             case "prefixed" -> PrefixedUniqueIndex.readFrom(in);
             default -> throw new IOException("unknown index kind " + kind);
         };
@@ -313,7 +313,7 @@ final class IndexSnapshot {
     /** An index that can write its contents to a snapshot and take them back from one. */
     interface Snapshotted {
 
-        /** unique, secondary or prefixed: which {@code readFrom} reads it back. */
+        /** unique, secondary, sparse or prefixed: which {@code readFrom} reads it back. */
         String snapshotKind();
 
         void writeTo(Out out) throws IOException;

@@ -104,6 +104,6 @@ class IndexedH2Database extends H2Database {
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                        boolean sparse) {
-        return new SecondaryIndex(indexName, keys);
+        return new SecondaryIndex(indexName, keys, sparse);
     }
 }

@@ -27,15 +27,22 @@ import de.bwaldvogel.mongo.bson.Document;
  * first field alone, like MongoDB's index prefix, or by all its fields); the store then applies the whole query to the
  * documents found. Positions come back in the store's natural order, as a collection scan would return them.
  *
- * <p>A two-field index also gives one value's documents in the order of its second field ({@link #inKeyOrder}), so
- * that a query sorted by that field with a limit (a room's latest messages: {@code {rid: r}} sorted by {@code ts},
- * limit 50) reads the documents it returns instead of all the room's.
+ * <p>A sparse index (its fields all top-level) leaves out the documents that have none of its fields, as MongoDB's
+ * does: a thread's replies by {@code tmid} among a million messages that mostly have none. It never serves a query a
+ * document without the fields could match (it serves values, never null).
+ *
+ * <p>A two-field index also gives one value's documents in the order of its second field ({@link #inKeyOrder}), from
+ * where the query's range on that field begins, so that a query sorted by that field with a limit (a room's latest
+ * messages: {@code {rid: r, ts: {$lt: t}}} sorted by {@code ts}, limit 50; the messages since a time, oldest first)
+ * reads the documents it returns instead of all the room's.
  */
 final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapshotted {
 
     private static final String ID = "_id";
 
     private final boolean compound;
+    /** Sparse, its fields top-level: a document with none of them has no key here. */
+    private final boolean skipsMissing;
     /**
      * A single-field index's positions by key: the position itself while one document has the key, a
      * {@link Positions} set once several do. Empty for a compound index, whose keys are in {@link #byFirst}.
@@ -45,10 +52,10 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     private Map<Object, First> byFirst = new HashMap<>();
     private long count;
 
-    /** The positions of a key that several documents have (a class of its own: a position is never one). */
     /** A first value's order while one of its documents has several keys (an array in the second field). */
-    private static final Object[][] UNORDERED = new Object[0][];
+    private static final Order UNORDERED = new Order(new Object[0], new Object[0][]);
 
+    /** The positions of a key that several documents have (a class of its own: a position is never one). */
     private static final class Positions extends HashSet<Object> {
         Positions() {
             super(4);
@@ -62,11 +69,8 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     private static final class First {
         final Object value;
         final Map<KeyValue, Object> byKey = new HashMap<>();
-        /**
-         * The positions by key in the keys' order, each key's in natural order; null until asked after a change, and
-         * {@link #UNORDERED} while a document has several keys here.
-         */
-        Object[][] ordered;
+        /** Its keys in order; null until asked after a change, {@link #UNORDERED} while a document has several keys. */
+        Order ordered;
 
         First(Object value) {
             this.value = value;
@@ -74,9 +78,27 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     }
 
     SecondaryIndex(String name, List<IndexKey> keys) {
+        this(name, keys, false);
+    }
+
+    SecondaryIndex(String name, List<IndexKey> keys, boolean sparse) {
         // declared sparse: a document the index has nothing for is no inconsistency to the store
         super(name, keys, true);
         this.compound = keys.size() > 1;
+        this.skipsMissing = sparse && keys.stream().noneMatch(key -> key.getKey().contains("."));
+    }
+
+    /** Whether {@code document} has a key here: a sparse index leaves out a document with none of its fields. */
+    private boolean keyed(Document document) {
+        if (!skipsMissing) {
+            return true;
+        }
+        for (String field : keys()) {
+            if (document.containsKey(field)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -99,10 +121,13 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     @Override
     public synchronized void add(Document document, Object position, MongoCollection<Object> collection) {
         link(document, position);
-        count++;
     }
 
     private void link(Document document, Object position) {
+        if (!keyed(document)) {
+            return;
+        }
+        count++;
         for (KeyValue key : getKeyValues(document)) {
             if (compound) {
                 First first = byFirst.computeIfAbsent(key.get(0), First::new);
@@ -159,11 +184,14 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
             return null;
         }
         unlink(document, position);
-        count--;
         return position;
     }
 
     private void unlink(Document document, Object position) {
+        if (!keyed(document)) {
+            return;
+        }
+        count--;
         for (KeyValue key : getKeyValues(document)) {
             if (compound) {
                 First first = byFirst.get(key.get(0));
@@ -232,10 +260,18 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     }
 
     /**
+     * One first value's keys in the order of their second value ({@code values}, ascending) and, for each, its positions
+     * in natural order ({@code groups}).
+     */
+    private record Order(Object[] values, Object[][] groups) {
+    }
+
+    /**
      * For a query on a two-field index's first field by one value, and a sort by its second field: the positions of
      * that value's documents in the sort's order, documents with equal keys in natural order (as a stable sort of a
-     * natural-order read leaves them). Null when this index cannot give that order: another query or sort, or a
-     * document with several keys here (an array), whose sort value MongoDB takes otherwise.
+     * natural-order read leaves them), without those the query's range on the second field leaves out. Null when this
+     * index cannot give that order: another query or sort, or a document with several keys here (an array), whose
+     * sort value MongoDB takes otherwise.
      */
     synchronized List<Object> inKeyOrder(Document query, String sortField, boolean descending) {
         List<String> fields = keys();
@@ -253,38 +289,79 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         if (first.ordered == null) {
             first.ordered = ordered(first);
         }
-        if (first.ordered == UNORDERED) {
+        Order order = first.ordered;
+        if (order == UNORDERED) {
             return null;
         }
-        List<Object> positions = new ArrayList<>(first.ordered.length);
-        for (int i = 0; i < first.ordered.length; i++) {
-            java.util.Collections.addAll(positions, first.ordered[descending ? first.ordered.length - 1 - i : i]);
+        int from = 0;
+        int to = order.values().length;
+        if (query.get(sortField) instanceof Document range) {
+            for (Map.Entry<String, Object> condition : range.entrySet()) {
+                Object bound = condition.getValue();
+                if (!(bound instanceof java.time.Instant) && !(bound instanceof Number)) {
+                    continue;
+                }
+                // a value of another type never meets a comparison with a date or a number (MongoDB's type
+                // bracketing): what lies beyond the bound in this order, other types included, is left out
+                bound = new KeyValue(bound).normalized().get(0);
+                switch (condition.getKey()) {
+                    case "$gt" -> from = Math.max(from, firstAbove(order.values(), bound, true));
+                    case "$gte" -> from = Math.max(from, firstAbove(order.values(), bound, false));
+                    case "$lt" -> to = Math.min(to, firstAbove(order.values(), bound, false));
+                    case "$lte" -> to = Math.min(to, firstAbove(order.values(), bound, true));
+                    default -> {
+                        // any other condition is applied to the documents found
+                    }
+                }
+            }
+        }
+        List<Object> positions = new ArrayList<>(Math.max(0, to - from));
+        for (int i = from; i < to; i++) {
+            java.util.Collections.addAll(positions, order.groups()[descending ? to - 1 - (i - from) : i]);
         }
         return positions;
     }
 
-    /** {@code first}'s positions by key in the keys' order, or {@link #UNORDERED} when a document has several keys. */
-    private static Object[][] ordered(First first) {
+    /** The index of the first of {@code values} (ascending) above {@code bound}, or at it unless {@code strictly}. */
+    private static int firstAbove(Object[] values, Object bound, boolean strictly) {
+        int low = 0;
+        int high = values.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            int compared = ValueComparator.asc().compare(values[middle], bound);
+            if (compared < 0 || (strictly && compared == 0)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    /** {@code first}'s keys in order, or {@link #UNORDERED} when a document has several keys. */
+    private static Order ordered(First first) {
         List<Map.Entry<KeyValue, Object>> entries = new ArrayList<>(first.byKey.entrySet());
         entries.sort((a, b) -> ValueComparator.asc().compare(a.getKey().get(1), b.getKey().get(1)));
-        Object[][] ordered = new Object[entries.size()][];
+        Object[] values = new Object[entries.size()];
+        Object[][] groups = new Object[entries.size()][];
         Set<Object> seen = new HashSet<>();
-        for (int i = 0; i < ordered.length; i++) {
+        for (int i = 0; i < groups.length; i++) {
+            values[i] = entries.get(i).getKey().get(1);
             Object entry = entries.get(i).getValue();
             if (entry instanceof Positions positions) {
                 Object[] group = positions.toArray();
                 java.util.Arrays.sort(group, ValueComparator.asc());
-                ordered[i] = group;
+                groups[i] = group;
             } else {
-                ordered[i] = new Object[] {entry};
+                groups[i] = new Object[] {entry};
             }
-            for (Object position : ordered[i]) {
+            for (Object position : groups[i]) {
                 if (!seen.add(position)) {
                     return UNORDERED;
                 }
             }
         }
-        return ordered;
+        return new Order(values, groups);
     }
 
     /** The values a query condition asks for by equality ({@code v}, {@code {$eq: v}}, {@code {$in: [...]}}), else null. */
@@ -365,7 +442,8 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
 
     @Override
     public String snapshotKind() {
-        return "secondary";
+        // a sparse one holds fewer documents: a snapshot of the index before it was sparse is not taken for it
+        return skipsMissing ? "sparse" : "secondary";
     }
 
     /** Its document count, then each key with its positions (a compound index's first-field map is derived from them). */

@@ -181,6 +181,17 @@ class EmbeddedSecondaryIndexTest {
             queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.lt("ts", new java.util.Date(25))));
             queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.gte("ts", new java.util.Date(10)),
                     Filters.ne("u._id", "u1")));
+            // a range from both ends, one on the edge of a time many messages share
+            queries.add(new Document("rid", "r" + r).append("ts", new Document("$gt", new java.util.Date(12))
+                    .append("$lte", new java.util.Date(30))));
+            queries.add(new Document("rid", "r" + r).append("ts", new Document("$gte", new java.util.Date(20))
+                    .append("$ne", new java.util.Date(22)).append("$lt", new java.util.Date(21))));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.gt("ts", new java.util.Date(40)),
+                    Filters.lt("ts", new java.util.Date(45))));
+            // a number's range: only numbers meet it, not the dates beside them
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.lte("ts", 3)));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.gt("ts", 1.5)));
+            queries.add(Filters.and(Filters.eq("rid", "r" + r), Filters.eq("ts", new java.util.Date(7))));
         }
         long ordered = ScanReportingCollection.ORDERED.sum();
         int served = 0;
@@ -208,17 +219,72 @@ class EmbeddedSecondaryIndexTest {
                 .isEqualTo(plain.find(room).sort(new Document("n", 1)).limit(5).into(new ArrayList<>()));
     }
 
-    /** A message in one of four rooms, at one of 50 times (so that many share one), a few without a time or with null. */
+    /**
+     * A message in one of four rooms, at one of 50 times (so that many share one), a few without a time, with null or
+     * with a time of another type.
+     */
     private static Document timed(Random random, String id) {
         Document document = new Document("_id", id).append("rid", "r" + random.nextInt(4)).append("n", random.nextInt(5))
                 .append("u", new Document("_id", "u" + random.nextInt(3)));
         int kind = random.nextInt(20);
         if (kind == 0) {
             document.append("ts", null);
-        } else if (kind > 1) {
+        } else if (kind == 2) {
+            // times of other types, which MongoDB orders before (numbers, strings) or after (booleans) the dates
+            document.append("ts", random.nextBoolean() ? (Object) random.nextInt(5) : "t" + random.nextInt(3));
+        } else if (kind == 3) {
+            document.append("ts", random.nextBoolean() ? (Object) (random.nextInt(5) + 0.5) : Boolean.TRUE);
+        } else if (kind > 3) {
             document.append("ts", new java.util.Date(random.nextInt(50)));
         }
         return document;
+    }
+
+    @Test
+    void aSparseIndexLeavesOutDocumentsWithoutItsFieldAndAnswersAsAScanWould() {
+        indexed.createIndex(Indexes.ascending("tmid"), new IndexOptions().sparse(true));
+        Random random = new Random(11);
+        for (int i = 0; i < 1500; i++) {
+            Document message = new Document("_id", "m" + i).append("rid", "r" + random.nextInt(6));
+            int kind = random.nextInt(10);
+            if (kind == 0) {
+                message.append("tmid", null);
+            } else if (kind < 3) {
+                message.append("tmid", "m" + random.nextInt(20));
+            }
+            both(message);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 150; i++) {
+                String id = "m" + random.nextInt(1500);
+                Bson change = switch (random.nextInt(3)) {
+                    case 0 -> Updates.unset("tmid");
+                    case 1 -> Updates.set("tmid", "m" + random.nextInt(20));
+                    default -> Updates.set("tmid", null);
+                };
+                indexed.updateOne(Filters.eq("_id", id), change);
+                plain.updateOne(Filters.eq("_id", id), change);
+            }
+            long scansBefore = scans("indexed");
+            for (int t = 0; t < 20; t++) {
+                Bson replies = Filters.and(Filters.eq("tmid", "m" + t), Filters.ne("_hidden", true));
+                assertThat(indexed.find(replies).into(new ArrayList<>())).as("replies of m" + t)
+                        .isEqualTo(plain.find(replies).into(new ArrayList<>()));
+            }
+            assertThat(scans("indexed")).as("a thread's replies are found by the index").isEqualTo(scansBefore);
+            // what a document without the field matches is never looked up in the index
+            for (Bson query : List.of(Filters.eq("tmid", null), Filters.exists("tmid", false), Filters.exists("tmid"),
+                    Filters.ne("tmid", "m3"), Filters.in("tmid", "m4", null))) {
+                assertThat(indexed.find(query).into(new ArrayList<>())).as(query.toString())
+                        .isEqualTo(plain.find(query).into(new ArrayList<>()));
+            }
+            client.close();
+            server.close();
+            if (round == 1) {
+                StoreFiles.deleteIndexSnapshot(dataDir);
+            }
+            open();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.Date;
 import java.util.List;
 
 import chat.caravan.common.model.Collections;
+import chat.caravan.common.model.MessageFields;
 import chat.caravan.common.model.SubscriptionFields;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -42,6 +43,8 @@ public class RoomStore {
                 new IndexOptions().unique(true));
         subscriptions.createIndex(Indexes.ascending(SubscriptionFields.USER_ID));
         messages.createIndex(Indexes.ascending("rid", "ts"));
+        // a thread's replies (chat.getThreadMessages, getThreadMessages): only replies have tmid, as in Rocket.Chat
+        messages.createIndex(Indexes.ascending(MessageFields.THREAD_ID), new IndexOptions().sparse(true));
     }
 
     public MongoCollection<Document> rooms() {
