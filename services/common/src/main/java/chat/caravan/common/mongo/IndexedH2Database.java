@@ -101,6 +101,25 @@ class IndexedH2Database extends H2Database {
         return collection;
     }
 
+    /**
+     * An aggregation that begins with {@code $match} (the drivers' {@code countDocuments} among them) reads only the
+     * documents the match finds, through the indexes that serve it: mongo-java-server read the whole collection into
+     * memory first, so counting one room's messages among a million took seconds and could exhaust the heap.
+     */
+    @Override
+    public Document handleCommand(io.netty.channel.Channel channel, String command, Document query,
+                                  de.bwaldvogel.mongo.backend.DatabaseResolver databaseResolver,
+                                  de.bwaldvogel.mongo.oplog.Oplog oplog) {
+        if (command.equalsIgnoreCase("aggregate") && query.get(command) instanceof String name
+                && query.get("pipeline") instanceof List<?> pipeline && !pipeline.isEmpty()
+                && pipeline.get(0) instanceof Document first && first.size() == 1
+                && first.get("$match") instanceof Document match
+                && resolveCollection(name, false) instanceof ScanReportingCollection collection) {
+            return collection.matchingFirst(match, () -> super.handleCommand(channel, command, query, databaseResolver, oplog));
+        }
+        return super.handleCommand(channel, command, query, databaseResolver, oplog);
+    }
+
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                        boolean sparse) {

@@ -116,6 +116,39 @@ final class ScanReportingCollection extends H2Collection {
         return all.size() - indexes.size();
     }
 
+    /** The leading {@code $match} of the aggregation this thread runs on this collection, until it reads it. */
+    private final ThreadLocal<Document> leadingMatch = new ThreadLocal<>();
+
+    /**
+     * Runs {@code aggregation}, whose pipeline begins with {@code match}, reading only the documents the match finds
+     * (see {@link #queryAllAsStream}); the pipeline still applies the match to them, which changes nothing.
+     */
+    <T> T matchingFirst(Document match, java.util.function.Supplier<T> aggregation) {
+        leadingMatch.set(match);
+        try {
+            return aggregation.get();
+        } finally {
+            leadingMatch.remove();
+        }
+    }
+
+    /**
+     * What an aggregation reads: with a leading {@code $match} announced by {@link #matchingFirst}, the documents that
+     * match it, found as a query finds them (by an index where one serves); else every document, as before. Only the
+     * first read takes the match: a {@code $lookup} back into this collection reads it whole.
+     */
+    @Override
+    public java.util.stream.Stream<Document> queryAllAsStream() {
+        Document match = leadingMatch.get();
+        if (match == null) {
+            return super.queryAllAsStream();
+        }
+        leadingMatch.remove();
+        // wrapped, so that a match on a field named "query" is not taken for a query wrapped in one
+        QueryResult found = handleQuery(new de.bwaldvogel.mongo.backend.QueryParameters(new Document("$query", match), 0, 0));
+        return java.util.stream.StreamSupport.stream(found.spliterator(), false);
+    }
+
     /** Whether the collection was dropped (its map removed from the store). */
     boolean isClosed() {
         return dataMap.isClosed();
