@@ -21,7 +21,9 @@ import org.bson.Document;
  * What reading a large store costs a client, measured in {@code stored-start} on the all-in-one restarted on a million
  * messages: each of the 200 rooms' latest 50 messages ({@code channels.history}, what a client shows when it opens a
  * room), twice (the second time the store's pages and the index's order of each room are warm), then the 50 replies
- * of each of the threads ({@code chat.getThreadMessages}). Timed one request after the other, as the administrator.
+ * of each of the threads ({@code chat.getThreadMessages}), then a page of 50 of ten rooms' messages with their total
+ * ({@code channels.messages}, which counts the room's 5,000). Timed one request after the other, as the
+ * administrator; a request that fails or takes over a minute is counted, not timed.
  */
 final class StoredReads {
 
@@ -83,24 +85,47 @@ final class StoredReads {
         JsonNode data = JSON.readTree(login.body()).path("data");
         String[] auth = {"X-User-Id", data.path("userId").asText(), "X-Auth-Token", data.path("authToken").asText()};
         for (String pass : new String[] {"history_cold", "history_warm"}) {
-            double[] took = new double[ROOMS];
+            List<URI> rooms = new ArrayList<>();
             for (int r = 0; r < ROOMS; r++) {
-                took[r] = timed(http, base.resolve("/api/v1/channels.history?roomId=stored-room-" + r + "&count=50"), auth, 50);
+                rooms.add(base.resolve("/api/v1/channels.history?roomId=stored-room-" + r + "&count=50"));
             }
-            result.put(pass, Stats.of(took));
+            timeAll(http, rooms, auth, 50, pass, result);
         }
-        double[] threads = new double[THREADS];
+        List<URI> threads = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            threads[t] = timed(http, base.resolve("/api/v1/chat.getThreadMessages?tmid=" + threadId(t) + "&count=50"), auth, REPLIES);
+            threads.add(base.resolve("/api/v1/chat.getThreadMessages?tmid=" + threadId(t) + "&count=50"));
         }
-        result.put("thread_replies", Stats.of(threads));
+        timeAll(http, threads, auth, REPLIES, "thread_replies", result);
+        List<URI> pages = new ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+            pages.add(base.resolve("/api/v1/channels.messages?roomId=stored-room-" + r + "&count=50"));
+        }
+        timeAll(http, pages, auth, 50, "room_pages", result);
         System.out.println("stored reads: " + result);
+    }
+
+    /** Each of {@code uris} timed one after the other into {@code result} as {@code name}; failures counted. */
+    private static void timeAll(HttpClient http, List<URI> uris, String[] auth, int expected, String name, Result result) {
+        List<Double> took = new ArrayList<>();
+        int failed = 0;
+        for (URI uri : uris) {
+            try {
+                took.add(timed(http, uri, auth, expected));
+            } catch (Exception e) {
+                failed++;
+                System.out.println(name + " failed: " + e);
+            }
+        }
+        result.put(name + "_failed", failed);
+        if (!took.isEmpty()) {
+            result.put(name, Stats.of(took.stream().mapToDouble(Double::doubleValue).toArray()));
+        }
     }
 
     /** Milliseconds to answer {@code uri}, which must give {@code expected} messages. */
     private static double timed(HttpClient http, URI uri, String[] auth, int expected) throws Exception {
         long started = System.nanoTime();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).headers(auth).GET().build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).headers(auth).timeout(Duration.ofMinutes(1)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         double took = (System.nanoTime() - started) / 1e6;
         JsonNode body = JSON.readTree(response.body());

@@ -472,46 +472,58 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         }
     }
 
-    /** What a snapshot holds of a secondary index: its document count and its positions by key. */
-    record Contents(long count, Map<KeyValue, Object> byKey) {
+    /**
+     * What a snapshot holds of a secondary index: its document count and its positions by key, as {@link #byKey} and
+     * {@link #byFirst} hold them.
+     */
+    record Contents(long count, Map<KeyValue, Object> byKey, Map<Object, First> byFirst) {
     }
 
     /**
      * What {@link #writeTo} wrote. Positions are the instances the collection's other indexes share, and the keys of a
-     * compound index share one instance of each first value.
+     * compound index share one instance of each first value; they go straight under it (written together, one after
+     * the other).
      */
     static Contents readFrom(IndexSnapshot.In in) throws java.io.IOException {
         long count = in.readLong();
         int keys = in.readInt();
-        Map<KeyValue, Object> byKey = new HashMap<>(Math.max(16, keys * 4 / 3 + 1));
+        Map<KeyValue, Object> byKey = null;
+        Map<Object, First> byFirst = new HashMap<>();
         Map<Object, Object> firstValues = new HashMap<>();
+        First last = null;
         for (int i = 0; i < keys; i++) {
             KeyValue key = in.readKey(firstValues);
             int size = in.readInt();
+            Object positions;
             if (size == 1) {
-                byKey.put(key, in.position(in.readValue()));
+                positions = in.position(in.readValue());
             } else {
-                Positions positions = new Positions();
+                Positions several = new Positions();
                 for (int p = 0; p < size; p++) {
-                    positions.add(in.position(in.readValue()));
+                    several.add(in.position(in.readValue()));
+                }
+                positions = several;
+            }
+            if (key.size() > 1) {
+                Object value = key.get(0);
+                First first = last != null && last.value == value ? last : byFirst.computeIfAbsent(value, First::new);
+                first.byKey.put(key, positions);
+                last = first;
+            } else {
+                if (byKey == null) {
+                    byKey = new HashMap<>(Math.max(16, keys * 4 / 3 + 1));
                 }
                 byKey.put(key, positions);
             }
         }
-        return new Contents(count, byKey);
+        return new Contents(count, byKey == null ? new HashMap<>() : byKey, byFirst);
     }
 
     @Override
     public synchronized void restore(Object contents) {
         Contents read = (Contents) contents;
         count = read.count();
-        byFirst = new HashMap<>();
-        if (compound) {
-            // the keys read share one instance of each first value
-            read.byKey().forEach((key, positions) -> byFirst.computeIfAbsent(key.get(0), First::new).byKey.put(key, positions));
-            byKey = new HashMap<>();
-        } else {
-            byKey = read.byKey();
-        }
+        byKey = read.byKey();
+        byFirst = read.byFirst();
     }
 }
