@@ -33,6 +33,20 @@ class MetricsRestTest extends CoreRestTestBase {
     }
 
     @Test
+    void statisticsCountTheStoredMessagesUsersAndRooms() {
+        Client admin = admin();
+        var before = admin.get("/api/v1/statistics").json();
+        Client carol = newUser("statistics");
+        var joined = admin.get("/api/v1/statistics").json();
+        assertThat(admin.post("/api/v1/chat.postMessage", Map.of("channel", "#general", "text", "one more")).status()).isEqualTo(200);
+        var after = admin.get("/api/v1/statistics").json();
+        assertThat(joined.path("totalUsers").asLong() - before.path("totalUsers").asLong()).isEqualTo(1);
+        assertThat(after.path("totalMessages").asLong() - joined.path("totalMessages").asLong()).isEqualTo(1);
+        assertThat(after.path("totalRooms").asLong()).isPositive();
+        assertThat(carol.get("/api/v1/statistics").status()).isEqualTo(403);
+    }
+
+    @Test
     void everyRestReplyNamesItsRequestId() {
         Reply given = anonymous().post("/api/v1/login", Map.of("user", "nobody", "password", "x"), "X-Request-Id", "rest-test-7");
         assertThat(given.status()).isEqualTo(401);
