@@ -426,7 +426,8 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
     @Override
     public synchronized void updateInPlace(Document oldDocument, Document newDocument, Object position,
                                            MongoCollection<Object> collection) {
-        if (nullAwareEqualsKeys(oldDocument, newDocument)) {
+        // a field set to null and one removed give the same key, but only the first is kept by a sparse index
+        if (keyed(oldDocument) == keyed(newDocument) && nullAwareEqualsKeys(oldDocument, newDocument)) {
             return;
         }
         unlink(oldDocument, position);

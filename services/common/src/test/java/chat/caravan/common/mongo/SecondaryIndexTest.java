@@ -29,6 +29,13 @@ class SecondaryIndexTest {
         assertThat(sparse.getCount()).isEqualTo(1);
         assertThat(sparse.getPositions(new Document("tmid", "a"))).isEmpty();
         assertThat(snapshotKind(sparse)).isNotEqualTo(snapshotKind(dense));
+        // a null removed, then set again: the key is the same, the document leaves the index and comes back
+        Document nulled = messages.get(2);
+        Document removed = new Document("_id", "c");
+        sparse.updateInPlace(nulled, removed, "c", null);
+        assertThat(sparse.getCount()).isZero();
+        sparse.updateInPlace(removed, nulled, "c", null);
+        assertThat(sparse.getCount()).isEqualTo(1);
     }
 
     @Test
