@@ -248,7 +248,7 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
             }
         } else {
             for (Object value : values.get(0)) {
-                First first = byFirst.get(new KeyValue(value).normalized().get(0));
+                First first = byFirst.get(normalized(value));
                 if (first != null) {
                     first.byKey.values().forEach(entry -> collect(entry, positions));
                 }
@@ -282,7 +282,7 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
         if (values == null || values.size() != 1) {
             return null;
         }
-        First first = byFirst.get(new KeyValue(values.get(0)).normalized().get(0));
+        First first = byFirst.get(normalized(values.get(0)));
         if (first == null) {
             return List.of();
         }
@@ -303,7 +303,7 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
                 }
                 // a value of another type never meets a comparison with a date or a number (MongoDB's type
                 // bracketing): what lies beyond the bound in this order, other types included, is left out
-                bound = new KeyValue(bound).normalized().get(0);
+                bound = normalized(bound);
                 switch (condition.getKey()) {
                     case "$gt" -> from = Math.max(from, firstAbove(order.values(), bound, true));
                     case "$gte" -> from = Math.max(from, firstAbove(order.values(), bound, false));
@@ -320,6 +320,11 @@ final class SecondaryIndex extends Index<Object> implements IndexSnapshot.Snapsh
             java.util.Collections.addAll(positions, order.groups()[descending ? to - 1 - (i - from) : i]);
         }
         return positions;
+    }
+
+    /** {@code value} as the keys hold it (a number as a double, -0.0 as 0.0, a missing value as null). */
+    private static Object normalized(Object value) {
+        return new KeyValue(value).normalized().get(0);
     }
 
     /** The index of the first of {@code values} (ascending) above {@code bound}, or at it unless {@code strictly}. */
