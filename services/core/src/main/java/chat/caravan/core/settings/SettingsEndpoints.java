@@ -125,7 +125,10 @@ public class SettingsEndpoints {
 
     public void statistics(Exchange exchange) {
         Caller caller = Caller.of(exchange, auth, database);
-        authorization.require(caller.id(), "view-statistics");
+        if (!authorization.hasPermission(caller.id(), "view-statistics")) {
+            // Rocket.Chat's getLastStatistics throws a plain Error('error-not-allowed'): 400, its message as the error
+            throw new CaravanException(400, null, "error-not-allowed", null);
+        }
         MongoCollection<Document> rooms = database.getCollection(Collections.ROOMS);
         // totals from the collections' counts, not by reading every document (a million messages)
         Document stats = new Document("totalUsers", database.getCollection(Collections.USERS).estimatedDocumentCount())
@@ -136,6 +139,9 @@ public class SettingsEndpoints {
                 .append("totalPrivateGroups", rooms.countDocuments(Filters.eq("t", "p")))
                 .append("totalDirect", rooms.countDocuments(Filters.eq("t", "d")))
                 .append("totalMessages", database.getCollection(Collections.MESSAGES).estimatedDocumentCount())
+                .append("process", new Document("uptime",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)
+                        .append("pid", ProcessHandle.current().pid()))
                 .append("createdAt", new Date());
         RestReplies.ok(exchange, stats);
     }
